@@ -1,0 +1,49 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from emps.admin import ReferenceItemAdmin
+
+from .models import CollectiveAction, Domain, Intervention, PartnerMeeting, PresenceSession
+
+admin.site.register(Domain, ReferenceItemAdmin)
+
+
+@admin.register(Intervention)
+class InterventionAdmin(SimpleHistoryAdmin):
+    list_display = ["date", "youth", "kind", "author"]
+    list_filter = ["kind", "domains", "youth__team"]
+    search_fields = ["youth__reference", "youth__first_name"]
+    date_hierarchy = "date"
+    list_select_related = ["youth", "author"]
+    filter_horizontal = ["domains", "educators", "partners"]
+    autocomplete_fields = ["youth"]
+
+
+@admin.register(CollectiveAction)
+class CollectiveActionAdmin(admin.ModelAdmin):
+    list_display = ["date", "title", "kind", "carrying", "team", "commune", "quartier", "anonymous_participants"]
+    list_filter = ["kind", "carrying", "team", "commune", "after_needs_assessment"]
+    search_fields = ["title", "description"]
+    date_hierarchy = "date"
+    list_select_related = ["team", "commune", "quartier"]
+    filter_horizontal = ["partners"]
+    autocomplete_fields = ["participants"]
+
+
+@admin.register(PresenceSession)
+class PresenceSessionAdmin(admin.ModelAdmin):
+    list_display = ["date", "start_time", "duration_minutes", "place", "team", "commune", "quartier", "educator_count"]
+    list_filter = ["place", "team", "commune"]
+    date_hierarchy = "date"
+    list_select_related = ["team", "commune", "quartier"]
+    filter_horizontal = ["educators"]
+
+
+@admin.register(PartnerMeeting)
+class PartnerMeetingAdmin(admin.ModelAdmin):
+    list_display = ["date", "title", "kind", "team", "commune"]
+    list_filter = ["kind", "team"]
+    search_fields = ["title"]
+    date_hierarchy = "date"
+    list_select_related = ["team", "commune"]
+    filter_horizontal = ["partners"]

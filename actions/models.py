@@ -1,0 +1,255 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from emps.models import Commune, Partner, Quartier, ReferenceItem, Team
+from youths.models import Youth
+
+from .enums import ActionKind, Carrying, InterventionKind, MeetingKind, Place
+
+MAX_NOTE_LENGTH = 500
+
+
+class Domain(ReferenceItem):
+    """A domain worked on with a youth (Scolarité, Santé / Bien être…), in the bilan's order."""
+
+    class Meta(ReferenceItem.Meta):
+        verbose_name = _("domaine travaillé")
+        verbose_name_plural = _("domaines travaillés")
+
+
+def _team_scope(queryset, user, team_field="team"):
+    if not user.is_authenticated:
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    if user.is_funder:
+        return queryset.none()
+    return queryset.filter(**{f"{team_field}__in": user.teams.values("pk")})
+
+
+class InterventionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return _team_scope(self, user, "youth__team")
+
+
+class Intervention(models.Model):
+    """One individual contact with one youth."""
+
+    youth = models.ForeignKey(Youth, on_delete=models.PROTECT, related_name="interventions", verbose_name=_("jeune"))
+    date = models.DateField(_("date"))
+    kind = models.CharField(_("type"), max_length=20, choices=InterventionKind.choices, blank=True)
+    domains = models.ManyToManyField(Domain, related_name="interventions", verbose_name=_("domaines"))
+    educators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="interventions", verbose_name=_("éducateurs"), blank=True
+    )
+    partners = models.ManyToManyField(
+        Partner, related_name="interventions", verbose_name=_("partenaires mobilisés"), blank=True
+    )
+    note = models.TextField(
+        _("note"),
+        max_length=MAX_NOTE_LENGTH,
+        blank=True,
+        help_text=_("Courte et factuelle : le jeune peut la lire sur simple demande."),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="authored_interventions",
+        verbose_name=_("saisi par"),
+        null=True,
+        blank=True,
+    )
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["version", "updated_at"], m2m_fields=[domains])
+    objects = InterventionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("intervention")
+        verbose_name_plural = _("interventions")
+        ordering = ["-date", "-pk"]
+        indexes = [
+            models.Index(fields=["date", "youth"], name="intervention_date_youth_idx"),
+            models.Index(fields=["youth", "date"], name="intervention_youth_date_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.date:%d/%m/%Y} – {self.youth}"
+
+
+class CollectiveActionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return _team_scope(self, user)
+
+
+class CollectiveAction(models.Model):
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="actions", verbose_name=_("équipe"))
+    date = models.DateField(_("date"))
+    title = models.CharField(_("titre"), max_length=200)
+    kind = models.CharField(_("type"), max_length=20, choices=ActionKind.choices)
+    carrying = models.CharField(_("portage"), max_length=10, choices=Carrying.choices, default=Carrying.INITIATED)
+    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="actions", verbose_name=_("commune"))
+    quartier = models.ForeignKey(
+        Quartier, on_delete=models.PROTECT, related_name="actions", verbose_name=_("quartier"), null=True, blank=True
+    )
+    partners = models.ManyToManyField(Partner, related_name="actions", verbose_name=_("partenaires"), blank=True)
+    participants = models.ManyToManyField(
+        Youth, related_name="actions", verbose_name=_("jeunes participants"), blank=True
+    )
+    anonymous_participants = models.PositiveIntegerField(
+        _("participants anonymes"), default=0, help_text=_("Jeunes présents sans fiche.")
+    )
+    after_needs_assessment = models.BooleanField(_("après étude de besoin"), default=True)
+    description = models.TextField(_("description"), blank=True, max_length=2000)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="authored_actions",
+        verbose_name=_("saisi par"),
+        null=True,
+        blank=True,
+    )
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+
+    objects = CollectiveActionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("action collective")
+        verbose_name_plural = _("actions collectives")
+        ordering = ["-date", "-pk"]
+        indexes = [models.Index(fields=["team", "date"], name="action_team_date_idx")]
+
+    def __str__(self):
+        return f"{self.date:%d/%m/%Y} – {self.title}"
+
+
+class PresenceSessionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return _team_scope(self, user)
+
+
+class PresenceSession(models.Model):
+    """A street-presence session (présence sociale, travail de rue)."""
+
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="presence_sessions", verbose_name=_("équipe"))
+    date = models.DateField(_("date"))
+    start_time = models.TimeField(_("heure de début"), null=True, blank=True)
+    duration_minutes = models.PositiveIntegerField(_("durée (minutes)"))
+    place = models.CharField(_("lieu"), max_length=10, choices=Place.choices, default=Place.STREET)
+    commune = models.ForeignKey(
+        Commune, on_delete=models.PROTECT, related_name="presence_sessions", verbose_name=_("commune")
+    )
+    quartier = models.ForeignKey(
+        Quartier,
+        on_delete=models.PROTECT,
+        related_name="presence_sessions",
+        verbose_name=_("quartier"),
+        null=True,
+        blank=True,
+    )
+    educators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="presence_sessions", verbose_name=_("éducateurs présents"), blank=True
+    )
+    educator_count = models.PositiveSmallIntegerField(
+        _("nombre d'éducateurs"), default=1, help_text=_("Pour compter les heures-personnes.")
+    )
+    note = models.TextField(_("commentaire"), blank=True, max_length=MAX_NOTE_LENGTH)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="authored_presence_sessions",
+        verbose_name=_("saisi par"),
+        null=True,
+        blank=True,
+    )
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+
+    objects = PresenceSessionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("présence sociale")
+        verbose_name_plural = _("présences sociales")
+        ordering = ["-date", "-start_time", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(duration_minutes__gt=0, duration_minutes__lte=24 * 60),
+                name="presence_duration_within_a_day",
+                violation_error_message=_("La durée doit être comprise entre quelques minutes et 24 heures."),
+            ),
+            models.CheckConstraint(
+                condition=Q(educator_count__gte=1),
+                name="presence_at_least_one_educator",
+                violation_error_message=_("Au moins un éducateur doit être présent."),
+            ),
+        ]
+        indexes = [models.Index(fields=["team", "date"], name="presence_team_date_idx")]
+
+    def __str__(self):
+        return f"{self.date:%d/%m/%Y} – {self.get_place_display()} ({self.duration_hours} h)"
+
+    @property
+    def duration_hours(self):
+        from decimal import Decimal
+
+        return (Decimal(self.duration_minutes) / 60).quantize(Decimal("0.01")).normalize()
+
+
+class PartnerMeetingQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return _team_scope(self, user)
+
+
+class PartnerMeeting(models.Model):
+    """A temps partenarial: a meeting, a local body (CLS, PEDT) or a shared diagnostic."""
+
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="partner_meetings", verbose_name=_("équipe"))
+    date = models.DateField(_("date"))
+    kind = models.CharField(_("type"), max_length=20, choices=MeetingKind.choices, default=MeetingKind.MEETING)
+    title = models.CharField(_("objet"), max_length=200)
+    commune = models.ForeignKey(
+        Commune,
+        on_delete=models.PROTECT,
+        related_name="partner_meetings",
+        verbose_name=_("commune"),
+        null=True,
+        blank=True,
+    )
+    quartier = models.ForeignKey(
+        Quartier,
+        on_delete=models.PROTECT,
+        related_name="partner_meetings",
+        verbose_name=_("quartier"),
+        null=True,
+        blank=True,
+    )
+    partners = models.ManyToManyField(Partner, related_name="meetings", verbose_name=_("partenaires"), blank=True)
+    note = models.TextField(_("commentaire"), blank=True, max_length=MAX_NOTE_LENGTH)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="authored_meetings",
+        verbose_name=_("saisi par"),
+        null=True,
+        blank=True,
+    )
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+
+    objects = PartnerMeetingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("temps partenarial")
+        verbose_name_plural = _("temps partenariaux")
+        ordering = ["-date", "-pk"]
+        indexes = [models.Index(fields=["team", "date"], name="meeting_team_date_idx")]
+
+    def __str__(self):
+        return f"{self.date:%d/%m/%Y} – {self.title}"

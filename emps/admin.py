@@ -1,0 +1,77 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from .models import Commune, Partner, PartnerCategory, Quartier, Team, User
+
+
+class ReferenceItemAdmin(admin.ModelAdmin):
+    list_display = ["label", "code", "order", "is_active"]
+    list_editable = ["order", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["label", "code"]
+    prepopulated_fields = {"code": ["label"]}
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ["name", "association", "reference_prefix", "commune_list"]
+    search_fields = ["name", "association"]
+    filter_horizontal = ["communes"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("communes")
+
+    @admin.display(description=_("communes"))
+    def commune_list(self, obj):
+        return ", ".join(c.name for c in obj.communes.all())
+
+
+class QuartierInline(admin.TabularInline):
+    model = Quartier
+    extra = 0
+
+
+@admin.register(Commune)
+class CommuneAdmin(admin.ModelAdmin):
+    list_display = ["name", "insee_code"]
+    search_fields = ["name", "insee_code"]
+    inlines = [QuartierInline]
+
+
+@admin.register(Quartier)
+class QuartierAdmin(admin.ModelAdmin):
+    list_display = ["name", "commune", "is_qpv", "qpv_code"]
+    list_filter = ["is_qpv", "commune"]
+    search_fields = ["name", "qpv_code", "commune__name"]
+    list_select_related = ["commune"]
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = ["username", "first_name", "last_name", "role", "is_active", "last_login"]
+    list_filter = ["role", "is_active", "teams"]
+    filter_horizontal = ["teams", "communes", "groups", "user_permissions"]
+    fieldsets = DjangoUserAdmin.fieldsets + ((_("Rôle et périmètre"), {"fields": ["role", "teams", "communes"]}),)
+    add_fieldsets = DjangoUserAdmin.add_fieldsets + (
+        (_("Rôle et périmètre"), {"fields": ["role", "teams", "communes"]}),
+    )
+
+    def has_delete_permission(self, request, obj=None):
+        # Accounts are deactivated, never deleted: the journal and the records keep their author.
+        return False
+
+
+admin.site.register(PartnerCategory, ReferenceItemAdmin)
+
+
+@admin.register(Partner)
+class PartnerAdmin(admin.ModelAdmin):
+    list_display = ["name", "category", "is_active"]
+    list_filter = ["category", "is_active"]
+    search_fields = ["name"]
+    list_select_related = ["category"]
+
+
+admin.site.site_header = _("Administration EMPS")
+admin.site.site_title = _("EMPS")

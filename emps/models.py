@@ -1,0 +1,187 @@
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .enums import Role
+
+DEFAULT_AGE_BRACKETS = [[6, 9], [10, 11], [12, 15], [16, 17], [18, 20], [21, 24]]
+
+
+class TeamQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Teams a user may see: their own; a funder's also through their communes."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        if user.role == Role.FUNDER:
+            return self.filter(
+                Q(pk__in=user.teams.values("pk")) | Q(communes__in=user.communes.values("pk"))
+            ).distinct()
+        return self.filter(pk__in=user.teams.values("pk"))
+
+
+class Team(models.Model):
+    name = models.CharField(_("nom"), max_length=120, unique=True)
+    association = models.CharField(_("association"), max_length=200, blank=True)
+    subtitle = models.CharField(
+        _("sous-titre"), max_length=200, blank=True, default="Équipe Mobile de Prévention Spécialisée"
+    )
+    reference_prefix = models.CharField(
+        _("préfixe des références"),
+        max_length=8,
+        blank=True,
+        help_text=_("Préfixe des références générées pour les jeunes, par exemple « HB »."),
+    )
+    financial_partners = models.TextField(
+        _("partenaires financiers"),
+        blank=True,
+        help_text=_("Un partenaire par ligne, tels qu'ils figurent en tête du bilan."),
+    )
+    age_brackets = models.JSONField(
+        _("tranches d'âge"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "Liste de paires [âge min, âge max], par exemple [[6, 9], [10, 11]]. Vide : tranches du bilan type."
+        ),
+    )
+    communes = models.ManyToManyField("Commune", verbose_name=_("communes"), related_name="teams", blank=True)
+    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+
+    objects = TeamQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("équipe")
+        verbose_name_plural = _("équipes")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_age_brackets(self):
+        return [tuple(b) for b in (self.age_brackets or DEFAULT_AGE_BRACKETS)]
+
+
+class CommuneQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        if user.role == Role.FUNDER:
+            return self.filter(Q(teams__in=user.teams.values("pk")) | Q(pk__in=user.communes.values("pk"))).distinct()
+        return self.filter(teams__in=user.teams.values("pk")).distinct()
+
+
+class Commune(models.Model):
+    name = models.CharField(_("nom"), max_length=120, unique=True)
+    insee_code = models.CharField(_("code INSEE"), max_length=5, blank=True)
+
+    objects = CommuneQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("commune")
+        verbose_name_plural = _("communes")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Quartier(models.Model):
+    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="quartiers", verbose_name=_("commune"))
+    name = models.CharField(_("nom"), max_length=120)
+    is_qpv = models.BooleanField(
+        _("QPV"), default=False, help_text=_("Quartier prioritaire de la politique de la ville")
+    )
+    qpv_code = models.CharField(_("code QPV"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("quartier")
+        verbose_name_plural = _("quartiers")
+        ordering = ["commune__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["commune", "name"], name="quartier_unique_name_per_commune"),
+            models.CheckConstraint(
+                condition=Q(is_qpv=True) | Q(qpv_code=""),
+                name="quartier_qpv_code_only_if_qpv",
+                violation_error_message=_("Un code QPV n'est possible que pour un quartier QPV."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.commune.name})"
+
+
+class User(AbstractUser):
+    role = models.CharField(_("rôle"), max_length=20, choices=Role.choices, default=Role.EDUCATOR)
+    teams = models.ManyToManyField(Team, verbose_name=_("équipes"), related_name="members", blank=True)
+    communes = models.ManyToManyField(
+        Commune,
+        verbose_name=_("communes"),
+        related_name="funders",
+        blank=True,
+        help_text=_("Pour un financeur : communes dont il voit les chiffres, en plus de ses équipes."),
+    )
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("utilisateur")
+        verbose_name_plural = _("utilisateurs")
+        ordering = ["last_name", "first_name", "username"]
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+    @property
+    def is_educator(self):
+        return self.role == Role.EDUCATOR
+
+    @property
+    def is_coordinator(self):
+        return self.role == Role.COORDINATOR
+
+    @property
+    def is_funder(self):
+        return self.role == Role.FUNDER
+
+
+class ReferenceItem(models.Model):
+    """A value of a reference list that coordinators can extend in the admin."""
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    label = models.CharField(_("libellé"), max_length=120, unique=True)
+    order = models.PositiveSmallIntegerField(_("ordre"), default=100)
+    is_active = models.BooleanField(_("actif"), default=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["order", "label"]
+
+    def __str__(self):
+        return self.label
+
+
+class PartnerCategory(ReferenceItem):
+    class Meta(ReferenceItem.Meta):
+        verbose_name = _("catégorie de partenaire")
+        verbose_name_plural = _("catégories de partenaires")
+
+
+class Partner(models.Model):
+    name = models.CharField(_("nom"), max_length=200, unique=True)
+    category = models.ForeignKey(
+        PartnerCategory, on_delete=models.PROTECT, related_name="partners", verbose_name=_("catégorie")
+    )
+    is_active = models.BooleanField(_("actif"), default=True)
+
+    class Meta:
+        verbose_name = _("partenaire")
+        verbose_name_plural = _("partenaires")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name

@@ -1,0 +1,24 @@
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from .permissions import is_funder
+
+
+class EmpsLoginView(auth_views.LoginView):
+    redirect_authenticated_user = True
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Landing page after log-in: funders go to their dashboard, staff to their activity."""
+    if is_funder(request.user):
+        return render(request, "emps/funder_home.html")
+    return render(request, "emps/home.html")
+
+
+@login_not_required
+@require_GET
+def health(request: HttpRequest) -> JsonResponse:
+    return JsonResponse({"status": "ok"})

@@ -1,0 +1,40 @@
+import pytest
+
+from tests.emps.factories import CommuneFactory, QuartierFactory, TeamFactory, UserFactory
+
+
+@pytest.fixture
+def team(db):
+    commune = CommuneFactory(name="Hénin-Beaumont")
+    QuartierFactory(commune=commune, name="Darcy")
+    return TeamFactory(name="EMPS Test", reference_prefix="HB", communes=[commune])
+
+
+@pytest.fixture
+def other_team(db):
+    return TeamFactory(name="Autre équipe", reference_prefix="AU", communes=[CommuneFactory(name="Lens")])
+
+
+@pytest.fixture
+def educator(team):
+    return UserFactory(username="alice", teams=[team])
+
+
+@pytest.fixture
+def teammate(team):
+    return UserFactory(username="bob", teams=[team])
+
+
+@pytest.fixture
+def other_educator(other_team):
+    return UserFactory(username="charlie", teams=[other_team])
+
+
+@pytest.fixture
+def coordinator(team):
+    return UserFactory(username="coordination", coordinator=True, teams=[team])
+
+
+@pytest.fixture
+def funder(team):
+    return UserFactory(username="financeur", funder=True, teams=[team])

@@ -1,0 +1,50 @@
+import datetime
+
+import factory
+
+from tests.emps.factories import TeamFactory
+from youths.enums import Level
+from youths.models import Origin, Situation, SituationRecord, SupportEpisode, Youth
+
+
+class YouthFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Youth
+        skip_postgeneration_save = True
+
+    team = factory.SubFactory(TeamFactory)
+    first_name = factory.Faker("first_name", locale="fr_FR")
+    sex = "H"
+    birth_year = 2010
+    birth_month = 3
+    commune = factory.LazyAttribute(lambda o: o.team.communes.first())
+    origin = factory.LazyFunction(lambda: Origin.objects.get(code="presence"))
+    first_met_on = datetime.date(2023, 6, 1)
+
+    class Params:
+        female = factory.Trait(sex="F")
+        with_episode = factory.Trait(
+            episode=factory.RelatedFactory(
+                "tests.youths.factories.SupportEpisodeFactory",
+                factory_related_name="youth",
+                started_on=factory.SelfAttribute("..first_met_on"),
+            )
+        )
+
+
+class SupportEpisodeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SupportEpisode
+
+    youth = factory.SubFactory(YouthFactory)
+    level = Level.ACCROCHE
+    started_on = factory.LazyAttribute(lambda o: o.youth.first_met_on)
+
+
+class SituationRecordFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SituationRecord
+
+    youth = factory.SubFactory(YouthFactory)
+    situation = factory.LazyFunction(lambda: Situation.objects.get(code="scolarise"))
+    started_on = factory.LazyAttribute(lambda o: o.youth.first_met_on)

@@ -1,0 +1,50 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from emps.admin import ReferenceItemAdmin
+
+from .models import EndReason, Origin, Situation, SituationRecord, SupportEpisode, Youth
+
+admin.site.register(Origin, ReferenceItemAdmin)
+admin.site.register(Situation, ReferenceItemAdmin)
+admin.site.register(EndReason, ReferenceItemAdmin)
+
+
+class SupportEpisodeInline(admin.TabularInline):
+    model = SupportEpisode
+    extra = 0
+    fields = ["level", "started_on", "ended_on", "end_reason"]
+
+
+class SituationRecordInline(admin.TabularInline):
+    model = SituationRecord
+    extra = 0
+
+
+@admin.register(Youth)
+class YouthAdmin(SimpleHistoryAdmin):
+    list_display = ["reference", "first_name", "team", "sex", "birth_year", "commune", "quartier", "first_met_on"]
+    list_filter = ["team", "sex", "commune", "origin", "anonymised_at"]
+    search_fields = ["reference", "first_name", "last_name"]
+    list_select_related = ["team", "commune", "quartier"]
+    date_hierarchy = "first_met_on"
+    inlines = [SupportEpisodeInline, SituationRecordInline]
+    autocomplete_fields = ["origin_partner", "referent"]
+
+
+@admin.register(SupportEpisode)
+class SupportEpisodeAdmin(admin.ModelAdmin):
+    list_display = ["youth", "level", "started_on", "ended_on", "end_reason"]
+    list_filter = ["level", "youth__team"]
+    search_fields = ["youth__reference", "youth__first_name"]
+    list_select_related = ["youth", "end_reason"]
+    autocomplete_fields = ["youth"]
+
+
+@admin.register(SituationRecord)
+class SituationRecordAdmin(admin.ModelAdmin):
+    list_display = ["youth", "situation", "started_on"]
+    list_filter = ["situation"]
+    search_fields = ["youth__reference", "youth__first_name"]
+    list_select_related = ["youth", "situation"]
+    autocomplete_fields = ["youth"]

@@ -1,0 +1,254 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from emps.models import Commune, Partner, Quartier, ReferenceItem, Team
+
+from .enums import Level, Sex
+
+MIN_BIRTH_YEAR = 1950
+MAX_BIRTH_YEAR = 2100
+
+
+class Origin(ReferenceItem):
+    """How the team first met the young person (présence sociale, partenaire, tiers)."""
+
+    class Meta(ReferenceItem.Meta):
+        verbose_name = _("origine de la rencontre")
+        verbose_name_plural = _("origines de la rencontre")
+
+
+class Situation(ReferenceItem):
+    """Schooling or employment situation (scolarisé, en formation, en emploi, en rupture, autre)."""
+
+    class Meta(ReferenceItem.Meta):
+        verbose_name = _("situation")
+        verbose_name_plural = _("situations")
+
+
+class EndReason(ReferenceItem):
+    """Why a support episode ended."""
+
+    class Meta(ReferenceItem.Meta):
+        verbose_name = _("motif de fin")
+        verbose_name_plural = _("motifs de fin")
+
+
+class YouthQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Youths of the teams the user belongs to. Funders see none: aggregates only."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        if user.is_funder:
+            return self.none()
+        return self.filter(team__in=user.teams.values("pk"))
+
+
+class Youth(models.Model):
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="youths", verbose_name=_("équipe"))
+    reference = models.CharField(
+        _("référence"),
+        max_length=30,
+        blank=True,
+        help_text=_("Unique dans l'équipe ; générée si laissée vide."),
+    )
+    first_name = models.CharField(_("prénom ou surnom"), max_length=60, help_text=_("Un prénom ou un surnom suffit."))
+    last_name = models.CharField(_("nom"), max_length=60, blank=True)
+    sex = models.CharField(_("sexe"), max_length=2, choices=Sex.choices, blank=True)
+    birth_year = models.PositiveSmallIntegerField(_("année de naissance"), null=True, blank=True)
+    birth_month = models.PositiveSmallIntegerField(_("mois de naissance"), null=True, blank=True)
+    age_is_estimated = models.BooleanField(_("âge estimé"), default=False)
+    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="youths", verbose_name=_("commune"))
+    quartier = models.ForeignKey(
+        Quartier, on_delete=models.PROTECT, related_name="youths", verbose_name=_("quartier"), null=True, blank=True
+    )
+    origin = models.ForeignKey(
+        Origin,
+        on_delete=models.PROTECT,
+        related_name="youths",
+        verbose_name=_("origine de la rencontre"),
+        null=True,
+        blank=True,
+    )
+    origin_partner = models.ForeignKey(
+        Partner,
+        on_delete=models.PROTECT,
+        related_name="referred_youths",
+        verbose_name=_("partenaire à l'origine"),
+        null=True,
+        blank=True,
+    )
+    referent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="referred_youths",
+        verbose_name=_("éducateur·rice référent·e"),
+        null=True,
+        blank=True,
+    )
+    first_met_on = models.DateField(_("date de la première rencontre"))
+    informed_on = models.DateField(
+        _("informé·e du traitement des données le"),
+        null=True,
+        blank=True,
+        help_text=_("Date à laquelle le jeune a été informé de l'usage de ses données (RGPD)."),
+    )
+    anonymised_at = models.DateTimeField(_("anonymisé le"), null=True, blank=True, editable=False)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["version", "updated_at"])
+    objects = YouthQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("jeune")
+        verbose_name_plural = _("jeunes")
+        ordering = ["first_name", "reference"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team", "reference"],
+                condition=~Q(reference=""),
+                name="youth_unique_reference_per_team",
+                violation_error_message=_("Cette référence existe déjà dans l'équipe."),
+            ),
+            models.CheckConstraint(
+                condition=Q(birth_year__isnull=True)
+                | Q(birth_year__gte=MIN_BIRTH_YEAR, birth_year__lte=MAX_BIRTH_YEAR),
+                name="youth_birth_year_plausible",
+                violation_error_message=_("L'année de naissance n'est pas plausible."),
+            ),
+            models.CheckConstraint(
+                condition=Q(birth_month__isnull=True)
+                | Q(birth_month__gte=1, birth_month__lte=12, birth_year__isnull=False),
+                name="youth_birth_month_valid",
+                violation_error_message=_("Le mois de naissance doit être entre 1 et 12, avec une année."),
+            ),
+            models.CheckConstraint(
+                condition=Q(sex__in=["", "H", "F", "NB"]),
+                name="youth_sex_valid",
+                violation_error_message=_("Sexe inconnu."),
+            ),
+            models.CheckConstraint(
+                condition=Q(reference__gt="") | Q(anonymised_at__isnull=False),
+                name="youth_has_reference",
+                violation_error_message=_("La référence est obligatoire."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["team", "first_met_on"], name="youth_team_first_met_idx"),
+            models.Index(fields=["commune"], name="youth_commune_idx"),
+        ]
+
+    def __str__(self):
+        if self.anonymised_at:
+            return _("Jeune anonymisé·e")
+        return f"{self.first_name} ({self.reference})"
+
+    def save(self, *args, **kwargs):
+        if not self.reference and not self.anonymised_at:
+            self.reference = self.next_reference(self.team)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("youths:detail", kwargs={"pk": self.pk})
+
+    @staticmethod
+    def next_reference(team):
+        prefix = team.reference_prefix or "J"
+        existing = Youth.objects.filter(team=team, reference__startswith=f"{prefix}-").values_list(
+            "reference", flat=True
+        )
+        numbers = [int(r.rsplit("-", 1)[1]) for r in existing if r.rsplit("-", 1)[1].isdigit()]
+        return f"{prefix}-{(max(numbers, default=0) + 1):04d}"
+
+    def clean(self):
+        super().clean()
+        if self.quartier_id and self.commune_id and self.quartier.commune_id != self.commune_id:
+            raise ValidationError({"quartier": _("Ce quartier n'appartient pas à la commune choisie.")})
+        if self.commune_id and self.team_id and not self.team.communes.filter(pk=self.commune_id).exists():
+            raise ValidationError({"commune": _("Cette commune n'est pas couverte par l'équipe.")})
+
+
+class SupportEpisode(models.Model):
+    """A dated period at one support level. Episodes of one youth never overlap."""
+
+    youth = models.ForeignKey(Youth, on_delete=models.PROTECT, related_name="episodes", verbose_name=_("jeune"))
+    level = models.CharField(_("niveau"), max_length=10, choices=Level.choices)
+    started_on = models.DateField(_("début"))
+    ended_on = models.DateField(_("fin"), null=True, blank=True)
+    end_reason = models.ForeignKey(
+        EndReason, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("motif de fin")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("saisi par")
+    )
+
+    class Meta:
+        verbose_name = _("épisode d'accompagnement")
+        verbose_name_plural = _("épisodes d'accompagnement")
+        ordering = ["youth", "started_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                name="episode_end_after_start",
+                violation_error_message=_("La fin d'un accompagnement ne peut précéder son début."),
+            ),
+            models.UniqueConstraint(
+                fields=["youth"],
+                condition=Q(ended_on__isnull=True),
+                name="episode_one_open_per_youth",
+                violation_error_message=_("Ce jeune a déjà un accompagnement en cours."),
+            ),
+            models.CheckConstraint(
+                condition=Q(level__in=[c.value for c in Level]),
+                name="episode_level_valid",
+                violation_error_message=_("Niveau d'accompagnement inconnu."),
+            ),
+        ]
+        indexes = [models.Index(fields=["youth", "started_on", "ended_on"], name="episode_youth_dates_idx")]
+
+    def __str__(self):
+        return f"{self.get_level_display()} ({self.started_on:%d/%m/%Y})"
+
+    def clean(self):
+        super().clean()
+        if self.youth_id and self.started_on:
+            far = self.ended_on or self.started_on.replace(year=9999)
+            overlapping = (
+                SupportEpisode.objects.filter(youth_id=self.youth_id, started_on__lte=far)
+                .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=self.started_on))
+                .exclude(pk=self.pk)
+            )
+            if overlapping.exists():
+                raise ValidationError(_("Cet accompagnement chevauche un autre accompagnement du même jeune."))
+
+
+class SituationRecord(models.Model):
+    """The situation of a youth from a date on, until the next record."""
+
+    youth = models.ForeignKey(Youth, on_delete=models.PROTECT, related_name="situations", verbose_name=_("jeune"))
+    situation = models.ForeignKey(Situation, on_delete=models.PROTECT, verbose_name=_("situation"))
+    started_on = models.DateField(_("depuis le"))
+
+    class Meta:
+        verbose_name = _("situation datée")
+        verbose_name_plural = _("historique des situations")
+        ordering = ["youth", "started_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["youth", "started_on"],
+                name="situation_one_per_youth_and_date",
+                violation_error_message=_("Une situation est déjà enregistrée à cette date pour ce jeune."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.situation} ({self.started_on:%d/%m/%Y})"
