@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Commune, Partner, PartnerCategory, Quartier, Team, User
+from .models import AccessLog, Commune, Partner, PartnerCategory, Quartier, Team, User
 
 
 class ReferenceItemAdmin(admin.ModelAdmin):
@@ -75,3 +75,20 @@ class PartnerAdmin(admin.ModelAdmin):
 
 admin.site.site_header = _("Administration EMPS")
 admin.site.site_title = _("EMPS")
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(admin.ModelAdmin):
+    list_display = ["at", "username", "action", "object_type", "object_id", "team", "ip_address"]
+    list_filter = ["action", "object_type", "team"]
+    search_fields = ["username", "object_id"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -185,3 +185,79 @@ class Partner(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class AccessLogQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("Le journal des accès est en ajout seul : une entrée ne se modifie pas.")
+
+    def delete(self):
+        raise PermissionError("Le journal des accès est en ajout seul : seule la purge de rétention supprime.")
+
+    def visible_to(self, user):
+        """Coordinators read the journal of their teams; nobody else reads it in the app."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        if user.role != Role.COORDINATOR:
+            return self.none()
+        return self.filter(Q(team__in=user.teams.values("pk")) | Q(user__teams__in=user.teams.values("pk"))).distinct()
+
+    def purge_older_than(self, moment) -> int:
+        """The only deletion the journal allows: entries past the retention period."""
+        expired = self.filter(at__lt=moment)
+        return expired._raw_delete(expired.db)
+
+
+class AccessLog(models.Model):
+    """Append-only journal of accesses to personal data: who, when, what, which object (no values)."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("consultation")
+        LIST = "list", _("consultation de liste")
+        CREATE = "create", _("création")
+        UPDATE = "update", _("modification")
+        DELETE = "delete", _("suppression")
+        EXPORT = "export", _("export")
+        IMPORT = "import", _("import")
+        ANONYMISE = "anonymise", _("anonymisation")
+        RIGHTS = "rights", _("demande d'accès")
+        LOGIN = "login", _("connexion")
+        LOGIN_FAILED = "login_failed", _("échec de connexion")
+        LOGOUT = "logout", _("déconnexion")
+
+    at = models.DateTimeField(_("date et heure"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="access_logs", verbose_name=_("utilisateur")
+    )
+    username = models.CharField(_("identifiant"), max_length=150, blank=True)
+    action = models.CharField(_("opération"), max_length=20, choices=Action.choices)
+    object_type = models.CharField(_("type d'objet"), max_length=50, blank=True)
+    object_id = models.CharField(_("identifiant de l'objet"), max_length=50, blank=True)
+    team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, null=True, blank=True, related_name="access_logs", verbose_name=_("équipe")
+    )
+    detail = models.CharField(_("précision"), max_length=200, blank=True)
+    ip_address = models.GenericIPAddressField(_("adresse IP"), null=True, blank=True)
+
+    objects = AccessLogQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("entrée du journal des accès")
+        verbose_name_plural = _("journal des accès")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["object_type", "object_id"], name="accesslog_object_idx")]
+
+    def __str__(self):
+        return (
+            f"{self.at:%d/%m/%Y %H:%M} {self.username} {self.get_action_display()} {self.object_type} {self.object_id}"
+        )
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("Le journal des accès est en ajout seul : une entrée ne se modifie pas.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Le journal des accès est en ajout seul : une entrée ne se supprime pas.")
