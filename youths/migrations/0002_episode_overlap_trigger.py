@@ -29,7 +29,9 @@ SQLITE_BACKWARD = [f"DROP TRIGGER IF EXISTS episode_no_overlap_{e};" for e in ("
 POSTGRES_FORWARD = f"""
 CREATE FUNCTION episode_no_overlap() RETURNS trigger AS $$
 BEGIN
-    PERFORM pg_advisory_xact_lock(NEW.youth_id);
+    -- Serialise concurrent writes of one youth's episodes (a row lock, not an advisory lock:
+    -- a bulk import locks many youths in one transaction without exhausting the lock table).
+    PERFORM 1 FROM youths_youth WHERE id = NEW.youth_id FOR UPDATE;
     IF EXISTS (
         SELECT 1 FROM youths_supportepisode AS other
         WHERE other.youth_id = NEW.youth_id AND other.id <> NEW.id
