@@ -1,0 +1,45 @@
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from emps.demo import create_demo
+from reports.builders import Scope, build_bilan
+from reports.models import BilanNarrative
+from reports.seed2023 import END, START, load_seed_2023
+from youths.models import Youth
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_teams_2023_bilan_is_the_seeds_even_when_its_recent_year_starts_in_2024():
+    # The worst case for a leak: "today" early in 2024, the recent year would reach back into 2023.
+    team = create_demo(today=datetime.date(2024, 6, 30))
+    assert Youth.objects.filter(team=team).count() > 100
+    bilan = build_bilan(scope=Scope.for_team(team), start=START, end=END)
+    public = bilan.public
+    assert (public.total, public.paei, public.asep, public.accroche) == (60, 20, 25, 15)
+    assert [(r.total, r.h, r.f) for r in bilan.age_sex.rows] == [
+        (4, 2, 2),
+        (12, 6, 6),
+        (27, 20, 7),
+        (5, 4, 1),
+        (11, 5, 6),
+        (1, 0, 1),
+    ]
+    assert [r.average_age for r in bilan.genre.rows] == [Decimal("13.5"), Decimal("14.3")]
+    assert bilan.domains.total == 282 and bilan.domains.rows[0].total == 67
+    activity = bilan.activity
+    assert (activity.workshops, activity.outings, activity.dsl_initiated, activity.dsl_joined) == (22, 38, 23, 15)
+    assert activity.presence_hours == 165
+    assert BilanNarrative.objects.get(team=team).setup.startswith("- Recrutement le 9 mai 2023")
+    # The recent year is there too, after 2023.
+    recent = build_bilan(scope=Scope.for_team(team), start=datetime.date(2024, 1, 1), end=datetime.date(2024, 6, 30))
+    assert recent.public.total > 0
+
+
+def test_loading_the_seed_twice_changes_nothing(team):
+    load_seed_2023(team=team)
+    count = Youth.objects.count()
+    load_seed_2023(team=team)
+    assert Youth.objects.count() == count == 60

@@ -1,0 +1,192 @@
+"""The PDF, the workbook and the JSON, read back and checked against the seed's figures."""
+
+import io
+import json
+import re
+import subprocess
+
+import pytest
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from emps.models import Partner, PartnerCategory
+from reports.builders import Scope, build_bilan
+from reports.document import bilan_document
+from reports.exports import render_export
+from reports.models import BilanNarrative
+from reports.seed2023 import NARRATIVE
+from tests.reports.conftest import SEED_END, SEED_START
+
+pytestmark = pytest.mark.django_db
+
+A4_POINTS = (595, 842)
+
+
+@pytest.fixture
+def seed_document(seed_team, seed_bilan):
+    narrative = BilanNarrative.objects.for_bilan(team=seed_team, commune=None, start=SEED_START, end=SEED_END).get()
+    return bilan_document(seed_bilan, narrative)
+
+
+@pytest.fixture
+def pdf_text(seed_document, tmp_path):
+    pdf = render_export(seed_document, "pdf")
+    path = tmp_path / "bilan.pdf"
+    path.write_bytes(pdf)
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return pdf, text
+
+
+def squeeze(text: str) -> str:
+    """Spaces as pdftotext lays them out vary: one space between words, none before « % »."""
+    return re.sub(r"[ \u202f\u00a0]+", " ", text).replace(" %", "%")
+
+
+def test_the_pdf_is_a4_with_page_numbers_and_the_period_in_every_footer(pdf_text):
+    pdf, text = pdf_text
+    reader = PdfReader(io.BytesIO(pdf))
+    pages = len(reader.pages)
+    assert pages >= 4
+    for page in reader.pages:
+        assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == A4_POINTS
+    footers = squeeze(text)
+    for number in range(1, pages + 1):
+        assert f"Page {number} / {pages}" in footers
+    assert footers.count("Bilan d'activité du 9 mai 2023 au 31 décembre 2023") >= pages
+
+
+def test_the_pdf_carries_the_seeds_tables(pdf_text):
+    _pdf, text = pdf_text
+    flat = squeeze(text)
+    for expected in [
+        "EMPS HÉNIN-BEAUMONT",
+        "Agence nationale de la cohésion des territoires (ANCT)",
+        "Ils sont en contact avec 60 jeunes dont 15 en accroche, 25 en accompagnement ponctuel",
+        "22 ateliers et 38 sorties",
+        "23 initiées et 15 en associé",
+        "165 heures",
+        "Loisir / Sport / Culture 67 29 24%",
+        "Scolarité 64 29 23%",
+        "Formation 1 1 0%",
+        "Ensemble des domaines 282 44",
+        "12 - 15 ans 27 20 7 0 45%",
+        "21 - 24 ans 1 0 1 0 2%",
+        "Homme 37 13,5 ans 62%",
+        "Femme 23 14,3 ans 38%",
+        "Présence sociale 45 25 20 0 75%",
+        "Scolarisé 49 32 17 0 82%",
+        "En emploi 2 1 1 0 3%",
+        "Recrutement le 9 mai 2023",
+        "Maillage territorial en cours avec l'existant.",
+    ]:
+        assert expected in flat, expected
+
+
+def test_no_table_row_is_cut_across_pages(pdf_text, seed_bilan):
+    """Each row of the figure tables sits whole on one page: all its cells on one line of one page."""
+    _pdf, text = pdf_text
+    pages = [squeeze(page) for page in text.split("\f")]
+    expected = [f"{r.label} {r.total} {r.youths} {r.percent}%" for r in seed_bilan.domains.rows]
+    expected += [f"{r.label} {r.total} {r.h} {r.f} {r.nb} {r.percent}%" for r in seed_bilan.age_sex.rows]
+    expected += [f"{r.label} {r.total} {r.h} {r.f} {r.nb} {r.percent}%" for r in seed_bilan.situation_sex.rows]
+    for row in expected:
+        assert sum(row in page for page in pages) == 1, row
+
+
+def test_the_workbook_has_one_sheet_per_table_with_numbers_as_numbers(seed_document):
+    workbook = load_workbook(io.BytesIO(render_export(seed_document, "xlsx")))
+    for name in [
+        "Bilan",
+        "Action générale",
+        "Activité",
+        "Partenaires mobilisés",
+        "Domaines travaillés",
+        "Âge et sexe",
+        "Genre",
+        "Origine et sexe",
+        "Situation et sexe",
+        "QPV",
+        "Quartiers",
+        "Présence par lieu",
+        "Présence par quartier",
+        "Actions spécifiques",
+        "Temps partenariaux",
+        "Mois par mois",
+        "Méthode de calcul",
+    ]:
+        assert name in workbook.sheetnames, name
+    domains = workbook["Domaines travaillés"]
+    assert [c.value for c in domains[1]] == ["Domaines travaillés", "Total", "Jeunes", "%"]
+    assert all(c.font.bold for c in domains[1])
+    assert [c.value for c in domains[2]] == ["Loisir / Sport / Culture", 67, 29, 24]
+    assert isinstance(domains["B2"].value, int)
+    ages = workbook["Âge et sexe"]
+    assert [c.value for c in ages[2]] == ["6 - 9 ans", 4, 2, 2, 0, 7]
+    genre = workbook["Genre"]
+    assert [c.value for c in genre[2]] == ["Homme", 37, 13.5, 62]
+    activity = {(r[0], r[2]): r[3] for r in workbook["Activité"].iter_rows(min_row=2, values_only=True)}
+    assert activity[("Ensemble", "Ateliers")] == 22 and activity[("Ensemble", "Sorties")] == 38
+    assert activity[("Ensemble", "DSL initiées")] == 23 and activity[("Ensemble", "DSL en associé")] == 15
+    assert activity[("Ensemble", "Heures")] == 165
+    assert activity[("Hénin-Beaumont", "PAEI")] + activity[("Montigny-en-Gohelle", "PAEI")] == 20
+
+
+def test_text_cells_that_look_like_formulas_are_neutralised(seed_team, db):
+    category = PartnerCategory.objects.first()
+    partner = Partner.objects.create(name='=HYPERLINK("http://example.com","clic")', category=category)
+    from actions.models import CollectiveAction
+
+    action = CollectiveAction.objects.filter(team=seed_team).first()
+    action.partners.add(partner)
+    action.title = "+33 6 00 00 00 00"
+    action.save()
+    document = bilan_document(build_bilan(scope=Scope.for_team(seed_team), start=SEED_START, end=SEED_END))
+    workbook = load_workbook(io.BytesIO(render_export(document, "xlsx")))
+    cells = [c for sheet in workbook for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
+    assert not any(c.data_type == "f" for c in cells)
+    assert not any(c.value.startswith(("=", "+", "-", "@")) for c in cells)
+    assert any(c.value == "'" + partner.name for c in cells)
+
+
+def test_json_carries_every_figure(seed_document):
+    data = json.loads(render_export(seed_document, "json"))
+    assert data["public"] == {
+        "total": 60,
+        "paei": 20,
+        "asep": 25,
+        "accroche": 15,
+        "level_unknown": 0,
+        "new": 60,
+        "continuing": 0,
+        "accompanied": 45,
+    }
+    assert data["domains"]["total"] == 282
+    assert [r["percent"] for r in data["domains"]["rows"]] == [24, 23, 14, 11, 10, 10, 3, 2, 2, 1, 1, 0]
+    assert [(r["label"], r["average_age"]) for r in data["genre"]["rows"]] == [("Homme", 13.5), ("Femme", 14.3)]
+    activity = data["activity"]
+    assert (activity["workshops"], activity["outings"], activity["dsl_initiated"], activity["dsl_joined"]) == (
+        22,
+        38,
+        23,
+        15,
+    )
+    assert activity["presence_hours"] == 165
+    assert data["period"] == "du 9 mai 2023 au 31 décembre 2023"
+    assert data["texts"]["perspectives"] == NARRATIVE["perspectives"]
+    assert len(data["rules"]) >= 8
+
+
+def test_rendering_the_exports_adds_no_query(seed_document, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        for fmt in ("json", "xlsx", "html"):
+            render_export(seed_document, fmt)
+
+
+def test_the_pdf_never_fetches_anything_over_the_network():
+    from reports.pdf import LocalOnlyFetcher
+
+    fetcher = LocalOnlyFetcher()
+    with pytest.raises(ValueError):
+        fetcher.fetch("https://example.com/tracker.png")
+    with pytest.raises(ValueError):
+        fetcher.fetch("file:///etc/passwd")
