@@ -18,10 +18,6 @@ from .enums import ActionKind, Carrying, InterventionKind, Place
 from .models import MAX_NOTE_LENGTH, CollectiveAction, Domain, Intervention, PresenceSession
 
 MAX_MINUTES = 24 * 60
-NOTE_HELP = gettext_lazy(
-    "Courte et factuelle : le jeune peut la lire sur simple demande. "
-    "Pas de diagnostic, pas de détail d'infraction, pas d'avis sur la famille."
-)
 
 
 def youth_choices(user):
@@ -48,7 +44,6 @@ class NoteField(forms.CharField):
         kwargs.setdefault("label", gettext_lazy("Note"))
         kwargs.setdefault("required", False)
         kwargs.setdefault("max_length", MAX_NOTE_LENGTH)
-        kwargs.setdefault("help_text", NOTE_HELP)
         kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 3, "data-counter": ""}))
         super().__init__(**kwargs)
 
@@ -144,7 +139,7 @@ class InterventionQuickForm(forms.Form):
     partners = forms.ModelMultipleChoiceField(
         label=gettext_lazy("Partenaires mobilisés"), queryset=Partner.objects.none(), required=False
     )
-    note = NoteField()
+    note = NoteField(widget=forms.Textarea(attrs={"rows": 3, "data-counter": "", "aria-describedby": "note-reminder"}))
 
     def __init__(self, *args, user, search_url, **kwargs):
         super().__init__(*args, **kwargs)
@@ -180,7 +175,7 @@ class InterventionForm(VersionedModelForm):
     """Editing one recorded intervention."""
 
     date = PastDateField(label=gettext_lazy("Date"))
-    note = NoteField()
+    note = NoteField(widget=forms.Textarea(attrs={"rows": 3, "data-counter": "", "aria-describedby": "note-reminder"}))
 
     class Meta:
         model = Intervention
@@ -248,10 +243,8 @@ class PresenceSessionForm(TeamChoiceMixin, VersionedModelForm):
             self.fields["educators"].initial = [user.pk]
         self.fields["sector"] = SectorField(communes=communes, initial=initial_sector)
         self.fields["sector"].error_messages["required"] = _("Indiquez où a eu lieu la présence.")
-        members = team_members(user)
-        if session.pk:
-            members = members | session.educators.all()
-        self.fields["educators"].queryset = members.distinct()
+        present = session.educators.values_list("pk", flat=True) if session.pk else []
+        self.fields["educators"].queryset = team_members(user, also=list(present))
         self.fields["educators"].required = True
         self.fields["educators"].error_messages["required"] = _("Cochez au moins un éducateur présent.")
         self.fields["start_time"].label = _("Heure de début")

@@ -4,6 +4,7 @@ import datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -35,12 +36,12 @@ MONTHS = [
 ]
 
 
-def team_members(user):
-    """Educators and coordinators of the user's teams, for referent and "educators present" choices."""
-    return (
-        User.objects.filter(teams__in=user.teams.values("pk"), role__in=["educator", "coordinator"], is_active=True)
-        .distinct()
-        .order_by("first_name", "last_name", "username")
+def team_members(user, *, also=()):
+    """Active educators and coordinators of the user's teams (plus the users `also` names, already chosen)."""
+    memberships = User.teams.through.objects.filter(team__in=user.teams.values("pk")).values("user_id")
+    members = Q(pk__in=memberships, role__in=["educator", "coordinator"], is_active=True)
+    return User.objects.filter(members | Q(pk__in=[pk for pk in also if pk])).order_by(
+        "first_name", "last_name", "username"
     )
 
 
@@ -280,7 +281,7 @@ class YouthForm(AgeConfirmationMixin, VersionedModelForm):
             pk=youth.origin_partner_id or 0
         )
         self.fields["origin_partner"].empty_label = _("Aucun")
-        self.fields["referent"].queryset = team_members(user) | User.objects.filter(pk=youth.referent_id or 0)
+        self.fields["referent"].queryset = team_members(user, also=[youth.referent_id])
         self.fields["referent"].empty_label = _("Pas de référent·e")
         self.fields["birth_year"].error_messages["min_value"] = _("Année trop ancienne.")
 
