@@ -59,7 +59,7 @@
       label.htmlFor = input.id;
       label.id = label.id || id + "_label";
       list.setAttribute("aria-labelledby", label.id);
-      chips.setAttribute("aria-label", label.textContent.replace("*", "").trim());
+      chips.setAttribute("aria-label", "Sélection : " + label.textContent.replace("*", "").trim());
     }
 
     function selected() {
@@ -93,6 +93,7 @@
 
     function close() {
       list.hidden = true;
+      list.innerHTML = "";
       input.setAttribute("aria-expanded", "false");
       input.removeAttribute("aria-activedescendant");
       active = -1;
