@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from emps.forms import TILES, PastDateField, SectorField, TimeInput, sector_value
+from emps.forms import TILES, PastDateField, SectorErrorsMixin, SectorField, TimeInput, sector_value
 from emps.locking import VersionedModelForm
 from emps.models import Commune, Partner
 from youths.forms import TeamChoiceMixin, team_members
@@ -216,7 +216,7 @@ class InterventionForm(VersionedModelForm):
         return cleaned
 
 
-class PresenceSessionForm(TeamChoiceMixin, VersionedModelForm):
+class PresenceSessionForm(SectorErrorsMixin, TeamChoiceMixin, VersionedModelForm):
     date = PastDateField(label=gettext_lazy("Date"))
     duration = DurationField()
     note = NoteField(label=gettext_lazy("Commentaire"), help_text="")
@@ -267,7 +267,7 @@ class PresenceSessionForm(TeamChoiceMixin, VersionedModelForm):
         return cleaned
 
 
-class CollectiveActionForm(TeamChoiceMixin, VersionedModelForm):
+class CollectiveActionForm(SectorErrorsMixin, TeamChoiceMixin, VersionedModelForm):
     date = PastDateField(label=gettext_lazy("Date"))
 
     class Meta:

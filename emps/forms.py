@@ -98,6 +98,18 @@ class SectorField(forms.ChoiceField):
         return self._communes[value], None
 
 
+class SectorErrorsMixin:
+    """Model errors on `commune` or `quartier` are shown on the form's single sector field."""
+
+    def _update_errors(self, errors):
+        error_dict = getattr(errors, "error_dict", None)
+        if error_dict is not None:
+            for name in ("commune", "quartier"):
+                if name in error_dict:
+                    error_dict.setdefault("sector", []).extend(error_dict.pop(name))
+        super()._update_errors(errors)
+
+
 class NextField(forms.CharField):
     """Where to go after saving: a local path only."""
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from emps.forms import TILES, PastDateField, SectorField, sector_value
+from emps.forms import TILES, PastDateField, SectorErrorsMixin, SectorField, sector_value
 from emps.locking import VersionedModelForm
 from emps.models import Commune, Partner, Team, User
 
@@ -156,7 +156,7 @@ class TeamChoiceMixin:
         return self.user_teams[0] if self.user_teams else None
 
 
-class YouthCreateForm(AgeConfirmationMixin, TeamChoiceMixin, forms.ModelForm):
+class YouthCreateForm(SectorErrorsMixin, AgeConfirmationMixin, TeamChoiceMixin, forms.ModelForm):
     """What the first meeting gives; the rest can come later."""
 
     age_or_year = AgeOrYearField()
@@ -228,7 +228,7 @@ class YouthCreateForm(AgeConfirmationMixin, TeamChoiceMixin, forms.ModelForm):
         return exclusions
 
 
-class YouthForm(AgeConfirmationMixin, VersionedModelForm):
+class YouthForm(SectorErrorsMixin, AgeConfirmationMixin, VersionedModelForm):
     """The full record, edited later on."""
 
     confirm_age = AgeConfirmationMixin.confirm_age
