@@ -64,6 +64,8 @@ class Visit:
         blocking = [v for v in results.response["violations"] if v["impact"] in BLOCKING]
         assert not blocking, results.generate_report()
         assert "INVALID_VARIABLE" not in self.page.content()
+        overflow = self.page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"the page is {overflow} px wider than the screen"
         assert not self.console_errors, self.console_errors
 
     def pick(self, combobox, text, option):
