@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -142,5 +143,7 @@ def referer_path(request) -> str:
     parts = urlsplit(referer)
     if parts.netloc and parts.netloc != request.get_host():
         return ""
+    if parts.path == reverse("login"):
+        return ""  # back from an expired session: the page before the log-in is unknown
     path = parts.path + (f"?{parts.query}" if parts.query else "")
     return path if url_has_allowed_host_and_scheme(path, allowed_hosts={request.get_host()}) else ""

@@ -195,6 +195,37 @@ def test_a_failed_save_keeps_everything_in_the_browser(browser, live_server, ter
     context.close()
 
 
+def test_an_expired_session_loses_nothing_typed(browser, live_server, territory, screenshots_dir):
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="fr-FR")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    visit = Visit(page, live_server.url, screenshots_dir, "expired")
+    visit.log_in("karim")
+    page.goto(live_server.url + "/activite/interventions/nouvelle/")
+    visit.pick("Jeunes", "Lin", "Lina")
+    page.get_by_text("Famille", exact=True).click()
+    page.get_by_label("Note").fill("Appel à la mère, rendez-vous fixé.")
+    context.clear_cookies(name="sessionid")  # the session times out while the educator types
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_role("heading", name="Connexion")).to_be_visible()
+    assert not Intervention.objects.exists()
+    page.get_by_label("Nom d’utilisateur").fill("karim")
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page.get_by_text("Votre saisie précédente n'avait pas été enregistrée")).to_be_visible()
+    expect(page.get_by_label("Note")).to_have_value("Appel à la mère, rendez-vous fixé.")
+    expect(page.get_by_role("button", name=re.compile("Retirer Lina"))).to_be_visible()
+    expect(page.get_by_label("Famille")).to_be_checked()
+    visit.check("restored")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_text("Intervention enregistrée pour Lina.")).to_be_visible()
+    assert Intervention.objects.get().domains.get().code == "famille"
+    # Once saved, the draft is gone: the next intervention starts from an empty form.
+    page.goto(live_server.url + "/activite/interventions/nouvelle/")
+    expect(page.get_by_label("Note")).to_have_value("")
+    context.close()
+
+
 def test_a_funder_is_refused_the_youths(browser, live_server, territory, screenshots_dir):
     team, _educator = territory
     UserFactory(username="anct", funder=True, teams=[team])
