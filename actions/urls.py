@@ -1,5 +1,20 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "actions"
 
-urlpatterns = []
+urlpatterns = [
+    path("interventions/", views.intervention_list, name="intervention_list"),
+    path("interventions/nouvelle/", views.intervention_create, name="intervention_create"),
+    path("interventions/<int:pk>/modifier/", views.intervention_update, name="intervention_update"),
+    path("interventions/<int:pk>/supprimer/", views.intervention_delete, name="intervention_delete"),
+    path("presences/", views.presence_list, name="presence_list"),
+    path("presences/nouvelle/", views.presence_create, name="presence_create"),
+    path("presences/<int:pk>/modifier/", views.presence_update, name="presence_update"),
+    path("presences/<int:pk>/supprimer/", views.presence_delete, name="presence_delete"),
+    path("actions/", views.action_list, name="action_list"),
+    path("actions/nouvelle/", views.action_create, name="action_create"),
+    path("actions/<int:pk>/modifier/", views.action_update, name="action_update"),
+    path("actions/<int:pk>/supprimer/", views.action_delete, name="action_delete"),
+]

@@ -13,4 +13,5 @@ urlpatterns = [
     path("activite/", include("actions.urls")),
     path("bilans/", include("reports.urls")),
     path("admin/", admin.site.urls),
+    path("referentiels/", include("emps.reference_urls")),
 ]

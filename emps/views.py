@@ -2,7 +2,10 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
+
+from actions.dashboard import my_week
 
 from .permissions import is_funder
 
@@ -15,7 +18,7 @@ def home(request: HttpRequest) -> HttpResponse:
     """Landing page after log-in: funders go to their dashboard, staff to their activity."""
     if is_funder(request.user):
         return render(request, "emps/funder_home.html")
-    return render(request, "emps/home.html")
+    return render(request, "emps/home.html", {"week": my_week(request.user, timezone.localdate())})
 
 
 @login_not_required

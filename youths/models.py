@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Exists, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce, Greatest
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -11,6 +12,14 @@ from .enums import Level, Sex
 
 MIN_BIRTH_YEAR = 1950
 MAX_BIRTH_YEAR = 2100
+
+
+def age_on(birth_year, birth_month, day):
+    """Completed years on `day` for a birth month and year (1 July when the month is unknown); None if unknown."""
+    if not birth_year:
+        return None
+    month = birth_month or 7
+    return day.year - birth_year - ((day.month, day.day) < (month, 1))
 
 
 class Origin(ReferenceItem):
@@ -47,6 +56,50 @@ class YouthQuerySet(models.QuerySet):
         if user.is_funder:
             return self.none()
         return self.filter(team__in=user.teams.values("pk"))
+
+    def search(self, text):
+        """Youths whose reference, first name or nickname (or last name, when recorded) contains `text`."""
+        text = (text or "").strip()
+        if not text:
+            return self
+        return self.filter(Q(reference__icontains=text) | Q(first_name__icontains=text) | Q(last_name__icontains=text))
+
+    def with_current_level(self):
+        """Annotate `current_level` (the latest episode's level) and `is_active` (an episode still open)."""
+        latest = SupportEpisode.objects.filter(youth=OuterRef("pk")).order_by("-started_on", "-pk")
+        open_episode = SupportEpisode.objects.filter(youth=OuterRef("pk"), ended_on__isnull=True)
+        return self.annotate(
+            current_level=Subquery(latest.values("level")[:1]),
+            is_active=Exists(open_episode),
+            level_rank=Case(
+                *[When(current_level=level.value, then=Value(rank)) for rank, level in enumerate(Level, start=1)],
+                default=Value(0),
+                output_field=models.IntegerField(),
+            ),
+        )
+
+    def with_last_contact(self):
+        """Annotate `last_contact`: the latest of the first meeting, an intervention and a collective action."""
+        intervention_model = self.model._meta.get_field("interventions").related_model
+        last_intervention = intervention_model.objects.filter(youth=OuterRef("pk")).order_by("-date").values("date")[:1]
+        action_model = self.model._meta.get_field("actions").related_model
+        last_action = action_model.objects.filter(participants=OuterRef("pk")).order_by("-date").values("date")[:1]
+        return self.annotate(
+            last_contact=Greatest(
+                "first_met_on",
+                Coalesce(Subquery(last_intervention), "first_met_on"),
+                Coalesce(Subquery(last_action), "first_met_on"),
+            )
+        )
+
+    def active(self):
+        """Youths still in relation with the team: an open support episode, not anonymised."""
+        open_episode = SupportEpisode.objects.filter(youth=OuterRef("pk"), ended_on__isnull=True)
+        return self.filter(Exists(open_episode), anonymised_at__isnull=True)
+
+    def inactive(self):
+        open_episode = SupportEpisode.objects.filter(youth=OuterRef("pk"), ended_on__isnull=True)
+        return self.exclude(Exists(open_episode), anonymised_at__isnull=True)
 
 
 class Youth(models.Model):
@@ -159,6 +212,14 @@ class Youth(models.Model):
         from django.urls import reverse
 
         return reverse("youths:detail", kwargs={"pk": self.pk})
+
+    def age_on(self, day):
+        """Completed years on `day`; the birth is the first of the birth month, 1 July when only the year is known."""
+        return age_on(self.birth_year, self.birth_month, day)
+
+    @property
+    def is_anonymised(self):
+        return self.anonymised_at is not None
 
     @staticmethod
     def next_reference(team):

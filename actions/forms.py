@@ -1,0 +1,345 @@
+"""Forms of the quick entries: interventions, street-presence sessions, collective actions."""
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from emps.forms import TILES, PastDateField, SectorErrorsMixin, SectorField, TimeInput, sector_value
+from emps.locking import VersionedModelForm
+from emps.models import Commune, Partner
+from youths.forms import TeamChoiceMixin, team_members
+from youths.models import Youth
+
+from .enums import ActionKind, Carrying, InterventionKind, Place
+from .models import MAX_NOTE_LENGTH, CollectiveAction, Domain, Intervention, PresenceSession
+
+MAX_MINUTES = 24 * 60
+
+
+def youth_choices(user):
+    return Youth.objects.visible_to(user).filter(anonymised_at__isnull=True).select_related("quartier", "commune")
+
+
+def active_or_current(queryset, current_pks):
+    """Active reference values, plus the ones a record being edited already uses."""
+    return queryset.filter(is_active=True) | queryset.filter(pk__in=list(current_pks))
+
+
+class PickerSelectMultiple(forms.SelectMultiple):
+    """A multiple select that the picker script turns into a search box with removable chips."""
+
+    def __init__(self, attrs=None, *, source_url=""):
+        attrs = {"data-picker": "", **(attrs or {})}
+        if source_url:
+            attrs["data-source"] = source_url
+        super().__init__(attrs=attrs)
+
+
+class NoteField(forms.CharField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", gettext_lazy("Note"))
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", MAX_NOTE_LENGTH)
+        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 3, "data-counter": ""}))
+        super().__init__(**kwargs)
+
+
+def format_minutes(minutes: int | None) -> str:
+    if not minutes:
+        return ""
+    hours, rest = divmod(minutes, 60)
+    if not hours:
+        return f"{rest} min"
+    return f"{hours} h {rest:02d}" if rest else f"{hours} h"
+
+
+DURATION_PATTERNS = [
+    # 2 h 30, 2h30, 2 h, 2h
+    (re.compile(r"^(\d{1,3})\s*h(?:eures?)?\s*(\d{1,2})?\s*(?:min)?$"), lambda m: int(m[1]) * 60 + int(m[2] or 0)),
+    # 2:30
+    (re.compile(r"^(\d{1,3}):(\d{2})$"), lambda m: int(m[1]) * 60 + int(m[2])),
+    # 90 min, 90min, 90 minutes
+    (re.compile(r"^(\d{1,5})\s*min(?:utes?)?$"), lambda m: int(m[1])),
+]
+
+
+class DurationField(forms.CharField):
+    """A duration typed the way people say it: 2, 1,5, 2 h 30, 2:30 or 90 min. Cleans to minutes."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", gettext_lazy("Durée"))
+        kwargs.setdefault("help_text", gettext_lazy("En heures : 2, 1,5 ou 2 h 30 ; ou en minutes : 90 min."))
+        kwargs.setdefault("widget", forms.TextInput(attrs={"autocomplete": "off", "inputmode": "decimal"}))
+        kwargs.setdefault("error_messages", {"required": gettext_lazy("Indiquez la durée de la présence.")})
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, int):
+            return format_minutes(value)
+        return value
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value in self.empty_values:
+            return None
+        text = value.strip().lower().replace(",", ".")
+        minutes = None
+        for pattern, convert in DURATION_PATTERNS:
+            match = pattern.match(text)
+            if match:
+                minutes = convert(match)
+                break
+        if minutes is None:
+            try:
+                minutes = int((Decimal(text) * 60).to_integral_value())
+            except InvalidOperation:
+                raise ValidationError(
+                    _("Durée non comprise : écrivez par exemple 2, 1,5, 2 h 30 ou 90 min."), code="invalid"
+                ) from None
+        if minutes <= 0:
+            raise ValidationError(_("La durée doit être d'au moins une minute."), code="min")
+        if minutes > MAX_MINUTES:
+            raise ValidationError(
+                _("Une présence ne peut pas dépasser 24 heures (vous avez indiqué %(duration)s).")
+                % {"duration": format_minutes(minutes)},
+                code="max",
+            )
+        return minutes
+
+
+class InterventionQuickForm(forms.Form):
+    """One or more youths, one intervention recorded per youth."""
+
+    date = PastDateField(label=gettext_lazy("Date"))
+    youths = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Jeunes"),
+        queryset=Youth.objects.none(),
+        error_messages={
+            "required": gettext_lazy("Choisissez au moins un jeune."),
+            "invalid_choice": gettext_lazy("Ce jeune n'est pas suivi par votre équipe."),
+        },
+        help_text=gettext_lazy("Une intervention est enregistrée pour chaque jeune choisi."),
+    )
+    domains = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Domaines travaillés"),
+        queryset=Domain.objects.none(),
+        widget=forms.CheckboxSelectMultiple(attrs=TILES),
+        error_messages={"required": gettext_lazy("Cochez au moins un domaine travaillé.")},
+    )
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Type"),
+        choices=InterventionKind.choices,
+        widget=forms.RadioSelect(attrs=TILES),
+        required=False,
+    )
+    partners = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Partenaires mobilisés"), queryset=Partner.objects.none(), required=False
+    )
+    note = NoteField(widget=forms.Textarea(attrs={"rows": 3, "data-counter": "", "aria-describedby": "note-reminder"}))
+
+    def __init__(self, *args, user, search_url, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["youths"].queryset = youth_choices(user)
+        self.fields["youths"].widget = PickerSelectMultiple(source_url=search_url)
+        self.fields["domains"].queryset = Domain.objects.filter(is_active=True)
+        self.fields["partners"].queryset = Partner.objects.filter(is_active=True).select_related("category")
+        self.fields["partners"].widget = PickerSelectMultiple()
+        self.fields["partners"].widget.choices = self.fields["partners"].choices
+        # Only the chosen youths are options: the picker searches the others on the server.
+        self.fields["youths"].widget.choices = [(y.pk, str(y)) for y in self.selected_youths()]
+
+    def selected_youths(self):
+        """The youths to show as chosen: the bound ones after a failed save, else the initial ones."""
+        values = self["youths"].value() or []
+        pks = [int(v) for v in values if str(v).isdigit()]
+        return list(self.fields["youths"].queryset.filter(pk__in=pks)) if pks else []
+
+    def clean(self):
+        cleaned = super().clean()
+        date = cleaned.get("date")
+        for youth in cleaned.get("youths") or []:
+            if date and date < youth.first_met_on:
+                self.add_error(
+                    "date",
+                    _("%(youth)s a été rencontré·e le %(first)s : l'intervention ne peut pas être antérieure.")
+                    % {"youth": youth, "first": youth.first_met_on.strftime("%d/%m/%Y")},
+                )
+        return cleaned
+
+
+class InterventionForm(VersionedModelForm):
+    """Editing one recorded intervention."""
+
+    date = PastDateField(label=gettext_lazy("Date"))
+    note = NoteField(widget=forms.Textarea(attrs={"rows": 3, "data-counter": "", "aria-describedby": "note-reminder"}))
+
+    class Meta:
+        model = Intervention
+        fields = ["youth", "date", "domains", "kind", "partners", "note"]
+        widgets = {"domains": forms.CheckboxSelectMultiple(attrs=TILES), "kind": forms.RadioSelect(attrs=TILES)}
+
+    def __init__(self, *args, user, search_url, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["youth"].queryset = youth_choices(user)
+        self.fields["youth"].widget = forms.Select(
+            attrs={"data-picker": "", "data-source": search_url, "data-max": "1"}
+        )
+        self.fields["youth"].widget.choices = [(y.pk, str(y)) for y in self.selected_youths()]
+        current = self.instance.pk and self.instance.domains.values_list("pk", flat=True)
+        self.fields["domains"].queryset = active_or_current(Domain.objects.all(), current or [])
+        self.fields["domains"].error_messages["required"] = _("Cochez au moins un domaine travaillé.")
+        current = self.instance.pk and self.instance.partners.values_list("pk", flat=True)
+        self.fields["partners"].queryset = active_or_current(Partner.objects.all(), current or [])
+        self.fields["partners"].widget = PickerSelectMultiple()
+        self.fields["partners"].widget.choices = self.fields["partners"].choices
+        self.fields["kind"].choices = InterventionKind.choices
+
+    def selected_youths(self):
+        value = self["youth"].value()
+        if not str(value or "").isdigit():
+            return []
+        return list(self.fields["youth"].queryset.filter(pk=int(value)))
+
+    def clean(self):
+        cleaned = super().clean()
+        youth, date = cleaned.get("youth"), cleaned.get("date")
+        if youth and date and date < youth.first_met_on:
+            self.add_error(
+                "date",
+                _("%(youth)s a été rencontré·e le %(first)s : l'intervention ne peut pas être antérieure.")
+                % {"youth": youth, "first": youth.first_met_on.strftime("%d/%m/%Y")},
+            )
+        return cleaned
+
+
+class PresenceSessionForm(SectorErrorsMixin, TeamChoiceMixin, VersionedModelForm):
+    date = PastDateField(label=gettext_lazy("Date"))
+    duration = DurationField()
+    note = NoteField(label=gettext_lazy("Commentaire"), help_text="")
+
+    class Meta:
+        model = PresenceSession
+        fields = ["date", "start_time", "place", "educators", "note"]
+        widgets = {
+            "start_time": TimeInput,
+            "place": forms.RadioSelect(attrs=TILES),
+            "educators": forms.CheckboxSelectMultiple(attrs=TILES),
+        }
+
+    def __init__(self, *args, user, initial_sector="", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.setup_team(user)
+        session = self.instance
+        if session.pk:
+            communes = session.team.communes.all()
+            initial_sector = sector_value(session.commune_id, session.quartier_id)
+            self.fields["duration"].initial = session.duration_minutes
+        else:
+            communes = Commune.objects.visible_to(user)
+            self.fields["educators"].initial = [user.pk]
+        self.fields["sector"] = SectorField(communes=communes, initial=initial_sector)
+        self.fields["sector"].error_messages["required"] = _("Indiquez où a eu lieu la présence.")
+        present = session.educators.values_list("pk", flat=True) if session.pk else []
+        self.fields["educators"].queryset = team_members(user, also=list(present))
+        self.fields["educators"].required = True
+        self.fields["educators"].error_messages["required"] = _("Cochez au moins un éducateur présent.")
+        self.fields["start_time"].label = _("Heure de début")
+        self.fields["place"].choices = Place.choices
+        self.order_fields(["date", "start_time", "duration", "place", "sector", "team", "educators", "note"])
+
+    def clean(self):
+        cleaned = super().clean()
+        sector = cleaned.get("sector")
+        if sector:
+            self.instance.commune, self.instance.quartier = sector
+        if not self.instance.pk:
+            team = self.resolve_team(sector[0] if sector else None)
+            if team is not None:
+                self.instance.team = team
+        if cleaned.get("duration"):
+            self.instance.duration_minutes = cleaned["duration"]
+        if cleaned.get("educators"):
+            self.instance.educator_count = len(cleaned["educators"])
+        return cleaned
+
+
+class CollectiveActionForm(SectorErrorsMixin, TeamChoiceMixin, VersionedModelForm):
+    date = PastDateField(label=gettext_lazy("Date"))
+
+    class Meta:
+        model = CollectiveAction
+        fields = [
+            "kind",
+            "carrying",
+            "title",
+            "date",
+            "partners",
+            "participants",
+            "anonymous_participants",
+            "after_needs_assessment",
+            "description",
+        ]
+        widgets = {
+            "kind": forms.RadioSelect(attrs=TILES),
+            "carrying": forms.RadioSelect(attrs=TILES),
+            "anonymous_participants": forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}),
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, user, search_url, initial_sector="", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.setup_team(user)
+        action = self.instance
+        if action.pk:
+            communes = action.team.communes.all()
+            initial_sector = sector_value(action.commune_id, action.quartier_id)
+        else:
+            communes = Commune.objects.visible_to(user)
+        self.fields["sector"] = SectorField(communes=communes, initial=initial_sector)
+        self.fields["sector"].error_messages["required"] = _("Indiquez le quartier de l'action.")
+        self.fields["kind"].choices = ActionKind.choices
+        self.fields["kind"].error_messages["required"] = _("Choisissez le type d'action.")
+        self.fields["carrying"].choices = Carrying.choices
+        self.fields["title"].required = False
+        self.fields["title"].help_text = _("Facultatif : à défaut, le type d'action sert de titre.")
+        current = action.pk and action.partners.values_list("pk", flat=True)
+        self.fields["partners"].queryset = active_or_current(Partner.objects.all(), current or [])
+        self.fields["partners"].widget = PickerSelectMultiple()
+        self.fields["partners"].widget.choices = self.fields["partners"].choices
+        self.fields["participants"].queryset = youth_choices(user)
+        self.fields["participants"].widget = PickerSelectMultiple(source_url=search_url)
+        self.fields["participants"].widget.choices = [(y.pk, str(y)) for y in self.selected_youths()]
+        self.fields["participants"].help_text = _("Les jeunes qui ont une fiche ; les autres se comptent ci-dessous.")
+        self.fields["anonymous_participants"].label = _("Participants sans fiche")
+        self.fields["anonymous_participants"].help_text = _("Jeunes présents qui n'ont pas de fiche (nombre).")
+        self.fields["after_needs_assessment"].help_text = _("Atelier ou sortie organisé après une étude de besoin.")
+        self.order_fields(["kind", "carrying", "title", "date", "sector", "team"])
+
+    def selected_youths(self):
+        values = self["participants"].value() or []
+        pks = [int(v) for v in values if str(v).isdigit()]
+        return list(self.fields["participants"].queryset.filter(pk__in=pks)) if pks else []
+
+    def clean_anonymous_participants(self):
+        count = self.cleaned_data.get("anonymous_participants") or 0
+        if count > 500:
+            raise ValidationError(_("Plus de 500 participants sans fiche : vérifiez le nombre saisi."))
+        return count
+
+    def clean(self):
+        cleaned = super().clean()
+        sector = cleaned.get("sector")
+        if sector:
+            self.instance.commune, self.instance.quartier = sector
+        if not self.instance.pk:
+            team = self.resolve_team(sector[0] if sector else None)
+            if team is not None:
+                self.instance.team = team
+        if not cleaned.get("title") and cleaned.get("kind"):
+            cleaned["title"] = str(ActionKind(cleaned["kind"]).label)
+            self.instance.title = cleaned["title"]
+        return cleaned

@@ -1,0 +1,34 @@
+"""Writes of the activity records that touch several rows. Keyword-only, typed, atomic."""
+
+import datetime
+from collections.abc import Iterable
+
+from django.db import transaction
+
+from emps.models import Partner, User
+from youths.models import Youth
+
+from .models import Domain, Intervention
+
+
+@transaction.atomic
+def intervention_record(
+    *,
+    youths: Iterable[Youth],
+    date: datetime.date,
+    domains: Iterable[Domain],
+    kind: str = "",
+    partners: Iterable[Partner] = (),
+    note: str = "",
+    author: User,
+) -> list[Intervention]:
+    """Record the same intervention for each youth: one row per youth, as the bilan counts them."""
+    domains, partners = list(domains), list(partners)
+    created = []
+    for youth in youths:
+        intervention = Intervention.objects.create(youth=youth, date=date, kind=kind, note=note, author=author)
+        intervention.domains.set(domains)
+        intervention.partners.set(partners)
+        intervention.educators.set([author])
+        created.append(intervention)
+    return created

@@ -1,0 +1,199 @@
+"""Reference lists that coordinators maintain: domains, origins, situations, end reasons, partners, quartiers.
+
+Values are never deleted (records point at them): a value no longer used is deactivated and
+disappears from the forms, while past records and bilans keep it.
+"""
+
+import dataclasses
+
+from django import forms
+from django.contrib import messages
+from django.db import transaction
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from actions.models import Domain
+from youths.models import EndReason, Origin, Situation
+
+from .decorators import coordinator_required
+from .models import Commune, Partner, PartnerCategory, Quartier
+
+
+@dataclasses.dataclass(frozen=True)
+class ReferenceList:
+    slug: str
+    model: type
+    title: str
+    description: str
+    fields: tuple
+    columns: tuple
+
+    def queryset(self, user):
+        if self.model is Quartier:
+            return Quartier.objects.filter(commune__in=Commune.objects.visible_to(user)).select_related("commune")
+        if self.model is Partner:
+            return Partner.objects.select_related("category")
+        return self.model.objects.all()
+
+
+ITEM_FIELDS = ("label", "order", "is_active")
+ITEM_COLUMNS = ("label", "order", "is_active")
+
+REFERENCE_LISTS = {
+    entry.slug: entry
+    for entry in [
+        ReferenceList(
+            "domaines",
+            Domain,
+            gettext_lazy("Domaines travaillés"),
+            gettext_lazy("Cases à cocher des interventions, dans l'ordre du bilan."),
+            ITEM_FIELDS,
+            ITEM_COLUMNS,
+        ),
+        ReferenceList(
+            "partenaires",
+            Partner,
+            gettext_lazy("Partenaires"),
+            gettext_lazy("Partenaires mobilisés dans les interventions et les actions."),
+            ("name", "category", "is_active"),
+            ("name", "category", "is_active"),
+        ),
+        ReferenceList(
+            "categories-partenaires",
+            PartnerCategory,
+            gettext_lazy("Catégories de partenaires"),
+            gettext_lazy("Regroupement des partenaires dans le bilan."),
+            ITEM_FIELDS,
+            ITEM_COLUMNS,
+        ),
+        ReferenceList(
+            "origines",
+            Origin,
+            gettext_lazy("Origines de la rencontre"),
+            gettext_lazy("Comment l'équipe a rencontré le jeune."),
+            ITEM_FIELDS,
+            ITEM_COLUMNS,
+        ),
+        ReferenceList(
+            "situations",
+            Situation,
+            gettext_lazy("Situations"),
+            gettext_lazy("Situation scolaire ou professionnelle des jeunes."),
+            ITEM_FIELDS,
+            ITEM_COLUMNS,
+        ),
+        ReferenceList(
+            "motifs-de-fin",
+            EndReason,
+            gettext_lazy("Motifs de fin d'accompagnement"),
+            gettext_lazy("Proposés au changement de niveau et à la fin d'un accompagnement."),
+            ITEM_FIELDS,
+            ITEM_COLUMNS,
+        ),
+        ReferenceList(
+            "quartiers",
+            Quartier,
+            gettext_lazy("Quartiers"),
+            gettext_lazy("Quartiers des communes de vos équipes, QPV ou non."),
+            ("commune", "name", "is_qpv", "qpv_code"),
+            ("name", "commune", "is_qpv", "qpv_code"),
+        ),
+    ]
+}
+
+
+def _form_class(reference: ReferenceList, user):
+    class ReferenceForm(forms.ModelForm):
+        class Meta:
+            model = reference.model
+            fields = list(reference.fields)
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            if "commune" in self.fields:
+                self.fields["commune"].queryset = Commune.objects.visible_to(user)
+            if "category" in self.fields:
+                self.fields["category"].queryset = PartnerCategory.objects.all()
+
+        def save(self, commit=True):
+            instance = super().save(commit=False)
+            if hasattr(instance, "code") and not instance.code:
+                instance.code = _unique_code(reference.model, instance.label)
+            if commit:
+                instance.save()
+            return instance
+
+    return ReferenceForm
+
+
+def _unique_code(model, label):
+    base = slugify(label)[:45] or "valeur"
+    code, n = base, 2
+    while model.objects.filter(code=code).exists():
+        code, n = f"{base}-{n}", n + 1
+    return code
+
+
+def _reference(slug) -> ReferenceList:
+    try:
+        return REFERENCE_LISTS[slug]
+    except KeyError:
+        raise Http404 from None
+
+
+@coordinator_required
+def reference_index(request: HttpRequest) -> HttpResponse:
+    lists = []
+    for reference in REFERENCE_LISTS.values():
+        counts = reference.queryset(request.user).aggregate(total=Count("pk"))
+        lists.append({"reference": reference, "total": counts["total"]})
+    return render(request, "emps/reference_index.html", {"lists": lists})
+
+
+@coordinator_required
+def reference_list(request: HttpRequest, slug: str) -> HttpResponse:
+    reference = _reference(slug)
+    form = _form_class(reference, request.user)(data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            item = form.save()
+        messages.success(request, _("« %(item)s » est ajouté à la liste.") % {"item": item})
+        return redirect("references:list", slug=slug)
+    items = list(reference.queryset(request.user))
+    headers = [reference.model._meta.get_field(name).verbose_name for name in reference.columns]
+    rows = [
+        {
+            "item": item,
+            "cells": [_cell(item, name, header) for name, header in zip(reference.columns, headers, strict=True)],
+        }
+        for item in items
+    ]
+    return render(
+        request,
+        "emps/reference_list.html",
+        {"reference": reference, "form": form, "rows": rows, "headers": headers},
+    )
+
+
+def _cell(item, name, header):
+    value = getattr(item, name)
+    if isinstance(value, bool):
+        return {"label": header, "bool": value, "text": ""}
+    return {"label": header, "bool": None, "text": value if value not in (None, "") else "—"}
+
+
+@coordinator_required
+def reference_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    reference = _reference(slug)
+    item = get_object_or_404(reference.queryset(request.user), pk=pk)
+    form = _form_class(reference, request.user)(data=request.POST or None, instance=item)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            form.save()
+        messages.success(request, _("« %(item)s » est enregistré.") % {"item": item})
+        return redirect("references:list", slug=slug)
+    return render(request, "emps/reference_form.html", {"reference": reference, "form": form, "item": item})

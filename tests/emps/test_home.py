@@ -1,0 +1,63 @@
+import datetime
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from tests.actions.factories import CollectiveActionFactory, InterventionFactory, PresenceSessionFactory
+from tests.youths.factories import YouthFactory
+
+pytestmark = pytest.mark.django_db
+
+TODAY = datetime.date(2024, 3, 14)  # a Thursday: the week runs from Monday 11 to Sunday 17 March
+
+
+@time_machine.travel(TODAY)
+def test_my_week_counts_my_interventions_presence_hours_and_actions(client, educator, teammate, team):
+    youth = YouthFactory(team=team, first_name="Yanis", with_episode=True, referent=educator)
+    other = YouthFactory(team=team, first_name="Lina", with_episode=True)
+    InterventionFactory(youth=youth, author=educator, date=datetime.date(2024, 3, 11))
+    InterventionFactory(youth=other, author=educator, date=datetime.date(2024, 3, 13))
+    InterventionFactory(youth=youth, author=educator, date=datetime.date(2024, 3, 8))  # last week
+    InterventionFactory(youth=youth, author=teammate, date=datetime.date(2024, 3, 12))  # not mine
+    together = PresenceSessionFactory(team=team, author=teammate, duration_minutes=150, date=datetime.date(2024, 3, 12))
+    together.educators.set([educator, teammate])
+    PresenceSessionFactory(team=team, author=teammate, duration_minutes=60, date=datetime.date(2024, 3, 12))
+    CollectiveActionFactory(team=team, author=educator, date=datetime.date(2024, 3, 13))
+    client.force_login(educator)
+    response = client.get(reverse("home"))
+    week = response.context["week"]
+    assert (week.start, week.end) == (datetime.date(2024, 3, 11), datetime.date(2024, 3, 17))
+    assert (week.intervention_count, week.youth_count) == (2, 2)
+    assert (str(week.presence_hours), week.presence_count, week.action_count) == ("2.5", 1, 1)
+    content = response.content.decode()
+    for url in ("actions:intervention_create", "actions:presence_create", "actions:action_create"):
+        assert reverse(url) in content
+
+
+@time_machine.travel(TODAY)
+def test_my_youths_without_contact_for_long(client, educator, team, django_assert_max_num_queries):
+    quiet = YouthFactory(
+        team=team, first_name="Silencieux", with_episode=True, referent=educator, first_met_on=datetime.date(2023, 9, 1)
+    )
+    InterventionFactory(youth=quiet, date=datetime.date(2023, 12, 1))
+    seen = YouthFactory(
+        team=team, first_name="Actif", with_episode=True, referent=educator, first_met_on=datetime.date(2023, 9, 1)
+    )
+    CollectiveActionFactory(team=team, participants=[seen], date=datetime.date(2024, 3, 1))
+    YouthFactory(team=team, first_name="Autre", with_episode=True, first_met_on=datetime.date(2023, 9, 1))  # not mine
+    YouthFactory(
+        team=team, first_name="Clos", referent=educator, first_met_on=datetime.date(2023, 9, 1)
+    )  # no open episode
+    client.force_login(educator)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("home"))
+    assert [y.first_name for y in response.context["week"].stale_youths] == ["Silencieux"]
+    assert "dernier contact le 01/12/2023, il y a 104 jours" in response.content.decode()
+
+
+def test_funders_land_on_their_dashboard(client, funder):
+    client.force_login(funder)
+    response = client.get(reverse("home"))
+    assert "Tableau de bord financeur" in response.content.decode()
+    assert reverse("youths:list") not in response.content.decode()

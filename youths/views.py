@@ -1,0 +1,275 @@
+"""The youth screens: list and search, quick creation, the youth file and its level and situation changes."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from actions.models import CollectiveAction, Intervention
+from emps.decorators import staff_required
+from emps.forms import safe_next, sector_value
+from emps.journal import Action, log_access
+from emps.locking import StaleEdit
+
+from . import services
+from .enums import Level
+from .filters import YouthFilter
+from .forms import ChangeLevelForm, CloseSupportForm, SituationForm, YouthCreateForm, YouthForm
+from .models import Youth
+
+PAGE_SIZE = 25
+LAST_SECTOR_KEY = "emps_last_sector"
+
+
+def _visible_youth(request: HttpRequest, pk: int) -> Youth:
+    return get_object_or_404(
+        Youth.objects.visible_to(request.user).select_related("team", "commune", "quartier"), pk=pk
+    )
+
+
+@staff_required
+def youth_list(request: HttpRequest) -> HttpResponse:
+    data = request.GET.copy()
+    data.setdefault("status", "actifs")
+    youths = (
+        Youth.objects.visible_to(request.user)
+        .with_current_level()
+        .with_last_contact()
+        .select_related("commune", "quartier", "referent")
+    )
+    youth_filter = YouthFilter(data=data, queryset=youths, user=request.user)
+    filtered = youth_filter.qs if youth_filter.is_valid() else youths.none()
+    ordering = filtered.query.order_by or Youth._meta.ordering
+    page = Paginator(filtered.order_by(*ordering, "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    log_access(request=request, action=Action.LIST, object_type="youth", detail="liste des jeunes")
+    is_filtered = any(data.get(name) for name in ("q", "commune", "quartier", "level", "referent")) or (
+        data.get("status") != "actifs"
+    )
+    return render(
+        request,
+        "youths/list.html",
+        {
+            "filter": youth_filter,
+            "page": page,
+            "youths": list(page.object_list),
+            "is_filtered": is_filtered,
+            "ordering": data.get("o", ""),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@staff_required
+def youth_create(request: HttpRequest) -> HttpResponse:
+    initial = {}
+    if request.method == "GET" and request.GET.get("prenom"):
+        initial["first_name"] = request.GET["prenom"][:60]
+    form = YouthCreateForm(
+        data=request.POST or None,
+        user=request.user,
+        initial=initial,
+        initial_sector=request.session.get(LAST_SECTOR_KEY, ""),
+    )
+    next_url = request.POST.get("next") or request.GET.get("next", "")
+    if request.method == "POST" and form.is_valid():
+        youth = form.save(commit=False)
+        try:
+            youth = services.youth_create(youth=youth, situation=form.cleaned_data.get("situation"), by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            request.session[LAST_SECTOR_KEY] = sector_value(youth.commune_id, youth.quartier_id)
+            log_access(request=request, action=Action.CREATE, obj=youth)
+            messages.success(
+                request,
+                _("%(youth)s est enregistré·e, en accroche depuis le %(date)s.")
+                % {"youth": youth, "date": youth.first_met_on.strftime("%d/%m/%Y")},
+            )
+            target = safe_next(request, next_url, youth.get_absolute_url())
+            if target != youth.get_absolute_url():
+                target += ("&" if "?" in target else "?") + f"jeune={youth.pk}"
+            return redirect(target)
+    return render(request, "youths/create.html", {"form": form, "next": next_url})
+
+
+@staff_required
+def youth_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    youth = get_object_or_404(
+        Youth.objects.visible_to(request.user)
+        .with_current_level()
+        .with_last_contact()
+        .select_related("team", "commune", "quartier", "origin", "origin_partner", "referent"),
+        pk=pk,
+    )
+    episodes = list(youth.episodes.select_related("end_reason", "created_by").order_by("-started_on", "-pk"))
+    situations = list(youth.situations.select_related("situation").order_by("-started_on"))
+    interventions = list(
+        Intervention.objects.filter(youth=youth)
+        .select_related("author")
+        .prefetch_related("domains", "partners")
+        .order_by("-date", "-pk")
+    )
+    actions = list(
+        CollectiveAction.objects.filter(participants=youth)
+        .select_related("quartier", "commune")
+        .prefetch_related("partners")
+        .order_by("-date", "-pk")
+    )
+    timeline = sorted(
+        [("intervention", i.date, i) for i in interventions] + [("action", a.date, a) for a in actions],
+        key=lambda entry: (entry[1], entry[0] == "intervention", entry[2].pk),
+        reverse=True,
+    )
+    partners = {}
+    for record in [*interventions, *actions]:
+        for partner in record.partners.all():
+            entry = partners.setdefault(partner.pk, {"partner": partner, "count": 0, "last": record.date})
+            entry["count"] += 1
+            entry["last"] = max(entry["last"], record.date)
+    today = timezone.localdate()
+    log_access(request=request, action=Action.VIEW, obj=youth)
+    return render(
+        request,
+        "youths/detail.html",
+        {
+            "youth": youth,
+            "age": youth.age_on(today),
+            "episodes": episodes,
+            "current_episode": next((e for e in episodes if e.ended_on is None), None),
+            "situations": situations,
+            "current_situation": next((s for s in situations if s.started_on <= today), None),
+            "timeline": timeline,
+            "intervention_count": len(interventions),
+            "action_count": len(actions),
+            "partners": sorted(partners.values(), key=lambda p: (-p["count"], p["partner"].name)),
+            "today": today,
+        },
+    )
+
+
+@staff_required
+def youth_update(request: HttpRequest, pk: int) -> HttpResponse:
+    youth = _visible_youth(request, pk)
+    form = YouthForm(data=request.POST or None, instance=youth, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            form.save()
+        except StaleEdit:
+            pass
+        else:
+            log_access(request=request, action=Action.UPDATE, obj=youth)
+            messages.success(request, _("La fiche de %(youth)s est enregistrée.") % {"youth": youth})
+            return redirect(youth)
+    return render(request, "youths/form.html", {"form": form, "youth": youth})
+
+
+def _current_episode(youth):
+    return youth.episodes.filter(ended_on__isnull=True).first()
+
+
+@staff_required
+def youth_change_level(request: HttpRequest, pk: int) -> HttpResponse:
+    youth = _visible_youth(request, pk)
+    current = _current_episode(youth)
+    form = ChangeLevelForm(data=request.POST or None, current=current)
+    if request.method == "POST" and form.is_valid():
+        try:
+            episode = services.youth_change_level(
+                youth=youth,
+                level=form.cleaned_data["level"],
+                on=form.cleaned_data["on"],
+                reason=form.cleaned_data.get("reason"),
+                by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            log_access(request=request, action=Action.UPDATE, obj=youth, detail="changement de niveau")
+            messages.success(
+                request,
+                _("%(youth)s passe en %(level)s à partir du %(date)s.")
+                % {
+                    "youth": youth,
+                    "level": Level.short_label(episode.level),
+                    "date": episode.started_on.strftime("%d/%m/%Y"),
+                },
+            )
+            return redirect(youth)
+    return render(request, "youths/change_level.html", {"form": form, "youth": youth, "current": current})
+
+
+@staff_required
+def youth_close_support(request: HttpRequest, pk: int) -> HttpResponse:
+    youth = _visible_youth(request, pk)
+    current = _current_episode(youth)
+    if current is None:
+        messages.info(request, _("Aucun accompagnement n'est en cours pour %(youth)s.") % {"youth": youth})
+        return redirect(youth)
+    form = CloseSupportForm(data=request.POST or None, current=current)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.youth_close_support(youth=youth, on=form.cleaned_data["on"], reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            log_access(request=request, action=Action.UPDATE, obj=youth, detail="fin d'accompagnement")
+            messages.success(request, _("L'accompagnement de %(youth)s est clos.") % {"youth": youth})
+            return redirect(youth)
+    return render(request, "youths/close_support.html", {"form": form, "youth": youth, "current": current})
+
+
+@staff_required
+def youth_add_situation(request: HttpRequest, pk: int) -> HttpResponse:
+    youth = _visible_youth(request, pk)
+    form = SituationForm(data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if form.cleaned_data["on"] < youth.first_met_on:
+            form.add_error(
+                "on",
+                _("La date précède la première rencontre (%(date)s).")
+                % {"date": youth.first_met_on.strftime("%d/%m/%Y")},
+            )
+        else:
+            services.youth_set_situation(
+                youth=youth, situation=form.cleaned_data["situation"], on=form.cleaned_data["on"]
+            )
+            log_access(request=request, action=Action.UPDATE, obj=youth, detail="situation")
+            messages.success(request, _("La situation de %(youth)s est enregistrée.") % {"youth": youth})
+            return redirect(youth)
+    return render(request, "youths/situation_form.html", {"form": form, "youth": youth})
+
+
+@staff_required
+@require_GET
+def youth_search(request: HttpRequest) -> JsonResponse:
+    """Autocomplete of the intervention and action forms: ten youths of the user's teams at most."""
+    text = request.GET.get("q", "").strip()[:60]
+    if not text:
+        return JsonResponse({"results": []})
+    youths = (
+        Youth.objects.visible_to(request.user)
+        .filter(anonymised_at__isnull=True)
+        .search(text)
+        .with_current_level()
+        .select_related("commune", "quartier")
+        .order_by("-is_active", "first_name", "reference")[:10]
+    )
+    today = timezone.localdate()
+    results = []
+    for youth in youths:
+        details = []
+        age = youth.age_on(today)
+        if age is not None:
+            details.append(_("%(age)s ans") % {"age": age})
+        details.append(youth.quartier.name if youth.quartier_id else youth.commune.name)
+        if youth.current_level:
+            details.append(str(Level.short_label(youth.current_level)))
+        if not youth.is_active:
+            details.append(_("suivi terminé"))
+        results.append({"id": youth.pk, "label": str(youth), "detail": " · ".join(details)})
+    return JsonResponse({"results": results, "create_url": reverse("youths:create")})
