@@ -2,7 +2,9 @@
 
 The archive keeps primary keys (the journal and the history refer to them) and uses natural keys
 for content types and permissions, which `migrate` recreates. It contains password hashes and
-two-factor secrets: store it encrypted, readable by the administrator only.
+two-factor secrets: store it encrypted, readable by the administrator only. Django's JSON
+serialiser keeps timestamps to the millisecond; nothing in the application depends on finer.
+A stock `manage.py loaddata` reads the archive too.
 """
 
 import collections

@@ -75,7 +75,8 @@ class _Labels:
                     if value is not None:
                         wanted.setdefault(field.related_model, set()).add(value)
         self.labels = {
-            model: {obj.pk: str(obj) for obj in model._base_manager.filter(pk__in=pks)} for model, pks in wanted.items()
+            model: {obj.pk: str(obj) for obj in model._base_manager.filter(pk__in=pks).select_related()}
+            for model, pks in wanted.items()
         }
 
     def value(self, row, field):
@@ -160,7 +161,7 @@ def youth_access_record(*, youth: Youth) -> dict:
         .prefetch_related("domains", "partners", "educators")
         .order_by("date", "pk")
     )
-    actions = list(youth.actions.select_related("commune", "quartier").order_by("date", "pk"))
+    actions = list(youth.actions.select_related("commune", "quartier__commune").order_by("date", "pk"))
     intervention_ids = [i.pk for i in interventions]
     youth_history = list(Youth.history.filter(id=youth.pk).select_related("history_user").order_by("history_date"))
     intervention_history = list(
