@@ -12,6 +12,8 @@ urlpatterns = [
     path("jeunes/", include("youths.urls")),
     path("activite/", include("actions.urls")),
     path("bilans/", include("reports.urls")),
+    path("confidentialite/", include("emps.privacy.urls")),
+    path("compte/", include("emps.accounts.urls")),
     path("admin/", admin.site.urls),
     path("referentiels/", include("emps.reference_urls")),
 ]

@@ -200,7 +200,7 @@ class Youth(models.Model):
 
     def __str__(self):
         if self.anonymised_at:
-            return _("Jeune anonymisé·e")
+            return str(_("Jeune anonymisé·e"))
         return f"{self.first_name} ({self.reference})"
 
     def save(self, *args, **kwargs):

@@ -1,0 +1,1 @@
+"""Accounts: the user's own page, password change, TOTP two-factor authentication, team accounts."""

@@ -1,0 +1,1 @@
+"""Data protection: retention and anonymisation, rights requests, the access journal's pages."""

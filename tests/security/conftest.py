@@ -1,0 +1,1 @@
+from tests.privacy.conftest import other_coordinator, youth  # noqa: F401 - shared fixtures

@@ -1,0 +1,173 @@
+"""Every URL of the project, for every role, answers the expected status.
+
+The URL list is read from the URLconf: a new view fails `test_every_url_is_in_the_matrix` until
+its line is added to MATRIX. One line per URL name:
+
+    "app:name": GET(kwargs, anonymous, educator, other_educator, coordinator, funder),
+
+kwargs map each URL argument to an object of the `world` fixture ("youth", "intervention",
+"member", ...): its primary key is used. Statuses are those of a plain request without data;
+a POST line sends an empty POST. Anonymous users of a private page are sent to the log-in page
+(302). The admin is one entry, "admin:", checked as a whole in test_admin_*.
+"""
+
+from dataclasses import dataclass, field
+
+import pytest
+from django.contrib import admin
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.actions.factories import (
+    CollectiveActionFactory,
+    InterventionFactory,
+    PartnerMeetingFactory,
+    PresenceSessionFactory,
+)
+from tests.emps.factories import UserFactory
+from tests.youths.factories import YouthFactory
+
+ROLES = ["anonymous", "educator", "other_educator", "coordinator", "funder"]
+
+
+@dataclass(frozen=True)
+class Row:
+    method: str
+    kwargs: dict = field(default_factory=dict)
+    statuses: tuple = ()
+
+
+def GET(kwargs, *statuses):
+    return Row("get", kwargs, statuses)
+
+
+def POST(kwargs, *statuses):
+    return Row("post", kwargs, statuses)
+
+
+NONE = {}
+YOUTH = {"pk": "youth"}
+MEMBER = {"pk": "member"}
+
+# fmt: off
+MATRIX = {
+    #                                          anonymous educator other_team coordinator funder
+    "home":                        GET(NONE,   302,      200,     200,       200,        200),
+    "login":                       GET(NONE,   200,      302,     302,       302,        302),
+    "logout":                      POST(NONE,  302,      302,     302,       302,        302),
+    "health":                      GET(NONE,   200,      200,     200,       200,        200),
+    "admin:":                      GET(NONE,   302,      302,     302,       302,        302),
+    # Data protection (issue 7)
+    "privacy:journal":             GET(NONE,   302,      403,     403,       200,        403),
+    "privacy:due":                 GET(NONE,   302,      403,     403,       200,        403),
+    "privacy:anonymise":           GET(YOUTH,  302,      403,     403,       200,        403),
+    "privacy:export_json":         GET(YOUTH,  302,      403,     403,       200,        403),
+    "privacy:export_pdf":          GET(YOUTH,  302,      403,     403,       200,        403),
+    # Accounts and two-factor authentication (issue 7)
+    "accounts:detail":             GET(NONE,   302,      200,     200,       200,        200),
+    "accounts:password_change":    GET(NONE,   302,      200,     200,       200,        200),
+    "accounts:otp_setup":          GET(NONE,   302,      200,     200,       200,        200),
+    "accounts:otp_verify":         GET(NONE,   302,      302,     302,       302,        302),
+    "accounts:otp_disable":        POST(NONE,  302,      302,     302,       302,        302),
+    "accounts:team":               GET(NONE,   302,      403,     403,       200,        403),
+    "accounts:deactivate":         POST(MEMBER, 302,     403,     403,       302,        403),
+    "accounts:reactivate":         POST(MEMBER, 302,     403,     403,       302,        403),
+    "accounts:otp_reset":          POST(MEMBER, 302,     403,     403,       302,        403),
+}
+# fmt: on
+
+
+def project_url_names(patterns=None, namespace=""):
+    """Every named URL of the project as 'namespace:name'; the whole admin counts as 'admin:'."""
+    if patterns is None:
+        patterns = get_resolver().url_patterns
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "admin":
+                yield "admin:"
+                continue
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from project_url_names(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern):
+            yield f"{namespace}{pattern.name}" if pattern.name else f"{namespace}<unnamed {pattern.pattern}>"
+
+
+def test_every_url_is_in_the_matrix():
+    missing = sorted(set(project_url_names()) - set(MATRIX))
+    assert not missing, (
+        f"URLs without expected statuses: {missing}. Add one line per URL to MATRIX in "
+        "tests/security/test_permission_matrix.py with the status for anonymous, educator of the team, "
+        "educator of another team, coordinator and funder (name every URL pattern)."
+    )
+
+
+def test_the_matrix_lists_no_removed_url():
+    stale = sorted(set(MATRIX) - set(project_url_names()))
+    assert not stale, f"MATRIX lists URLs that no longer exist: {stale}. Remove their lines."
+
+
+def test_every_line_has_a_status_per_role():
+    assert {name: len(row.statuses) for name, row in MATRIX.items() if len(row.statuses) != len(ROLES)} == {}
+
+
+@pytest.fixture
+def world(team, educator, teammate, other_educator, coordinator, funder):
+    """One object of each kind in the team, for the URL arguments."""
+    youth = YouthFactory(team=team, with_episode=True)
+    return {
+        "users": {
+            "anonymous": None,
+            "educator": educator,
+            "other_educator": other_educator,
+            "coordinator": coordinator,
+            "funder": funder,
+        },
+        "team": team,
+        "youth": youth,
+        "intervention": InterventionFactory(youth=youth, author=educator),
+        "action": CollectiveActionFactory(team=team, author=educator, participants=[youth]),
+        "session": PresenceSessionFactory(team=team, author=educator),
+        "meeting": PartnerMeetingFactory(team=team, author=educator),
+        "member": teammate,
+    }
+
+
+def _url(name: str, row: Row, world) -> str:
+    if name == "admin:":
+        return reverse("admin:index")
+    return reverse(name, kwargs={arg: world[obj].pk for arg, obj in row.kwargs.items()})
+
+
+CASES = [
+    pytest.param(name, role, status, id=f"{name}-{role}")
+    for name, row in MATRIX.items()
+    for role, status in zip(ROLES, row.statuses, strict=False)
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name,role,expected", CASES)
+def test_permission_matrix(client, world, name, role, expected):
+    row = MATRIX[name]
+    user = world["users"][role]
+    if user is not None:
+        client.force_login(user)
+    response = getattr(client, row.method)(_url(name, row, world))
+    assert response.status_code == expected, f"{row.method.upper()} {name} as {role}"
+    if role == "anonymous" and expected == 302 and name != "admin:":
+        assert response["Location"].startswith(reverse("login")), response["Location"]
+
+
+@pytest.mark.django_db
+def test_admin_is_for_administrators_only(client, coordinator):
+    client.force_login(coordinator)
+    response = client.get(reverse("admin:index"))
+    assert response["Location"].startswith(reverse("admin:login"))
+
+
+@pytest.mark.django_db
+def test_an_administrator_opens_every_admin_list(client):
+    client.force_login(UserFactory(username="admin", is_superuser=True, is_staff=True))
+    assert client.get(reverse("admin:index")).status_code == 200
+    for model in admin.site._registry:
+        url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        assert client.get(url).status_code == 200, url
