@@ -12,5 +12,6 @@ urlpatterns = [
     path("jeunes/", include("youths.urls")),
     path("activite/", include("actions.urls")),
     path("bilans/", include("reports.urls")),
+    path("echanges/", include("emps.transfer.urls")),
     path("admin/", admin.site.urls),
 ]
