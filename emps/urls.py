@@ -14,6 +14,7 @@ urlpatterns = [
     path("bilans/", include("reports.urls")),
     path("confidentialite/", include("emps.privacy.urls")),
     path("compte/", include("emps.accounts.urls")),
+    path("echanges/", include("emps.transfer.urls")),
     path("admin/", admin.site.urls),
     path("referentiels/", include("emps.reference_urls")),
 ]
