@@ -135,19 +135,8 @@ def _user(username, role, first, last, team, password):
     return user
 
 
-@transaction.atomic
-def create_demo(*, today: datetime.date, seed: int = 2023, password: str = DEMO_PASSWORD) -> Team:
-    """Create the demo team and accounts and one year of activity up to `today` (idempotent)."""
-    existing = Team.objects.filter(name=TEAM_NAME).first()
-    if existing is not None:
-        return existing
-    rng = random.Random(seed)
-    team = Team.objects.create(
-        name=TEAM_NAME,
-        association="Association Rencontres et Loisirs",
-        reference_prefix="HB",
-        financial_partners="Agence nationale de la cohésion des territoires (ANCT)\nDépartement du Pas-de-Calais",
-    )
+def ensure_territory(team: Team) -> tuple[list[Commune], list[Quartier]]:
+    """The demo communes and quartiers, covered by `team` (created when missing)."""
     quartiers = []
     communes = []
     for commune_name, qs in TERRITORY.items():
@@ -159,10 +148,33 @@ def create_demo(*, today: datetime.date, seed: int = 2023, password: str = DEMO_
                 commune=commune, name=name, defaults={"is_qpv": is_qpv, "qpv_code": code}
             )
             quartiers.append(quartier)
+    return communes, quartiers
+
+
+def ensure_partners() -> list[Partner]:
+    """The demo partners (created when missing), in the order of PARTNERS."""
     categories = {c.code: c for c in PartnerCategory.objects.all()}
-    partners = [
+    return [
         Partner.objects.get_or_create(name=name, defaults={"category": categories[cat]})[0] for name, cat in PARTNERS
     ]
+
+
+@transaction.atomic
+def create_demo(*, today: datetime.date, seed: int = 2023, password: str = DEMO_PASSWORD) -> Team:
+    """Create the demo team and accounts, the 2023 activity of the seed bilan and one year of activity up to
+    `today` (idempotent)."""
+    existing = Team.objects.filter(name=TEAM_NAME).first()
+    if existing is not None:
+        return existing
+    rng = random.Random(seed)
+    team = Team.objects.create(
+        name=TEAM_NAME,
+        association="Association Rencontres et Loisirs",
+        reference_prefix="HB",
+        financial_partners="Agence nationale de la cohésion des territoires (ANCT)\nDépartement du Pas-de-Calais",
+    )
+    communes, quartiers = ensure_territory(team)
+    partners = ensure_partners()
 
     educator = _user("educateur", Role.EDUCATOR, "Karim", "Benali", team, password)
     educator2 = _user("educateur2", Role.EDUCATOR, "Julie", "Marchand", team, password)
@@ -170,13 +182,19 @@ def create_demo(*, today: datetime.date, seed: int = 2023, password: str = DEMO_
     _user("financeur", Role.FUNDER, "Agent", "ANCT", team, password)
     educators = [educator, educator2]
 
+    # The 2023 activity behind the seed bilan (9 May - 31 December 2023), then the recent year.
+    from reports.seed2023 import load_seed_2023
+
+    load_seed_2023(team=team, educators=educators)
+
     origins = {o.code: o for o in Origin.objects.all()}
     situations = {s.code: s for s in Situation.objects.all()}
     change_reason = EndReason.objects.get(code="changement-niveau")
     domains = list(Domain.objects.order_by("order"))
     domain_weights = [67, 64, 40, 30, 27, 27, 9, 6, 5, 4, 2, 1][: len(domains)]
 
-    start = today - datetime.timedelta(days=364)
+    # The recent year never reaches back into 2023, so that the 2023 bilan stays the seed's.
+    start = max(today - datetime.timedelta(days=364), datetime.date(2024, 1, 1))
     youths = []
     for i in range(62):
         sex = rng.choices(["H", "F", "NB", ""], weights=[60, 36, 2, 2])[0]

@@ -1,5 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "reports"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.bilan, name="bilan"),
+    path("pdf/", views.bilan_pdf, name="bilan_pdf"),
+    path("xlsx/", views.bilan_xlsx, name="bilan_xlsx"),
+    path("textes/", views.narrative_edit, name="narrative_edit"),
+]

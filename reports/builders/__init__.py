@@ -1,0 +1,191 @@
+"""The bilan d'activité as plain data: pure builder functions over a scope and a period.
+
+Every builder is keyword-only, takes `scope`, `start` and `end` (a date range, bounds included),
+aggregates in the database with grouped queries (a constant number of queries whatever the data
+size), and returns frozen dataclasses of ints, Decimals, dates and strings. Nothing here checks
+permissions: the caller decides which scope a user may see. The HTML page, the PDF, the XLSX
+workbook, the JSON export and the funders' dashboards all read the same objects.
+
+Usage::
+
+    from reports.builders import Scope, build_bilan, build_domains
+
+    scope = Scope.for_team(team)                       # the whole team
+    scope = Scope.for_team(team, commune)              # one commune of the team
+    scope = Scope.of(teams=[t1, t2], communes=[c1])    # a funder: several teams, some communes
+    bilan = build_bilan(scope=scope, start=date(2023, 5, 9), end=date(2023, 12, 31))
+    bilan.public.total, bilan.domains.rows[0].percent, bilan.activity.presence_hours
+
+Scope (`types.Scope`, frozen): `teams: tuple[Team, ...]` (at least one), `communes: tuple[Commune, ...]
+| None` (None: every commune of the teams), `age_brackets: tuple[tuple[int, int], ...] | None` (None:
+the teams' configured brackets when they agree, else the seed's). A record counts when its team is one
+of `teams` and, with communes, when its commune is one of them: the youth's commune for youths and
+interventions, the place's commune for collective actions and street presence; partner meetings
+without a commune count in every commune.
+
+Top level: `build_bilan(*, scope, start, end) -> Bilan` (raises ValueError when start > end) with the
+fields `scope, start, end, header, public, levels, age_sex, genre, origin_sex, situation_sex, domains,
+activity, activity_by_commune, presence, specific_actions, meetings, qpv, quartiers, monthly`, and
+`Bilan.is_empty`. `to_plain(obj)` turns any of these objects into JSON-ready dicts and lists.
+
+Table builders (each `(*, scope, start, end)`):
+
+- `build_public -> PublicSummary(total, paei, asep, accroche, level_unknown, new, continuing)`, property
+  `accompanied`. `build_levels -> LevelTable(rows: LevelRow(key, label, count, percent), total)`.
+- `build_age_sex`, `build_origin_sex`, `build_situation_sex -> SexTable(rows, total)` of
+  `SexRow(key, label, total, h, f, nb, unknown, percent)`; `SexTable.has_unknown_sex`. Age rows follow
+  the brackets, then "Hors tranches" and "Âge inconnu" when not empty; origin and situation rows list the
+  reference items (most frequent first), then "Non renseigné" (key "") when not empty.
+- `build_genre -> GenreTable(rows: GenreRow(key, label, count, average_age, percent), total, average_age)`.
+- `build_domains -> DomainTable(rows: DomainRow(code, label, total, youths, percent), total,
+  interventions, youths)`, rows sorted by total.
+- `build_activity_by_commune -> (ActivityTable, tuple[ActivityTable, ...])`: the whole scope, then one
+  per commune. `ActivityTable(commune, paei, asep, accroche, level_unknown, workshops, outings,
+  dsl_initiated, dsl_joined, work_projects, after_needs_assessment, presence_sessions, presence_minutes,
+  presence_person_minutes, partners, support_partners, action_partners: tuple[PartnerGroup(category,
+  partners)])` (partners of interventions, of collective actions, and both), properties `youths,
+  collective_actions, communal_events_joined, presence_hours, presence_person_hours, partner_count`.
+- `build_partners_mobilised -> tuple[PartnerGroup, ...]`.
+- `build_presence -> PresenceSummary(sessions, minutes, person_minutes, by_place, by_quartier)` of
+  `PresenceRow(key, label, sessions, minutes, person_minutes)`; properties `hours`, `person_hours`.
+- `build_specific_actions -> tuple[ActionGroup(kind, label, count, items: ActionItem(title, times,
+  youths, anonymous_participants, first_date, last_date, partners))]`.
+- `build_meetings -> MeetingSummary(total, by_kind: CountRow(key, label, count), subjects, partners)`,
+  methods `count(kind)`, `subjects_of(kind)`.
+- `build_qpv_share -> QpvShare(total, in_qpv, outside_qpv, unknown, *_percent)`.
+- `build_quartiers -> QuartierTable(rows: QuartierRow(commune, quartier, is_qpv, count, percent), total)`.
+- `build_monthly -> tuple[MonthRow(month, new_youths, interventions, collective_actions,
+  presence_minutes)]`, one per month of the period, property `presence_hours`.
+- `build_header(*, scope) -> Header(associations, teams, subtitles, communes, financial_partners,
+  is_whole_team)`.
+
+Lower level, for other aggregates on the same population: `youths_in_period`, `interventions_in_period`,
+`actions_in_period`, `sessions_in_period`, `meetings_in_period` (querysets), `level_expression`,
+`age_expression`, `situation_expression` (database expressions), `percent(part, whole)`.
+
+Counting rules (the report's footnotes say them in French, see `reports/rules.py`):
+a youth counts when first met, met in an intervention or in a collective action during the period,
+once in every breakdown; level is the highest among the episodes overlapping the period, else the
+latest begun before its end; age in completed years on the last day, birth on the 1st of the birth
+month (1 July with the year only); situation in force on the last day (else the earliest recorded);
+percentages rounded each on its own, half up; averages to one decimal, half up.
+"""
+
+from .activity import (
+    DSL_KINDS,
+    actions_in_period,
+    build_activity_by_commune,
+    build_domains,
+    build_meetings,
+    build_monthly,
+    build_partners_mobilised,
+    build_presence,
+    build_specific_actions,
+    interventions_in_period,
+    meetings_in_period,
+    scope_communes,
+    sessions_in_period,
+)
+from .bilan import build_bilan, build_header
+from .types import (
+    ActionGroup,
+    ActionItem,
+    ActivityTable,
+    Bilan,
+    CountRow,
+    DomainRow,
+    DomainTable,
+    GenreRow,
+    GenreTable,
+    Header,
+    LevelRow,
+    LevelTable,
+    MeetingSummary,
+    MonthRow,
+    PartnerGroup,
+    PresenceRow,
+    PresenceSummary,
+    PublicSummary,
+    QpvShare,
+    QuartierRow,
+    QuartierTable,
+    Scope,
+    SexRow,
+    SexTable,
+    average,
+    hours,
+    percent,
+    to_plain,
+)
+from .youths import (
+    age_expression,
+    build_age_sex,
+    build_genre,
+    build_levels,
+    build_origin_sex,
+    build_public,
+    build_qpv_share,
+    build_quartiers,
+    build_situation_sex,
+    level_expression,
+    situation_expression,
+    youths_in_period,
+)
+
+__all__ = [
+    "DSL_KINDS",
+    "ActionGroup",
+    "ActionItem",
+    "ActivityTable",
+    "Bilan",
+    "CountRow",
+    "DomainRow",
+    "DomainTable",
+    "GenreRow",
+    "GenreTable",
+    "Header",
+    "LevelRow",
+    "LevelTable",
+    "MeetingSummary",
+    "MonthRow",
+    "PartnerGroup",
+    "PresenceRow",
+    "PresenceSummary",
+    "PublicSummary",
+    "QpvShare",
+    "QuartierRow",
+    "QuartierTable",
+    "Scope",
+    "SexRow",
+    "SexTable",
+    "actions_in_period",
+    "age_expression",
+    "average",
+    "build_activity_by_commune",
+    "build_age_sex",
+    "build_bilan",
+    "build_domains",
+    "build_genre",
+    "build_header",
+    "build_levels",
+    "build_meetings",
+    "build_monthly",
+    "build_origin_sex",
+    "build_partners_mobilised",
+    "build_presence",
+    "build_public",
+    "build_qpv_share",
+    "build_quartiers",
+    "build_situation_sex",
+    "build_specific_actions",
+    "hours",
+    "interventions_in_period",
+    "level_expression",
+    "meetings_in_period",
+    "percent",
+    "scope_communes",
+    "sessions_in_period",
+    "situation_expression",
+    "to_plain",
+    "youths_in_period",
+]

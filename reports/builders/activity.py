@@ -1,0 +1,395 @@
+"""Tables about the team's work: domains, collective actions, street presence, partners, meetings."""
+
+import datetime
+
+from django.db.models import Count, F, Max, Min, Q, QuerySet, Sum, Value
+from django.db.models.functions import TruncMonth
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from actions.enums import ActionKind, Carrying, MeetingKind, Place
+from actions.models import CollectiveAction, Domain, Intervention, PartnerMeeting, PresenceSession
+from emps.models import Commune
+
+from .types import (
+    ActionGroup,
+    ActionItem,
+    ActivityTable,
+    CountRow,
+    DomainRow,
+    DomainTable,
+    MeetingSummary,
+    MonthRow,
+    PartnerGroup,
+    PresenceRow,
+    PresenceSummary,
+    Scope,
+    percent,
+)
+from .youths import level_expression, youths_in_period
+
+# The action log's headings, in the plural.
+ACTION_GROUP_LABELS = {
+    ActionKind.WORKSHOP: _lazy("Ateliers"),
+    ActionKind.OUTING: _lazy("Sorties"),
+    ActionKind.DSL: _lazy("Actions DSL sur les quartiers"),
+    ActionKind.WORK_PROJECT: _lazy("Chantiers éducatifs"),
+    ActionKind.COMMUNAL_EVENT: _lazy("Événements des communes"),
+}
+
+# Actions DSL (développement social local): the team's own neighbourhood actions and the communes'
+# events it joins. The carrying decides "initiées" (by the team) or "en associé" (joined).
+DSL_KINDS = (ActionKind.DSL, ActionKind.COMMUNAL_EVENT)
+
+
+def interventions_in_period(scope: Scope, start: datetime.date, end: datetime.date) -> QuerySet[Intervention]:
+    """Interventions dated in the period with a youth of the scope (the youth's commune decides)."""
+    queryset = Intervention.objects.filter(youth__team__in=scope.team_ids, date__gte=start, date__lte=end)
+    if scope.communes is not None:
+        queryset = queryset.filter(youth__commune__in=scope.commune_ids)
+    return queryset.order_by()
+
+
+def actions_in_period(scope: Scope, start: datetime.date, end: datetime.date) -> QuerySet[CollectiveAction]:
+    """Collective actions dated in the period, in the scope's communes (where the action took place)."""
+    queryset = CollectiveAction.objects.filter(team__in=scope.team_ids, date__gte=start, date__lte=end)
+    if scope.communes is not None:
+        queryset = queryset.filter(commune__in=scope.commune_ids)
+    return queryset.order_by()
+
+
+def sessions_in_period(scope: Scope, start: datetime.date, end: datetime.date) -> QuerySet[PresenceSession]:
+    """Street-presence sessions dated in the period, in the scope's communes (where they took place)."""
+    queryset = PresenceSession.objects.filter(team__in=scope.team_ids, date__gte=start, date__lte=end)
+    if scope.communes is not None:
+        queryset = queryset.filter(commune__in=scope.commune_ids)
+    return queryset.order_by()
+
+
+def meetings_in_period(scope: Scope, start: datetime.date, end: datetime.date) -> QuerySet[PartnerMeeting]:
+    """Partner meetings dated in the period; a meeting without a commune concerns every commune of the team."""
+    queryset = PartnerMeeting.objects.filter(team__in=scope.team_ids, date__gte=start, date__lte=end)
+    if scope.communes is not None:
+        queryset = queryset.filter(Q(commune__in=scope.commune_ids) | Q(commune__isnull=True))
+    return queryset.order_by()
+
+
+def build_domains(*, scope: Scope, start: datetime.date, end: datetime.date) -> DomainTable:
+    """Domaines travaillés: interventions tagged with each domain (Total), distinct youths (Jeunes), % of all tags."""
+    in_period = Q(
+        interventions__date__gte=start,
+        interventions__date__lte=end,
+        interventions__youth__team__in=scope.team_ids,
+    )
+    if scope.communes is not None:
+        in_period &= Q(interventions__youth__commune__in=scope.commune_ids)
+    domains = list(
+        Domain.objects.annotate(
+            total=Count("interventions", filter=in_period),
+            youths=Count("interventions__youth", filter=in_period, distinct=True),
+        ).values("code", "label", "order", "is_active", "total", "youths")
+    )
+    overall = interventions_in_period(scope, start, end).aggregate(
+        interventions=Count("pk"), youths=Count("youth", distinct=True)
+    )
+    shown = [d for d in domains if d["is_active"] or d["total"]]
+    grand_total = sum(d["total"] for d in shown)
+    shown.sort(key=lambda d: (-d["total"], d["order"], d["label"]))
+    rows = tuple(
+        DomainRow(
+            code=d["code"],
+            label=d["label"],
+            total=d["total"],
+            youths=d["youths"],
+            percent=percent(d["total"], grand_total),
+        )
+        for d in shown
+    )
+    return DomainTable(rows=rows, total=grand_total, interventions=overall["interventions"], youths=overall["youths"])
+
+
+def scope_communes(scope: Scope) -> list[tuple[int, str]]:
+    if scope.communes is not None:
+        return sorted(((c.pk, c.name) for c in scope.communes), key=lambda pair: pair[1])
+    return list(Commune.objects.filter(teams__in=scope.team_ids).distinct().order_by("name").values_list("pk", "name"))
+
+
+def _group_partners(rows) -> tuple[PartnerGroup, ...]:
+    """Distinct partners grouped by category, categories in their list order, partners by name."""
+    categories: dict = {}
+    for row in rows:
+        key = (row["category_order"], row["category"])
+        categories.setdefault(key, set()).add(row["partner_name"])
+    return tuple(
+        PartnerGroup(category=category, partners=tuple(sorted(names)))
+        for (_order, category), names in sorted(categories.items())
+    )
+
+
+def partners_mobilised_rows(scope: Scope, start: datetime.date, end: datetime.date) -> list[dict]:
+    """(commune, partner, category, source) for the partners of the period's interventions ("support")
+    and collective actions ("actions"). Interventions count in the youth's commune, actions in the
+    commune where they took place.
+    """
+    through_interventions = Intervention.partners.through.objects.filter(
+        intervention__in=interventions_in_period(scope, start, end)
+    )
+    through_actions = CollectiveAction.partners.through.objects.filter(
+        collectiveaction__in=actions_in_period(scope, start, end)
+    )
+    rows = list(
+        through_interventions.values(
+            commune=F("intervention__youth__commune"),
+            partner_name=F("partner__name"),
+            category=F("partner__category__label"),
+            category_order=F("partner__category__order"),
+            source=Value("support"),
+        ).distinct()
+    )
+    rows += list(
+        through_actions.values(
+            commune=F("collectiveaction__commune"),
+            partner_name=F("partner__name"),
+            category=F("partner__category__label"),
+            category_order=F("partner__category__order"),
+            source=Value("actions"),
+        ).distinct()
+    )
+    return rows
+
+
+def build_partners_mobilised(*, scope: Scope, start: datetime.date, end: datetime.date) -> tuple[PartnerGroup, ...]:
+    """The partners mobilised in the period's interventions and collective actions, grouped by category."""
+    return _group_partners(partners_mobilised_rows(scope, start, end))
+
+
+def build_activity_by_commune(
+    *, scope: Scope, start: datetime.date, end: datetime.date
+) -> tuple[ActivityTable, tuple[ActivityTable, ...]]:
+    """The seed's activity table for the whole scope, then one per commune of the scope.
+
+    Youths count in their own commune; collective actions and street presence where they took place.
+    Ateliers and sorties are the collective actions; DSL "initiées" are the DSL actions and communal
+    events carried by the team, "en associé" those the team joined. "Actions après étude de besoin" are
+    the actions flagged so, other than DSL.
+    """
+    communes = scope_communes(scope)
+    youth_rows = list(
+        youths_in_period(scope, start, end)
+        .annotate(level=level_expression(start, end))
+        .values("commune", "level")
+        .annotate(n=Count("pk"))
+    )
+    action_rows = list(
+        actions_in_period(scope, start, end)
+        .values("commune")
+        .annotate(
+            workshops=Count("pk", filter=Q(kind=ActionKind.WORKSHOP)),
+            outings=Count("pk", filter=Q(kind=ActionKind.OUTING)),
+            dsl_initiated=Count("pk", filter=Q(kind__in=DSL_KINDS, carrying=Carrying.INITIATED)),
+            dsl_joined=Count("pk", filter=Q(kind__in=DSL_KINDS, carrying=Carrying.JOINED)),
+            work_projects=Count("pk", filter=Q(kind=ActionKind.WORK_PROJECT)),
+            after_needs_assessment=Count("pk", filter=Q(after_needs_assessment=True) & ~Q(kind__in=DSL_KINDS)),
+        )
+    )
+    presence_rows = list(
+        sessions_in_period(scope, start, end)
+        .values("commune")
+        .annotate(
+            sessions=Count("pk"),
+            minutes=Sum("duration_minutes"),
+            person_minutes=Sum(F("duration_minutes") * F("educator_count")),
+        )
+    )
+    partner_rows = partners_mobilised_rows(scope, start, end)
+
+    seen = {row["commune"] for row in youth_rows + action_rows + presence_rows + partner_rows}
+    known = {pk for pk, _name in communes}
+    if seen - known:
+        # Records in a commune the team no longer covers still count: name them.
+        communes += list(Commune.objects.filter(pk__in=seen - known).order_by("name").values_list("pk", "name"))
+
+    def table(name, commune_ids) -> ActivityTable:
+        levels: dict = {}
+        for row in youth_rows:
+            if row["commune"] in commune_ids:
+                levels[row["level"]] = levels.get(row["level"], 0) + row["n"]
+        actions = [row for row in action_rows if row["commune"] in commune_ids]
+        presence = [row for row in presence_rows if row["commune"] in commune_ids]
+        return ActivityTable(
+            commune=name,
+            paei=levels.get("paei", 0),
+            asep=levels.get("asep", 0),
+            accroche=levels.get("accroche", 0),
+            level_unknown=sum(n for level, n in levels.items() if level not in ("paei", "asep", "accroche")),
+            workshops=sum(r["workshops"] for r in actions),
+            outings=sum(r["outings"] for r in actions),
+            dsl_initiated=sum(r["dsl_initiated"] for r in actions),
+            dsl_joined=sum(r["dsl_joined"] for r in actions),
+            work_projects=sum(r["work_projects"] for r in actions),
+            after_needs_assessment=sum(r["after_needs_assessment"] for r in actions),
+            presence_sessions=sum(r["sessions"] for r in presence),
+            presence_minutes=sum(r["minutes"] or 0 for r in presence),
+            presence_person_minutes=sum(r["person_minutes"] or 0 for r in presence),
+            support_partners=_group_partners(
+                r for r in partner_rows if r["commune"] in commune_ids and r["source"] == "support"
+            ),
+            action_partners=_group_partners(
+                r for r in partner_rows if r["commune"] in commune_ids and r["source"] == "actions"
+            ),
+            partners=_group_partners(r for r in partner_rows if r["commune"] in commune_ids),
+        )
+
+    overall = table(None, {pk for pk, _name in communes})
+    return overall, tuple(table(name, {pk}) for pk, name in communes)
+
+
+def build_presence(*, scope: Scope, start: datetime.date, end: datetime.date) -> PresenceSummary:
+    """Street presence: sessions, hours and person-hours (duration × educators), by place and by quartier."""
+    sessions = sessions_in_period(scope, start, end)
+    figures = {
+        "sessions": Count("pk"),
+        "minutes": Sum("duration_minutes"),
+        "person_minutes": Sum(F("duration_minutes") * F("educator_count")),
+    }
+    by_place = {row["place"]: row for row in sessions.values("place").annotate(**figures)}
+    by_quartier = list(sessions.values("commune__name", "quartier__name").annotate(**figures))
+    places = tuple(
+        PresenceRow(
+            key=place.value,
+            label=str(place.label),
+            sessions=by_place.get(place.value, {}).get("sessions", 0),
+            minutes=by_place.get(place.value, {}).get("minutes") or 0,
+            person_minutes=by_place.get(place.value, {}).get("person_minutes") or 0,
+        )
+        for place in Place
+    )
+    quartiers = tuple(
+        PresenceRow(
+            key=f"{row['commune__name']}/{row['quartier__name'] or ''}",
+            label=f"{row['commune__name']} – {row['quartier__name'] or _('quartier non précisé')}",
+            sessions=row["sessions"],
+            minutes=row["minutes"] or 0,
+            person_minutes=row["person_minutes"] or 0,
+        )
+        for row in sorted(
+            by_quartier, key=lambda r: (r["commune__name"], r["quartier__name"] is None, r["quartier__name"] or "")
+        )
+    )
+    return PresenceSummary(
+        sessions=sum(r.sessions for r in places),
+        minutes=sum(r.minutes for r in places),
+        person_minutes=sum(r.person_minutes for r in places),
+        by_place=places,
+        by_quartier=quartiers,
+    )
+
+
+def build_specific_actions(*, scope: Scope, start: datetime.date, end: datetime.date) -> tuple[ActionGroup, ...]:
+    """The action log grouped by type, then by title: how many times, how many youths, which partners."""
+    actions = actions_in_period(scope, start, end)
+    rows = list(
+        actions.values("kind", "title").annotate(
+            times=Count("pk"),
+            anonymous=Sum("anonymous_participants"),
+            first=Min("date"),
+            last=Max("date"),
+        )
+    )
+    youths = {
+        (r["kind"], r["title"]): r["youths"]
+        for r in actions.values("kind", "title").annotate(youths=Count("participants", distinct=True))
+    }
+    partners: dict = {}
+    for r in actions.filter(partners__isnull=False).values("kind", "title", "partners__name").distinct():
+        partners.setdefault((r["kind"], r["title"]), set()).add(r["partners__name"])
+    groups = []
+    for kind in ActionKind:
+        items = sorted(
+            (
+                ActionItem(
+                    title=r["title"],
+                    times=r["times"],
+                    youths=youths.get((kind.value, r["title"]), 0),
+                    anonymous_participants=r["anonymous"] or 0,
+                    first_date=r["first"],
+                    last_date=r["last"],
+                    partners=tuple(sorted(partners.get((kind.value, r["title"]), ()))),
+                )
+                for r in rows
+                if r["kind"] == kind.value
+            ),
+            key=lambda item: (-item.times, item.title),
+        )
+        if items:
+            groups.append(
+                ActionGroup(
+                    kind=kind.value,
+                    label=str(ACTION_GROUP_LABELS[kind]),
+                    count=sum(i.times for i in items),
+                    items=tuple(items),
+                )
+            )
+    return tuple(groups)
+
+
+def build_meetings(*, scope: Scope, start: datetime.date, end: datetime.date) -> MeetingSummary:
+    """Temps partenariaux: how many by kind, their subjects, and the partners met."""
+    meetings = meetings_in_period(scope, start, end)
+    subjects = list(meetings.values("kind", "title").annotate(n=Count("pk")))
+    partner_names = sorted(
+        set(
+            PartnerMeeting.partners.through.objects.filter(partnermeeting__in=meetings).values_list(
+                "partner__name", flat=True
+            )
+        )
+    )
+    by_kind = tuple(
+        CountRow(key=kind.value, label=str(kind.label), count=sum(r["n"] for r in subjects if r["kind"] == kind.value))
+        for kind in MeetingKind
+    )
+    ordered = sorted(subjects, key=lambda r: (list(MeetingKind.values).index(r["kind"]), -r["n"], r["title"]))
+    return MeetingSummary(
+        total=sum(r.count for r in by_kind),
+        by_kind=by_kind,
+        subjects=tuple(CountRow(key=r["kind"], label=r["title"], count=r["n"]) for r in ordered),
+        partners=tuple(partner_names),
+    )
+
+
+def _months(start: datetime.date, end: datetime.date) -> list[datetime.date]:
+    months, month = [], start.replace(day=1)
+    while month <= end:
+        months.append(month)
+        month = (month + datetime.timedelta(days=32)).replace(day=1)
+    return months
+
+
+def _by_month(queryset, date_field: str, **figures) -> dict:
+    rows = queryset.annotate(month=TruncMonth(date_field)).values("month").annotate(**figures)
+    result = {}
+    for row in rows:
+        month = row.pop("month")
+        if isinstance(month, datetime.datetime):
+            month = month.date()
+        result[month] = row
+    return result
+
+
+def build_monthly(*, scope: Scope, start: datetime.date, end: datetime.date) -> tuple[MonthRow, ...]:
+    """Month by month: youths met for the first time, interventions, collective actions, presence hours."""
+    new_youths = youths_in_period(scope, start, end).filter(first_met_on__gte=start, first_met_on__lte=end)
+    youths = _by_month(new_youths, "first_met_on", n=Count("pk"))
+    interventions = _by_month(interventions_in_period(scope, start, end), "date", n=Count("pk"))
+    actions = _by_month(actions_in_period(scope, start, end), "date", n=Count("pk"))
+    presence = _by_month(sessions_in_period(scope, start, end), "date", minutes=Sum("duration_minutes"))
+    return tuple(
+        MonthRow(
+            month=month,
+            new_youths=youths.get(month, {}).get("n", 0),
+            interventions=interventions.get(month, {}).get("n", 0),
+            collective_actions=actions.get(month, {}).get("n", 0),
+            presence_minutes=presence.get(month, {}).get("minutes") or 0,
+        )
+        for month in _months(start, end)
+    )

@@ -1,0 +1,69 @@
+import datetime
+
+from .activity import (
+    build_activity_by_commune,
+    build_domains,
+    build_meetings,
+    build_monthly,
+    build_presence,
+    build_specific_actions,
+    scope_communes,
+)
+from .types import Bilan, Header, Scope
+from .youths import (
+    build_age_sex,
+    build_genre,
+    build_origin_sex,
+    build_public,
+    build_qpv_share,
+    build_quartiers,
+    build_situation_sex,
+    levels_from_public,
+)
+
+
+def build_header(*, scope: Scope) -> Header:
+    """Association, team, communes and financial partners, as printed at the top of the bilan."""
+
+    def distinct(values):
+        return tuple(dict.fromkeys(v.strip() for v in values if v and v.strip()))
+
+    return Header(
+        associations=distinct(team.association for team in scope.teams),
+        teams=distinct(team.name for team in scope.teams),
+        subtitles=distinct(team.subtitle for team in scope.teams),
+        communes=tuple(name for _pk, name in scope_communes(scope)),
+        financial_partners=distinct(
+            line for team in scope.teams for line in (team.financial_partners or "").splitlines()
+        ),
+        is_whole_team=scope.communes is None,
+    )
+
+
+def build_bilan(*, scope: Scope, start: datetime.date, end: datetime.date) -> Bilan:
+    """Every table of the bilan d'activité, computed by grouped queries (a constant number of them)."""
+    if start > end:
+        raise ValueError("The period's start is after its end.")
+    public = build_public(scope=scope, start=start, end=end)
+    activity, activity_by_commune = build_activity_by_commune(scope=scope, start=start, end=end)
+    return Bilan(
+        scope=scope,
+        start=start,
+        end=end,
+        header=build_header(scope=scope),
+        public=public,
+        levels=levels_from_public(public),
+        age_sex=build_age_sex(scope=scope, start=start, end=end),
+        genre=build_genre(scope=scope, start=start, end=end),
+        origin_sex=build_origin_sex(scope=scope, start=start, end=end),
+        situation_sex=build_situation_sex(scope=scope, start=start, end=end),
+        domains=build_domains(scope=scope, start=start, end=end),
+        activity=activity,
+        activity_by_commune=activity_by_commune,
+        presence=build_presence(scope=scope, start=start, end=end),
+        specific_actions=build_specific_actions(scope=scope, start=start, end=end),
+        meetings=build_meetings(scope=scope, start=start, end=end),
+        qpv=build_qpv_share(scope=scope, start=start, end=end),
+        quartiers=build_quartiers(scope=scope, start=start, end=end),
+        monthly=build_monthly(scope=scope, start=start, end=end),
+    )

@@ -1,0 +1,439 @@
+"""The plain data the bilan builders return: frozen dataclasses, tuples, ints, Decimals and strings.
+
+No queryset and no lazy translation leaks out of a builder: renderers (HTML, PDF, XLSX, JSON) and
+dashboards read these objects without touching the database.
+"""
+
+import dataclasses
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from emps.models import DEFAULT_AGE_BRACKETS, Commune, Team
+
+ONE = Decimal("1")
+TENTH = Decimal("0.1")
+
+
+def percent(part: int, whole: int) -> Decimal:
+    """`part` in percent of `whole`, rounded on its own, half up, to a whole number (0 when whole is 0)."""
+    if not whole:
+        return Decimal(0)
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(ONE, rounding=ROUND_HALF_UP)
+
+
+def average(total: int | None, count: int) -> Decimal | None:
+    """Mean to one decimal, half up; None when nothing was counted."""
+    if not count or total is None:
+        return None
+    return (Decimal(total) / Decimal(count)).quantize(TENTH, rounding=ROUND_HALF_UP)
+
+
+def hours(minutes: int | None) -> Decimal:
+    """Minutes as hours, to one decimal, half up."""
+    return (Decimal(minutes or 0) / 60).quantize(TENTH, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose activity a bilan counts: one or several teams, optionally restricted to some communes.
+
+    `communes=None` means every commune (the whole teams). With communes, youths count by their own
+    commune; collective actions and street presence by the commune where they took place; partner
+    meetings by their commune, and a meeting with no commune (team-wide) counts in every commune.
+    """
+
+    teams: tuple[Team, ...]
+    communes: tuple[Commune, ...] | None = None
+    age_brackets: tuple[tuple[int, int], ...] | None = None
+
+    def __post_init__(self):
+        teams = tuple(self.teams)
+        if not teams:
+            raise ValueError("A bilan scope needs at least one team.")
+        object.__setattr__(self, "teams", teams)
+        if self.communes is not None:
+            object.__setattr__(self, "communes", tuple(self.communes))
+        if self.age_brackets is not None:
+            object.__setattr__(self, "age_brackets", tuple((int(lo), int(hi)) for lo, hi in self.age_brackets))
+
+    @classmethod
+    def for_team(cls, team: Team, commune: Commune | None = None) -> "Scope":
+        """The coordinator's choice: the whole team, or one of its communes."""
+        return cls(teams=(team,), communes=(commune,) if commune is not None else None)
+
+    @classmethod
+    def of(cls, *, teams: Iterable[Team], communes: Iterable[Commune] | None = None) -> "Scope":
+        """A funder's scope: several teams and, optionally, several communes."""
+        return cls(teams=tuple(teams), communes=tuple(communes) if communes is not None else None)
+
+    @property
+    def team_ids(self) -> list[int]:
+        return [t.pk for t in self.teams]
+
+    @property
+    def commune_ids(self) -> list[int] | None:
+        return None if self.communes is None else [c.pk for c in self.communes]
+
+    def brackets(self) -> tuple[tuple[int, int], ...]:
+        """Age brackets: given ones, else the teams' when they all agree, else the seed's."""
+        if self.age_brackets is not None:
+            return self.age_brackets
+        configured = {tuple(team.get_age_brackets()) for team in self.teams}
+        if len(configured) == 1:
+            return configured.pop()
+        return tuple(tuple(b) for b in DEFAULT_AGE_BRACKETS)
+
+
+# --- Youths: who was in relation with the team, and how they break down -------------------------
+
+
+@dataclass(frozen=True)
+class PublicSummary:
+    """Youths in relation with the team during the period, by support level, new or continuing."""
+
+    total: int
+    paei: int
+    asep: int
+    accroche: int
+    level_unknown: int
+    new: int
+    continuing: int
+
+    @property
+    def accompanied(self) -> int:
+        """Youths with a support project: ASEP and PAEI."""
+        return self.paei + self.asep
+
+
+@dataclass(frozen=True)
+class LevelRow:
+    key: str
+    label: str
+    count: int
+    percent: Decimal
+
+
+@dataclass(frozen=True)
+class LevelTable:
+    rows: tuple[LevelRow, ...]
+    total: int
+
+
+@dataclass(frozen=True)
+class SexRow:
+    """One row of a breakdown by sex: total, then H, F, NB and sex not recorded."""
+
+    key: str
+    label: str
+    total: int
+    h: int
+    f: int
+    nb: int
+    unknown: int
+    percent: Decimal
+
+
+@dataclass(frozen=True)
+class SexTable:
+    """A breakdown crossed with sex (age brackets, origin, situation)."""
+
+    rows: tuple[SexRow, ...]
+    total: SexRow
+
+    @property
+    def has_unknown_sex(self) -> bool:
+        return self.total.unknown > 0
+
+
+@dataclass(frozen=True)
+class GenreRow:
+    key: str
+    label: str
+    count: int
+    average_age: Decimal | None
+    percent: Decimal
+
+
+@dataclass(frozen=True)
+class GenreTable:
+    rows: tuple[GenreRow, ...]
+    total: int
+    average_age: Decimal | None
+
+
+@dataclass(frozen=True)
+class QpvShare:
+    total: int
+    in_qpv: int
+    outside_qpv: int
+    unknown: int
+    in_qpv_percent: Decimal
+    outside_qpv_percent: Decimal
+    unknown_percent: Decimal
+
+
+@dataclass(frozen=True)
+class QuartierRow:
+    commune: str
+    quartier: str  # "" when the quartier is not recorded
+    is_qpv: bool
+    count: int
+    percent: Decimal
+
+
+@dataclass(frozen=True)
+class QuartierTable:
+    rows: tuple[QuartierRow, ...]
+    total: int
+
+
+# --- Activity: interventions, actions, presence, partners ---------------------------------------
+
+
+@dataclass(frozen=True)
+class DomainRow:
+    code: str
+    label: str
+    total: int
+    youths: int
+    percent: Decimal
+
+
+@dataclass(frozen=True)
+class DomainTable:
+    """Domains sorted by Total; `total` is the sum of every domain's Total (the % denominator)."""
+
+    rows: tuple[DomainRow, ...]
+    total: int
+    interventions: int
+    youths: int
+
+
+@dataclass(frozen=True)
+class PartnerGroup:
+    category: str
+    partners: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ActivityTable:
+    """The seed's activity table for one commune (or, with `commune` None, the whole scope)."""
+
+    commune: str | None
+    paei: int
+    asep: int
+    accroche: int
+    level_unknown: int
+    workshops: int
+    outings: int
+    dsl_initiated: int
+    dsl_joined: int
+    work_projects: int
+    after_needs_assessment: int
+    presence_sessions: int
+    presence_minutes: int
+    presence_person_minutes: int
+    partners: tuple[PartnerGroup, ...]  # every partner mobilised, by category
+    support_partners: tuple[PartnerGroup, ...]  # ... in individual interventions
+    action_partners: tuple[PartnerGroup, ...]  # ... in collective actions
+
+    @property
+    def youths(self) -> int:
+        return self.paei + self.asep + self.accroche + self.level_unknown
+
+    @property
+    def collective_actions(self) -> int:
+        return self.workshops + self.outings
+
+    @property
+    def communal_events_joined(self) -> int:
+        """The events initiated by the communes that the team joined: the DSL en associé."""
+        return self.dsl_joined
+
+    @property
+    def presence_hours(self) -> Decimal:
+        return hours(self.presence_minutes)
+
+    @property
+    def presence_person_hours(self) -> Decimal:
+        return hours(self.presence_person_minutes)
+
+    @property
+    def partner_count(self) -> int:
+        return sum(len(g.partners) for g in self.partners)
+
+
+@dataclass(frozen=True)
+class PresenceRow:
+    key: str
+    label: str
+    sessions: int
+    minutes: int
+    person_minutes: int
+
+    @property
+    def hours(self) -> Decimal:
+        return hours(self.minutes)
+
+    @property
+    def person_hours(self) -> Decimal:
+        return hours(self.person_minutes)
+
+
+@dataclass(frozen=True)
+class PresenceSummary:
+    sessions: int
+    minutes: int
+    person_minutes: int
+    by_place: tuple[PresenceRow, ...]
+    by_quartier: tuple[PresenceRow, ...]
+
+    @property
+    def hours(self) -> Decimal:
+        return hours(self.minutes)
+
+    @property
+    def person_hours(self) -> Decimal:
+        return hours(self.person_minutes)
+
+
+@dataclass(frozen=True)
+class ActionItem:
+    """Collective actions of one kind sharing a title: how often, with how many youths, with whom."""
+
+    title: str
+    times: int
+    youths: int
+    anonymous_participants: int
+    first_date: datetime.date
+    last_date: datetime.date
+    partners: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ActionGroup:
+    kind: str
+    label: str
+    count: int
+    items: tuple[ActionItem, ...]
+
+
+@dataclass(frozen=True)
+class CountRow:
+    key: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class MeetingSummary:
+    """Temps partenariaux: meetings by kind, the distinct subjects, the partners met."""
+
+    total: int
+    by_kind: tuple[CountRow, ...]
+    subjects: tuple[CountRow, ...]  # key is the kind, label the subject
+    partners: tuple[str, ...]
+
+    def count(self, kind: str) -> int:
+        return next((row.count for row in self.by_kind if row.key == kind), 0)
+
+    def subjects_of(self, kind: str) -> tuple[CountRow, ...]:
+        return tuple(row for row in self.subjects if row.key == kind)
+
+
+@dataclass(frozen=True)
+class MonthRow:
+    month: datetime.date  # first day of the month
+    new_youths: int
+    interventions: int
+    collective_actions: int
+    presence_minutes: int
+
+    @property
+    def presence_hours(self) -> Decimal:
+        return hours(self.presence_minutes)
+
+
+@dataclass(frozen=True)
+class Header:
+    associations: tuple[str, ...]
+    teams: tuple[str, ...]
+    subtitles: tuple[str, ...]
+    communes: tuple[str, ...]
+    financial_partners: tuple[str, ...]
+    is_whole_team: bool
+
+
+@dataclass(frozen=True)
+class Bilan:
+    """Every table of the bilan d'activité for one scope and one period (bounds included)."""
+
+    scope: Scope = field(metadata={"export": False})
+    start: datetime.date
+    end: datetime.date
+    header: Header
+    public: PublicSummary
+    levels: LevelTable
+    age_sex: SexTable
+    genre: GenreTable
+    origin_sex: SexTable
+    situation_sex: SexTable
+    domains: DomainTable
+    activity: ActivityTable
+    activity_by_commune: tuple[ActivityTable, ...]
+    presence: PresenceSummary
+    specific_actions: tuple[ActionGroup, ...]
+    meetings: MeetingSummary
+    qpv: QpvShare
+    quartiers: QuartierTable
+    monthly: tuple[MonthRow, ...]
+
+    @property
+    def is_empty(self) -> bool:
+        return (
+            not self.public.total
+            and not self.activity.collective_actions
+            and not self.activity.dsl_initiated
+            and not self.activity.dsl_joined
+            and not self.presence.sessions
+            and not self.meetings.total
+        )
+
+
+def to_plain(value):
+    """Dataclasses, tuples, Decimals and dates as JSON-ready dicts, lists, numbers and ISO strings.
+
+    Properties that are figures (hours, totals) are added beside the fields so that JSON carries them.
+    """
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        data = {}
+        for f in dataclasses.fields(value):
+            if f.metadata.get("export", True):
+                data[f.name] = to_plain(getattr(value, f.name))
+        for name in _EXPORTED_PROPERTIES.get(type(value).__name__, ()):
+            data[name] = to_plain(getattr(value, name))
+        return data
+    if isinstance(value, tuple | list):
+        return [to_plain(v) for v in value]
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+_EXPORTED_PROPERTIES = {
+    "ActivityTable": (
+        "youths",
+        "collective_actions",
+        "communal_events_joined",
+        "presence_hours",
+        "presence_person_hours",
+    ),
+    "PresenceRow": ("hours", "person_hours"),
+    "PresenceSummary": ("hours", "person_hours"),
+    "MonthRow": ("presence_hours",),
+    "PublicSummary": ("accompanied",),
+}

@@ -1,0 +1,326 @@
+"""Tables about the youths in relation with the team during the period.
+
+Every builder here is a handful of grouped queries on one base queryset, `youths_in_period`, whose
+rows carry the youth's level, age, bracket and situation computed by the database for the period.
+"""
+
+import datetime
+
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+
+from actions.models import CollectiveAction, Intervention
+from youths.enums import Level, Sex
+from youths.models import Origin, Situation, SituationRecord, SupportEpisode, Youth
+
+from .types import (
+    GenreRow,
+    GenreTable,
+    LevelRow,
+    LevelTable,
+    PublicSummary,
+    QpvShare,
+    QuartierRow,
+    QuartierTable,
+    Scope,
+    SexRow,
+    SexTable,
+    average,
+    percent,
+)
+
+UNKNOWN = ""  # the key of a "Non renseigné" row
+OUT_OF_BRACKETS = "hors-tranches"
+AGE_UNKNOWN = "age-inconnu"
+SEXES = (Sex.MALE, Sex.FEMALE, Sex.NON_BINARY)
+
+
+def youths_in_period(scope: Scope, start: datetime.date, end: datetime.date) -> QuerySet[Youth]:
+    """Youths of the scope in relation with the team during the period, bounds included.
+
+    In relation means: first met in the period, or an intervention dated in it, or taking part in a
+    collective action dated in it. The youth's own commune decides whether they are in a commune's scope.
+    """
+    interventions = Intervention.objects.filter(youth=OuterRef("pk"), date__gte=start, date__lte=end)
+    participations = CollectiveAction.participants.through.objects.filter(
+        youth=OuterRef("pk"), collectiveaction__date__gte=start, collectiveaction__date__lte=end
+    )
+    queryset = Youth.objects.filter(team__in=scope.team_ids)
+    if scope.communes is not None:
+        queryset = queryset.filter(commune__in=scope.commune_ids)
+    return queryset.filter(
+        Q(first_met_on__gte=start, first_met_on__lte=end) | Q(Exists(interventions)) | Q(Exists(participations))
+    ).order_by()
+
+
+def level_expression(start: datetime.date, end: datetime.date):
+    """The highest level among the episodes overlapping the period; else the latest one begun before its end."""
+    rank = Case(
+        *(When(level=level, then=Value(Level.rank(level))) for level in Level.values),
+        default=Value(-1),
+        output_field=IntegerField(),
+    )
+    overlapping = (
+        SupportEpisode.objects.filter(youth=OuterRef("pk"), started_on__lte=end)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=start))
+        .annotate(rank=rank)
+        .order_by("-rank", "-started_on")
+        .values("level")[:1]
+    )
+    latest = (
+        SupportEpisode.objects.filter(youth=OuterRef("pk"), started_on__lte=end)
+        .order_by("-started_on")
+        .values("level")[:1]
+    )
+    return Coalesce(Subquery(overlapping), Subquery(latest), output_field=CharField())
+
+
+def age_expression(end: datetime.date):
+    """Completed years on `end`, the birth taken as the 1st of the birth month (1 July without a month)."""
+    birthday_not_reached = Q(birth_month__gt=end.month)
+    if end.month < 7:
+        birthday_not_reached |= Q(birth_month__isnull=True)
+    return Case(
+        When(birthday_not_reached, then=Value(end.year - 1) - F("birth_year")),
+        default=Value(end.year) - F("birth_year"),
+        output_field=IntegerField(),
+    )
+
+
+def situation_expression(end: datetime.date):
+    """The situation in force on `end`: the latest recorded on or before it, else the earliest recorded."""
+    in_force = (
+        SituationRecord.objects.filter(youth=OuterRef("pk"), started_on__lte=end)
+        .order_by("-started_on")
+        .values("situation")[:1]
+    )
+    earliest = SituationRecord.objects.filter(youth=OuterRef("pk")).order_by("started_on").values("situation")[:1]
+    return Coalesce(Subquery(in_force), Subquery(earliest), output_field=IntegerField())
+
+
+def bracket_label(bracket: tuple[int, int]) -> str:
+    return _("%(low)s - %(high)s ans") % {"low": bracket[0], "high": bracket[1]}
+
+
+def bracket_key(bracket: tuple[int, int]) -> str:
+    return f"{bracket[0]}-{bracket[1]}"
+
+
+def _sex_counts(rows, key_name: str) -> dict:
+    """{key: {sex: count}} from grouped rows of (key, sex, n)."""
+    counts: dict = {}
+    for row in rows:
+        key = row[key_name] if row[key_name] is not None else UNKNOWN
+        by_sex = counts.setdefault(key, {})
+        by_sex[row["sex"] or UNKNOWN] = by_sex.get(row["sex"] or UNKNOWN, 0) + row["n"]
+    return counts
+
+
+def _sex_row(key: str, label: str, by_sex: dict, whole: int) -> SexRow:
+    total = sum(by_sex.values())
+    return SexRow(
+        key=key,
+        label=label,
+        total=total,
+        h=by_sex.get(Sex.MALE, 0),
+        f=by_sex.get(Sex.FEMALE, 0),
+        nb=by_sex.get(Sex.NON_BINARY, 0),
+        unknown=by_sex.get(UNKNOWN, 0),
+        percent=percent(total, whole),
+    )
+
+
+def _sex_table(entries: list[tuple[str, str, dict]]) -> SexTable:
+    whole = sum(sum(by_sex.values()) for _key, _label, by_sex in entries)
+    rows = tuple(_sex_row(key, label, by_sex, whole) for key, label, by_sex in entries)
+    totals: dict = {}
+    for _key, _label, by_sex in entries:
+        for sex, n in by_sex.items():
+            totals[sex] = totals.get(sex, 0) + n
+    return SexTable(rows=rows, total=_sex_row("total", _("Total"), totals, whole))
+
+
+def build_public(*, scope: Scope, start: datetime.date, end: datetime.date) -> PublicSummary:
+    """How many youths, by level (PAEI, ASEP, en accroche), and how many were met for the first time."""
+    rows = list(
+        youths_in_period(scope, start, end)
+        .annotate(level=level_expression(start, end))
+        .values("level")
+        .annotate(n=Count("pk"), new=Count("pk", filter=Q(first_met_on__gte=start)))
+    )
+    by_level = {row["level"]: row["n"] for row in rows}
+    total = sum(row["n"] for row in rows)
+    new = sum(row["new"] for row in rows)
+    return PublicSummary(
+        total=total,
+        paei=by_level.get(Level.PAEI, 0),
+        asep=by_level.get(Level.ASEP, 0),
+        accroche=by_level.get(Level.ACCROCHE, 0),
+        level_unknown=sum(n for level, n in by_level.items() if level not in Level.values),
+        new=new,
+        continuing=total - new,
+    )
+
+
+def build_levels(*, scope: Scope, start: datetime.date, end: datetime.date) -> LevelTable:
+    """Youths by support level, the highest first, with a "Non renseigné" row when some have no episode."""
+    public = build_public(scope=scope, start=start, end=end)
+    return levels_from_public(public)
+
+
+def levels_from_public(public: PublicSummary) -> LevelTable:
+    entries = [
+        (Level.PAEI.value, _("PAEI"), public.paei),
+        (Level.ASEP.value, _("ASEP"), public.asep),
+        (Level.ACCROCHE.value, _("En accroche"), public.accroche),
+    ]
+    if public.level_unknown:
+        entries.append((UNKNOWN, _("Non renseigné"), public.level_unknown))
+    rows = tuple(LevelRow(key=k, label=label, count=n, percent=percent(n, public.total)) for k, label, n in entries)
+    return LevelTable(rows=rows, total=public.total)
+
+
+def _aged(scope: Scope, start: datetime.date, end: datetime.date) -> QuerySet[Youth]:
+    brackets = scope.brackets()
+    aged = youths_in_period(scope, start, end).annotate(age=age_expression(end))
+    return aged.annotate(
+        bracket=Case(
+            When(age__isnull=True, then=Value(AGE_UNKNOWN)),
+            *(When(age__gte=lo, age__lte=hi, then=Value(bracket_key((lo, hi)))) for lo, hi in brackets),
+            default=Value(OUT_OF_BRACKETS),
+            output_field=CharField(),
+        )
+    )
+
+
+def build_age_sex(*, scope: Scope, start: datetime.date, end: datetime.date) -> SexTable:
+    """Youths by age bracket and sex. "Hors tranches" and "Âge inconnu" rows only when not empty."""
+    rows = list(_aged(scope, start, end).values("bracket", "sex").annotate(n=Count("pk")))
+    counts = _sex_counts(rows, "bracket")
+    entries = [(bracket_key(b), bracket_label(b), counts.get(bracket_key(b), {})) for b in scope.brackets()]
+    if counts.get(OUT_OF_BRACKETS):
+        entries.append((OUT_OF_BRACKETS, _("Hors tranches"), counts[OUT_OF_BRACKETS]))
+    if counts.get(AGE_UNKNOWN):
+        entries.append((AGE_UNKNOWN, _("Âge inconnu"), counts[AGE_UNKNOWN]))
+    return _sex_table(entries)
+
+
+def build_genre(*, scope: Scope, start: datetime.date, end: datetime.date) -> GenreTable:
+    """Youths by sex with their average age (one decimal, half up). Homme and Femme always; others when not empty."""
+    rows = list(
+        youths_in_period(scope, start, end)
+        .annotate(age=age_expression(end))
+        .values("sex")
+        .annotate(n=Count("pk"), age_sum=Sum("age"), aged=Count("age"))
+    )
+    by_sex = {row["sex"] or UNKNOWN: row for row in rows}
+    total = sum(row["n"] for row in rows)
+    labels = [(Sex.MALE, _("Homme")), (Sex.FEMALE, _("Femme")), (Sex.NON_BINARY, _("Non-binaire"))]
+    labels.append((UNKNOWN, _("Non renseigné")))
+    result = []
+    for key, label in labels:
+        row = by_sex.get(key)
+        if row is None and key not in (Sex.MALE, Sex.FEMALE):
+            continue
+        count = row["n"] if row else 0
+        result.append(
+            GenreRow(
+                key=str(key),
+                label=label,
+                count=count,
+                average_age=average(row["age_sum"], row["aged"]) if row else None,
+                percent=percent(count, total),
+            )
+        )
+    age_sum = sum(row["age_sum"] or 0 for row in rows)
+    aged = sum(row["aged"] for row in rows)
+    return GenreTable(rows=tuple(result), total=total, average_age=average(age_sum, aged))
+
+
+def _reference_sex_table(grouped_rows, key_name: str, items) -> SexTable:
+    """Rows for every reference item (most frequent first, ties in the list's order), then "Non renseigné"."""
+    counts = _sex_counts(grouped_rows, key_name)
+    ordered = sorted(
+        ((item, counts.get(item.pk, {})) for item in items if item.is_active or counts.get(item.pk)),
+        key=lambda pair: (-sum(pair[1].values()), pair[0].order, pair[0].label),
+    )
+    entries = [(item.code, item.label, by_sex) for item, by_sex in ordered]
+    if counts.get(UNKNOWN):
+        entries.append((UNKNOWN, _("Non renseigné"), counts[UNKNOWN]))
+    return _sex_table(entries)
+
+
+def build_origin_sex(*, scope: Scope, start: datetime.date, end: datetime.date) -> SexTable:
+    """Youths by origin of the meeting (présence sociale, partenaire, tiers) and sex."""
+    rows = list(youths_in_period(scope, start, end).values("origin", "sex").annotate(n=Count("pk")))
+    return _reference_sex_table(rows, "origin", list(Origin.objects.all()))
+
+
+def build_situation_sex(*, scope: Scope, start: datetime.date, end: datetime.date) -> SexTable:
+    """Youths by situation in force on the period's last day, and sex."""
+    rows = list(
+        youths_in_period(scope, start, end)
+        .annotate(situation_in_force=situation_expression(end))
+        .values("situation_in_force", "sex")
+        .annotate(n=Count("pk"))
+    )
+    return _reference_sex_table(rows, "situation_in_force", list(Situation.objects.all()))
+
+
+def build_qpv_share(*, scope: Scope, start: datetime.date, end: datetime.date) -> QpvShare:
+    """How many youths live in a quartier prioritaire (QPV), outside one, or in an unrecorded quartier."""
+    counts = youths_in_period(scope, start, end).aggregate(
+        total=Count("pk"),
+        in_qpv=Count("pk", filter=Q(quartier__is_qpv=True)),
+        outside=Count("pk", filter=Q(quartier__is_qpv=False)),
+        unknown=Count("pk", filter=Q(quartier__isnull=True)),
+    )
+    total = counts["total"]
+    return QpvShare(
+        total=total,
+        in_qpv=counts["in_qpv"],
+        outside_qpv=counts["outside"],
+        unknown=counts["unknown"],
+        in_qpv_percent=percent(counts["in_qpv"], total),
+        outside_qpv_percent=percent(counts["outside"], total),
+        unknown_percent=percent(counts["unknown"], total),
+    )
+
+
+def build_quartiers(*, scope: Scope, start: datetime.date, end: datetime.date) -> QuartierTable:
+    """Youths by commune and quartier of residence; an empty quartier name when it is not recorded."""
+    rows = list(
+        youths_in_period(scope, start, end)
+        .values("commune__name", "quartier__name", "quartier__is_qpv")
+        .annotate(n=Count("pk"))
+    )
+    total = sum(row["n"] for row in rows)
+    result = sorted(
+        (
+            QuartierRow(
+                commune=row["commune__name"],
+                quartier=row["quartier__name"] or "",
+                is_qpv=bool(row["quartier__is_qpv"]),
+                count=row["n"],
+                percent=percent(row["n"], total),
+            )
+            for row in rows
+        ),
+        key=lambda r: (r.commune, r.quartier == "", r.quartier),
+    )
+    return QuartierTable(rows=tuple(result), total=total)

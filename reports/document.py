@@ -1,0 +1,199 @@
+"""What every rendering of a bilan shares: the title, the period in words, the computed sentences.
+
+The HTML page, the PDF, the workbook and the JSON export all start from `bilan_document()`.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from actions.enums import MeetingKind
+
+from . import charts
+from .builders import ActivityTable, Bilan, percent
+from .models import NARRATIVE_FIELDS, BilanNarrative
+from .rules import COUNTING_RULES
+
+
+def french_date(day: datetime.date) -> str:
+    """« 1er mai 2023 », « 31 décembre 2023 »."""
+    text = date_format(day, "j F Y")
+    return ("1er" + text[1:]) if day.day == 1 else text
+
+
+def period_label(start: datetime.date, end: datetime.date) -> str:
+    return _("du %(start)s au %(end)s") % {"start": french_date(start), "end": french_date(end)}
+
+
+def join_and(items) -> str:
+    """« a, b et c »."""
+    items = [str(i) for i in items if i]
+    if len(items) <= 1:
+        return "".join(items)
+    return _("%(first)s et %(last)s") % {"first": ", ".join(items[:-1]), "last": items[-1]}
+
+
+def general_action_lines(bilan: Bilan) -> list[str]:
+    """The seed's "Action générale" bullets, with every number taken from the records."""
+    lines = []
+    meetings = bilan.meetings
+    if meetings.count(MeetingKind.MEETING):
+        subjects = [row.label for row in meetings.subjects_of(MeetingKind.MEETING)]
+        lines.append(
+            ngettext(
+                "Les professionnels ont participé à %(n)s temps partenarial : %(subjects)s.",
+                "Les professionnels ont participé à %(n)s temps partenariaux : %(subjects)s.",
+                meetings.count(MeetingKind.MEETING),
+            )
+            % {"n": meetings.count(MeetingKind.MEETING), "subjects": join_and(subjects)}
+        )
+    if meetings.count(MeetingKind.BODY):
+        subjects = [row.label for row in meetings.subjects_of(MeetingKind.BODY)]
+        lines.append(
+            ngettext(
+                "Ils ont intégré %(n)s temps de travail spécifique : %(subjects)s.",
+                "Ils ont intégré %(n)s temps de travail spécifiques : %(subjects)s.",
+                meetings.count(MeetingKind.BODY),
+            )
+            % {"n": meetings.count(MeetingKind.BODY), "subjects": join_and(subjects)}
+        )
+    activity = bilan.activity
+    lines.append(
+        ngettext(
+            "Ils ont participé à %(n)s événement initié par les communes en y amenant des jeunes.",
+            "Ils ont participé à %(n)s événements initiés par les communes en y amenant des jeunes.",
+            activity.communal_events_joined,
+        )
+        % {"n": activity.communal_events_joined}
+    )
+    lines.append(
+        ngettext(
+            "Ils ont réalisé %(n)s action après étude de besoin.",
+            "Ils ont réalisé %(n)s actions après étude de besoin.",
+            activity.after_needs_assessment,
+        )
+        % {"n": activity.after_needs_assessment}
+    )
+    public = bilan.public
+    lines.append(
+        ngettext(
+            "Ils sont en contact avec %(n)s jeune dont %(accroche)s en accroche, %(asep)s en accompagnement "
+            "ponctuel et %(paei)s en accompagnement individuel.",
+            "Ils sont en contact avec %(n)s jeunes dont %(accroche)s en accroche, %(asep)s en accompagnement "
+            "ponctuel et %(paei)s en accompagnement individuel.",
+            public.total,
+        )
+        % {"n": public.total, "accroche": public.accroche, "asep": public.asep, "paei": public.paei}
+    )
+    if meetings.count(MeetingKind.DIAGNOSTIC):
+        lines.append(
+            ngettext(
+                "Ils ont réalisé %(n)s diagnostic territorial partagé.",
+                "Ils ont réalisé %(n)s diagnostics territoriaux partagés.",
+                meetings.count(MeetingKind.DIAGNOSTIC),
+            )
+            % {"n": meetings.count(MeetingKind.DIAGNOSTIC)}
+        )
+    worked = [row.label.lower() for row in bilan.domains.rows if row.total]
+    if worked:
+        lines.append(
+            _("Ils ont réalisé des accompagnements dans %(n)s domaines : %(domains)s.")
+            % {"n": len(worked), "domains": join_and(worked)}
+            if len(worked) > 1
+            else _("Ils ont réalisé des accompagnements dans le domaine : %(domain)s.") % {"domain": worked[0]}
+        )
+    return lines
+
+
+@dataclass(frozen=True)
+class BilanDocument:
+    """A bilan with its texts and what the templates need beside the figures."""
+
+    bilan: Bilan
+    narrative: BilanNarrative | None
+    title: str
+    period: str
+    scope_label: str
+    general_action: tuple[str, ...]
+    rules: tuple[tuple[str, str], ...]
+
+    @property
+    def texts(self) -> dict[str, str]:
+        narrative = self.narrative
+        return {name: (getattr(narrative, name) if narrative else "") for name in NARRATIVE_FIELDS}
+
+    @property
+    def new_percent(self):
+        return percent(self.bilan.public.new, self.bilan.public.total)
+
+    @property
+    def continuing_percent(self):
+        return percent(self.bilan.public.continuing, self.bilan.public.total)
+
+    @property
+    def actions_total(self) -> int:
+        activity = self.bilan.activity
+        return activity.collective_actions + activity.dsl_initiated + activity.dsl_joined + activity.work_projects
+
+    @property
+    def domains_chart(self):
+        return charts.domains_chart(self.bilan.domains)
+
+    @property
+    def age_pyramid(self):
+        return charts.age_pyramid(self.bilan.age_sex)
+
+    @property
+    def activity_tables(self) -> list[dict]:
+        """The activity tables to print: the whole scope, then each commune when there are several."""
+        tables = [self.bilan.activity]
+        if len(self.bilan.activity_by_commune) > 1:
+            tables += list(self.bilan.activity_by_commune)
+        single = self.bilan.header.communes[0] if len(self.bilan.header.communes) == 1 else None
+        return [activity_layout(table, single) for table in tables]
+
+    @property
+    def filename_stem(self) -> str:
+        from django.utils.text import slugify
+
+        scope = "-".join(self.bilan.header.teams)
+        if not self.bilan.header.is_whole_team:
+            scope += "-" + "-".join(self.bilan.header.communes)
+        return slugify(f"bilan-{scope}-{self.bilan.start:%Y%m%d}-{self.bilan.end:%Y%m%d}")
+
+
+def activity_layout(table: ActivityTable, single_commune: str | None = None) -> dict:
+    """Heading and row spans of one activity table (rows appear only when they have something to say)."""
+    name = table.commune or single_commune
+    if name:
+        title = _("L'activité de l'EMPS sur %(commune)s") % {"commune": name.upper()}
+    else:
+        title = _("L'activité de l'EMPS sur l'ensemble du territoire")
+    return {
+        "table": table,
+        "title": title,
+        "support_rows": 3 + (1 if table.level_unknown else 0),
+        "action_rows": 2 + (1 if table.work_projects else 0),
+    }
+
+
+def bilan_document(bilan: Bilan, narrative: BilanNarrative | None = None) -> BilanDocument:
+    header = bilan.header
+    if header.is_whole_team:
+        scope_label = ", ".join(header.communes)
+    else:
+        scope_label = ngettext("Commune de %(names)s", "Communes de %(names)s", len(header.communes)) % {
+            "names": join_and(header.communes)
+        }
+    return BilanDocument(
+        bilan=bilan,
+        narrative=narrative,
+        title=_("Bilan d'activité %(period)s") % {"period": period_label(bilan.start, bilan.end)},
+        period=period_label(bilan.start, bilan.end),
+        scope_label=scope_label,
+        general_action=tuple(general_action_lines(bilan)),
+        rules=tuple((str(title), str(text)) for title, text in COUNTING_RULES),
+    )

@@ -1,0 +1,56 @@
+"""One bilan, four formats: the page's HTML, the PDF, the workbook and JSON. Shared by views and command."""
+
+import json
+
+from django.template.loader import render_to_string
+
+from .builders import to_plain
+from .document import BilanDocument
+
+FORMATS = {
+    "html": "text/html; charset=utf-8",
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "json": "application/json",
+}
+
+
+def render_json(document: BilanDocument) -> bytes:
+    """Every figure of every table, the computed sentences, the texts and the counting rules."""
+    data = {
+        "title": document.title,
+        "period": document.period,
+        "scope": document.scope_label,
+        "general_action": list(document.general_action),
+        "texts": document.texts,
+        "rules": [{"title": title, "text": text} for title, text in document.rules],
+        **to_plain(document.bilan),
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2).encode()
+
+
+def render_html(document: BilanDocument) -> bytes:
+    """A standalone HTML document (the PDF's template, with its stylesheet inlined)."""
+    from django.contrib.staticfiles import finders
+
+    from .pdf import STYLESHEET
+
+    with open(finders.find(STYLESHEET), encoding="utf-8") as stylesheet:
+        css = stylesheet.read()
+    return render_to_string("reports/bilan_pdf.html", {"doc": document, "mode": "pdf", "inline_css": css}).encode()
+
+
+def render_export(document: BilanDocument, fmt: str) -> bytes:
+    if fmt == "pdf":
+        from .pdf import render_pdf
+
+        return render_pdf(document)
+    if fmt == "xlsx":
+        from .xlsx import render_xlsx
+
+        return render_xlsx(document)
+    if fmt == "json":
+        return render_json(document)
+    if fmt == "html":
+        return render_html(document)
+    raise ValueError(fmt)

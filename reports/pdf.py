@@ -1,0 +1,50 @@
+"""The bilan as a print-quality A4 PDF, drawn by WeasyPrint from the page's own template and charts.
+
+The stylesheet is read from disk and every other URL is refused: rendering never makes a request,
+neither to the running server nor to a third party.
+"""
+
+import mimetypes
+from pathlib import Path
+
+from django.contrib.staticfiles import finders
+from django.core.exceptions import ImproperlyConfigured
+from django.template.loader import render_to_string
+from weasyprint import CSS, HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from .document import BilanDocument
+
+STYLESHEET = "css/bilan-print.css"
+
+
+class LocalOnlyFetcher(URLFetcher):
+    """Serves `data:` URLs and the static files on disk; refuses anything else (no network access)."""
+
+    def fetch(self, url, headers=None):
+        if url.startswith("data:"):
+            return super().fetch(url, headers)
+        if url.startswith("file:"):
+            path = Path(url.removeprefix("file://"))
+            for root in static_roots():
+                if path.resolve().is_relative_to(root) and path.is_file():
+                    content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                    return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": content_type})
+        raise ValueError(f"Resource refused while rendering a PDF: {url}")
+
+
+def static_roots() -> list[Path]:
+    found = finders.find(STYLESHEET)
+    if not found:
+        raise ImproperlyConfigured(f"{STYLESHEET} is missing from the static files.")
+    return [Path(found).resolve().parent.parent]
+
+
+def render_pdf(document: BilanDocument) -> bytes:
+    html = render_to_string("reports/bilan_pdf.html", {"doc": document, "mode": "pdf"})
+    stylesheet_path = Path(finders.find(STYLESHEET))
+    fetcher = LocalOnlyFetcher()
+    stylesheet = CSS(filename=str(stylesheet_path), url_fetcher=fetcher)
+    return HTML(string=html, base_url=stylesheet_path.parent.as_uri() + "/", url_fetcher=fetcher).write_pdf(
+        stylesheets=[stylesheet]
+    )

@@ -1,0 +1,74 @@
+"""Filters for the bilan templates: figures in French typography, narrative texts as paragraphs and lists."""
+
+from decimal import Decimal
+
+from django import template
+from django.utils.formats import date_format, number_format
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+NARROW_NBSP = "\u202f"
+BULLETS = ("- ", "– ", "• ", "* ")
+
+
+@register.filter
+def pct(value) -> str:
+    """24 → « 24 % » (narrow no-break space, as French typography wants)."""
+    if value is None or value == "":
+        return ""
+    return f"{number_format(value)}{NARROW_NBSP}%"
+
+
+@register.filter
+def decimal1(value) -> str:
+    """165 → « 165 », 247.5 → « 247,5 »; None → « – »."""
+    if value is None:
+        return "–"
+    value = Decimal(value)
+    if value == value.to_integral_value():
+        return number_format(int(value))
+    return number_format(value, decimal_pos=1)
+
+
+@register.filter
+def narrative(text: str) -> str:
+    """Plain text to safe HTML: lines starting with « - » become a list, other lines paragraphs."""
+    if not text:
+        return ""
+    html, items = [], []
+
+    def flush():
+        if items:
+            html.append("<ul>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>")
+            items.clear()
+
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line:
+            flush()
+            continue
+        bullet = next((b for b in BULLETS if line.startswith(b)), None)
+        if bullet:
+            items.append(escape(line[len(bullet) :].strip()))
+        else:
+            flush()
+            html.append(f"<p>{escape(line)}</p>")
+    flush()
+    return mark_safe("".join(html))
+
+
+@register.filter
+def zero_class(value) -> str:
+    """A CSS class dimming zeros in figure tables."""
+    return " is-zero" if not value else ""
+
+
+@register.filter
+def day_month(value) -> str:
+    """« 1er octobre », « 21 juin »."""
+    if not value:
+        return ""
+    text = date_format(value, "j F")
+    return ("1er" + text[1:]) if value.day == 1 else text

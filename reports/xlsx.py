@@ -1,0 +1,267 @@
+"""The bilan as an XLSX workbook: one sheet per table, header row in bold, figures as numbers.
+
+Text cells that a spreadsheet would read as a formula (starting with = + - @, or a tab or carriage
+return) are neutralised with a leading apostrophe and stored as text.
+"""
+
+import io
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from .document import BilanDocument
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+HEADER_FILL = PatternFill("solid", fgColor="1D4F91")
+TITLE_FONT = Font(bold=True, size=13)
+TOTAL_FONT = Font(bold=True)
+
+
+def safe_text(value):
+    """Neutralise a text cell a spreadsheet would otherwise evaluate as a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _cell_value(value):
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return safe_text(value)
+
+
+class _Sheets:
+    def __init__(self, workbook: Workbook):
+        self.workbook = workbook
+        self.names: set[str] = set()
+
+    def add(self, title: str, headers: list[str], rows: list[list], totals: list | None = None, note: str = ""):
+        name = title[:31]
+        for bad in "[]:*?/\\":
+            name = name.replace(bad, " ")
+        sheet = self.workbook.create_sheet(name)
+        sheet.append([safe_text(h) for h in headers])
+        for cell in sheet[1]:
+            cell.font = HEADER_FONT
+            cell.fill = HEADER_FILL
+            cell.alignment = Alignment(wrap_text=True, vertical="center")
+        for row in rows:
+            self._append(sheet, row)
+        if totals is not None:
+            self._append(sheet, totals)
+            for cell in sheet[sheet.max_row]:
+                cell.font = TOTAL_FONT
+        if note:
+            sheet.append([])
+            self._append(sheet, [note])
+        sheet.freeze_panes = "A2"
+        for index, header in enumerate(headers, start=1):
+            values = [len(str(header))] + [len(str(r[index - 1])) for r in rows if len(r) >= index]
+            sheet.column_dimensions[get_column_letter(index)].width = min(max(values) + 3, 70)
+        return sheet
+
+    @staticmethod
+    def _append(sheet, row):
+        sheet.append([_cell_value(v) for v in row])
+
+
+def _sex_sheet(sheets, title, first, total_header, table):
+    headers = [first, total_header, "H", "F", "NB"]
+    if table.has_unknown_sex:
+        headers.append(_("Sexe non renseigné"))
+    headers.append("%")
+
+    def cells(row, label):
+        values = [label, row.total, row.h, row.f, row.nb]
+        if table.has_unknown_sex:
+            values.append(row.unknown)
+        return values + [row.percent]
+
+    sheets.add(title, headers, [cells(r, r.label) for r in table.rows], cells(table.total, _("Total")))
+
+
+def render_xlsx(document: BilanDocument) -> bytes:
+    bilan = document.bilan
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    sheets = _Sheets(workbook)
+    header = bilan.header
+
+    cover = sheets.add(
+        _("Bilan"),
+        [_("Rubrique"), _("Valeur")],
+        [
+            [_("Équipe"), ", ".join(header.teams)],
+            [_("Association"), ", ".join(header.associations)],
+            [_("Période"), document.period],
+            [_("Du"), bilan.start],
+            [_("Au"), bilan.end],
+            [_("Communes"), ", ".join(header.communes)],
+            [_("Périmètre"), _("Toute l'équipe") if header.is_whole_team else _("Commune")],
+            [_("Partenaires financiers"), ", ".join(header.financial_partners)],
+        ],
+    )
+    for row in cover.iter_rows(min_row=5, max_row=6, min_col=2, max_col=2):
+        for cell in row:
+            cell.number_format = "DD/MM/YYYY"
+
+    sheets.add(_("Action générale"), [_("Action générale")], [[line] for line in document.general_action])
+
+    activity_rows = []
+    for layout in document.activity_tables:
+        table = layout["table"]
+        place = table.commune or _("Ensemble")
+        activity_rows += [
+            [place, _("Accompagnement"), _("PAEI"), table.paei],
+            [place, _("Accompagnement"), _("ASEP"), table.asep],
+            [place, _("Accompagnement"), _("En accroche"), table.accroche],
+            [place, _("Accompagnement"), _("Niveau non renseigné"), table.level_unknown],
+            [place, _("Actions"), _("Ateliers"), table.workshops],
+            [place, _("Actions"), _("Sorties"), table.outings],
+            [place, _("Actions"), _("DSL initiées"), table.dsl_initiated],
+            [place, _("Actions"), _("DSL en associé"), table.dsl_joined],
+            [place, _("Actions"), _("Chantiers éducatifs"), table.work_projects],
+            [place, _("Actions"), _("Actions après étude de besoin"), table.after_needs_assessment],
+            [place, _("Présence sociale"), _("Temps de présence"), table.presence_sessions],
+            [place, _("Présence sociale"), _("Heures"), table.presence_hours],
+            [place, _("Présence sociale"), _("Heures-personnes"), table.presence_person_hours],
+        ]
+    sheets.add(_("Activité"), [_("Commune"), _("Axe de travail"), _("Modalité d'action"), _("Nombre")], activity_rows)
+
+    partner_rows = [
+        [layout["table"].commune or _("Ensemble"), group.category, partner]
+        for layout in document.activity_tables
+        for group in layout["table"].partners
+        for partner in group.partners
+    ]
+    sheets.add(_("Partenaires mobilisés"), [_("Commune"), _("Catégorie"), _("Partenaire")], partner_rows)
+
+    sheets.add(
+        _("Domaines travaillés"),
+        [_("Domaines travaillés"), _("Total"), _("Jeunes"), "%"],
+        [[r.label, r.total, r.youths, r.percent] for r in bilan.domains.rows],
+        [_("Ensemble des domaines"), bilan.domains.total, bilan.domains.youths, None],
+        note=_("%(n)s interventions") % {"n": bilan.domains.interventions},
+    )
+    _sex_sheet(sheets, _("Âge et sexe"), _("Tranches d'âge"), _("Nombre de jeunes"), bilan.age_sex)
+    sheets.add(
+        _("Genre"),
+        [_("Genre"), _("Nombre de jeunes"), _("Moy âge"), "%"],
+        [[r.label, r.count, r.average_age, r.percent] for r in bilan.genre.rows],
+        [_("Total"), bilan.genre.total, bilan.genre.average_age, 100 if bilan.genre.total else None],
+    )
+    _sex_sheet(sheets, _("Origine et sexe"), _("Origine"), _("Total"), bilan.origin_sex)
+    _sex_sheet(sheets, _("Situation et sexe"), _("Situation"), _("Total"), bilan.situation_sex)
+    sheets.add(
+        _("Niveaux"),
+        [_("Niveau"), _("Jeunes"), "%"],
+        [[r.label, r.count, r.percent] for r in bilan.levels.rows],
+        [_("Total"), bilan.levels.total, None],
+    )
+    sheets.add(
+        _("Nouveaux et suivis"),
+        [_("Public"), _("Jeunes"), "%"],
+        [
+            [_("Première rencontre dans la période"), bilan.public.new, document.new_percent],
+            [_("Déjà connus avant la période"), bilan.public.continuing, document.continuing_percent],
+        ],
+        [_("Total"), bilan.public.total, None],
+    )
+    qpv = bilan.qpv
+    sheets.add(
+        _("QPV"),
+        [_("Lieu de vie"), _("Jeunes"), "%"],
+        [
+            [_("En QPV"), qpv.in_qpv, qpv.in_qpv_percent],
+            [_("Hors QPV"), qpv.outside_qpv, qpv.outside_qpv_percent],
+            [_("Quartier non renseigné"), qpv.unknown, qpv.unknown_percent],
+        ],
+        [_("Total"), qpv.total, None],
+    )
+    sheets.add(
+        _("Quartiers"),
+        [_("Commune"), _("Quartier"), _("QPV"), _("Jeunes"), "%"],
+        [
+            [r.commune, r.quartier or _("Non renseigné"), _("oui") if r.is_qpv else _("non"), r.count, r.percent]
+            for r in bilan.quartiers.rows
+        ],
+        [_("Total"), None, None, bilan.quartiers.total, None],
+    )
+    presence = bilan.presence
+    sheets.add(
+        _("Présence par lieu"),
+        [_("Lieu"), _("Temps"), _("Heures"), _("Heures-personnes")],
+        [[r.label, r.sessions, r.hours, r.person_hours] for r in presence.by_place],
+        [_("Total"), presence.sessions, presence.hours, presence.person_hours],
+    )
+    sheets.add(
+        _("Présence par quartier"),
+        [_("Quartier"), _("Temps"), _("Heures"), _("Heures-personnes")],
+        [[r.label, r.sessions, r.hours, r.person_hours] for r in presence.by_quartier],
+        [_("Total"), presence.sessions, presence.hours, presence.person_hours],
+    )
+    sheets.add(
+        _("Actions spécifiques"),
+        [
+            _("Type"),
+            _("Action"),
+            _("Nombre"),
+            _("Jeunes"),
+            _("Participants sans fiche"),
+            _("Du"),
+            _("Au"),
+            _("Partenaires"),
+        ],
+        [
+            [
+                group.label,
+                i.title,
+                i.times,
+                i.youths,
+                i.anonymous_participants,
+                i.first_date,
+                i.last_date,
+                ", ".join(i.partners),
+            ]
+            for group in bilan.specific_actions
+            for i in group.items
+        ],
+    )
+    kinds = {row.key: row.label for row in bilan.meetings.by_kind}
+    sheets.add(
+        _("Temps partenariaux"),
+        [_("Type"), _("Objet"), _("Nombre")],
+        [[kinds[r.key], r.label, r.count] for r in bilan.meetings.subjects],
+        [_("Total"), None, bilan.meetings.total],
+    )
+    monthly = sheets.add(
+        _("Mois par mois"),
+        [_("Mois"), _("Nouveaux jeunes"), _("Interventions"), _("Actions collectives et DSL"), _("Heures de présence")],
+        [[r.month, r.new_youths, r.interventions, r.collective_actions, r.presence_hours] for r in bilan.monthly],
+    )
+    for (cell,) in monthly.iter_rows(min_row=2, max_col=1):
+        cell.number_format = "MM/YYYY"
+    texts = document.texts
+    labels = {
+        "introduction": _("Introduction"),
+        "setup": _("Mise en place"),
+        "general_action_notes": _("Action générale : compléments"),
+        "specific_actions_notes": _("Actions spécifiques : compléments"),
+        "perspectives": _("Perspectives"),
+        "added_value": _("Plus-value générale"),
+    }
+    sheets.add(_("Textes"), [_("Rubrique"), _("Texte")], [[labels[k], v] for k, v in texts.items() if v])
+    sheets.add(_("Méthode de calcul"), [_("Règle"), _("Définition")], [list(rule) for rule in document.rules])
+
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if hasattr(cell.value, "year") and cell.number_format == "General":
+                    cell.number_format = "DD/MM/YYYY"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
