@@ -1,5 +1,6 @@
 import pytest
 
+from emps.reference_data import seed_all
 from tests.emps.factories import CommuneFactory, QuartierFactory, TeamFactory, UserFactory
 
 
@@ -38,3 +39,11 @@ def coordinator(team):
 @pytest.fixture
 def funder(team):
     return UserFactory(username="financeur", funder=True, teams=[team])
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_after_flush(request):
+    """Transactional tests (live server, browser) flush the database, data migrations included."""
+    if {"transactional_db", "live_server"} & set(request.fixturenames):
+        request.getfixturevalue("transactional_db")
+        seed_all()
