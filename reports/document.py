@@ -88,6 +88,12 @@ def general_action_lines(bilan: Bilan) -> list[str]:
         )
         % {"n": public.total, "accroche": public.accroche, "asep": public.asep, "paei": public.paei}
     )
+    if public.level_unknown:
+        lines[-1] = lines[-1][:-1] + ngettext(
+            " ; %(n)s jeune n'a pas de niveau d'accompagnement renseigné.",
+            " ; %(n)s jeunes n'ont pas de niveau d'accompagnement renseigné.",
+            public.level_unknown,
+        ) % {"n": public.level_unknown}
     if meetings.count(MeetingKind.DIAGNOSTIC):
         lines.append(
             ngettext(

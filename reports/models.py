@@ -110,10 +110,6 @@ class BilanNarrative(models.Model):
         scope = self.commune.name if self.commune_id else self.team.name
         return f"{scope} – {self.start:%d/%m/%Y} → {self.end:%d/%m/%Y}"
 
-    @property
-    def is_empty(self) -> bool:
-        return not any(getattr(self, name) for name in NARRATIVE_FIELDS)
-
 
 NARRATIVE_FIELDS = [
     "introduction",

@@ -6,6 +6,8 @@ neither to the running server nor to a third party.
 
 import mimetypes
 from pathlib import Path
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
 
 from django.contrib.staticfiles import finders
 from django.core.exceptions import ImproperlyConfigured
@@ -25,7 +27,7 @@ class LocalOnlyFetcher(URLFetcher):
         if url.startswith("data:"):
             return super().fetch(url, headers)
         if url.startswith("file:"):
-            path = Path(url.removeprefix("file://"))
+            path = Path(url2pathname(urlsplit(url).path))
             for root in static_roots():
                 if path.resolve().is_relative_to(root) and path.is_file():
                     content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"

@@ -22,6 +22,7 @@ from reports.builders import (
     build_situation_sex,
     percent,
 )
+from reports.document import bilan_document
 from tests.actions.factories import (
     CollectiveActionFactory,
     InterventionFactory,
@@ -150,6 +151,8 @@ def test_a_youth_without_episode_goes_to_non_renseigne(team, scope):
     assert bilan.public.level_unknown == 1
     assert [(r.label, r.count) for r in bilan.levels.rows][-1] == ("Non renseigné", 1)
     assert bilan.activity.level_unknown == 1
+    contact = next(line for line in bilan_document(bilan).general_action if line.startswith("Ils sont en contact"))
+    assert contact.endswith("0 en accompagnement individuel ; 1 jeune n'a pas de niveau d'accompagnement renseigné.")
 
 
 # --- Age -----------------------------------------------------------------------------------------
