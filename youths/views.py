@@ -109,13 +109,15 @@ def youth_detail(request: HttpRequest, pk: int) -> HttpResponse:
     episodes = list(youth.episodes.select_related("end_reason", "created_by").order_by("-started_on", "-pk"))
     situations = list(youth.situations.select_related("situation").order_by("-started_on"))
     interventions = list(
-        Intervention.objects.filter(youth=youth)
+        Intervention.objects.visible_to(request.user)
+        .filter(youth=youth)
         .select_related("author")
         .prefetch_related("domains", "partners")
         .order_by("-date", "-pk")
     )
     actions = list(
-        CollectiveAction.objects.filter(participants=youth)
+        CollectiveAction.objects.visible_to(request.user)
+        .filter(participants=youth)
         .select_related("quartier", "commune")
         .prefetch_related("partners")
         .order_by("-date", "-pk")
