@@ -47,7 +47,7 @@ class InterventionFilter(ActivityFilter):
     )
 
     def filter_youth(self, queryset, name, value):
-        return queryset.filter(youth__in=Youth.objects.search(value))
+        return queryset.filter(youth__in=Youth.objects.visible_to(self.user).search(value))
 
     def mine(self, queryset):
         took_part = Intervention.educators.through.objects.filter(user=self.user).values("intervention_id")

@@ -29,6 +29,29 @@ def active_or_current(queryset, current_pks):
     return queryset.filter(is_active=True) | queryset.filter(pk__in=list(current_pks))
 
 
+def chosen_youths(bound_field):
+    """The youths a picker shows as chosen: the submitted ones after a failed save, else the initial ones."""
+    value = bound_field.value()
+    values = value if isinstance(value, list | tuple) else [value]
+    pks = [int(v) for v in values if str(v or "").isdigit()]
+    return list(bound_field.field.queryset.filter(pk__in=pks)) if pks else []
+
+
+def offer_chosen_youths(bound_field):
+    """Only the chosen youths are options of the select: the picker searches the others on the server."""
+    bound_field.field.widget.choices = [(y.pk, str(y)) for y in chosen_youths(bound_field)]
+
+
+def check_not_before_first_meeting(form, youths, date):
+    for youth in youths:
+        if date and date < youth.first_met_on:
+            form.add_error(
+                "date",
+                _("%(youth)s a été rencontré·e le %(first)s : l'intervention ne peut pas être antérieure.")
+                % {"youth": youth, "first": youth.first_met_on.strftime("%d/%m/%Y")},
+            )
+
+
 class PickerSelectMultiple(forms.SelectMultiple):
     """A multiple select that the picker script turns into a search box with removable chips."""
 
@@ -149,25 +172,14 @@ class InterventionQuickForm(forms.Form):
         self.fields["partners"].queryset = Partner.objects.filter(is_active=True).select_related("category")
         self.fields["partners"].widget = PickerSelectMultiple()
         self.fields["partners"].widget.choices = self.fields["partners"].choices
-        # Only the chosen youths are options: the picker searches the others on the server.
-        self.fields["youths"].widget.choices = [(y.pk, str(y)) for y in self.selected_youths()]
+        offer_chosen_youths(self["youths"])
 
     def selected_youths(self):
-        """The youths to show as chosen: the bound ones after a failed save, else the initial ones."""
-        values = self["youths"].value() or []
-        pks = [int(v) for v in values if str(v).isdigit()]
-        return list(self.fields["youths"].queryset.filter(pk__in=pks)) if pks else []
+        return chosen_youths(self["youths"])
 
     def clean(self):
         cleaned = super().clean()
-        date = cleaned.get("date")
-        for youth in cleaned.get("youths") or []:
-            if date and date < youth.first_met_on:
-                self.add_error(
-                    "date",
-                    _("%(youth)s a été rencontré·e le %(first)s : l'intervention ne peut pas être antérieure.")
-                    % {"youth": youth, "first": youth.first_met_on.strftime("%d/%m/%Y")},
-                )
+        check_not_before_first_meeting(self, cleaned.get("youths") or [], cleaned.get("date"))
         return cleaned
 
 
@@ -188,7 +200,7 @@ class InterventionForm(VersionedModelForm):
         self.fields["youth"].widget = forms.Select(
             attrs={"data-picker": "", "data-source": search_url, "data-max": "1"}
         )
-        self.fields["youth"].widget.choices = [(y.pk, str(y)) for y in self.selected_youths()]
+        offer_chosen_youths(self["youth"])
         current = self.instance.pk and self.instance.domains.values_list("pk", flat=True)
         self.fields["domains"].queryset = active_or_current(Domain.objects.all(), current or [])
         self.fields["domains"].error_messages["required"] = _("Cochez au moins un domaine travaillé.")
@@ -198,21 +210,10 @@ class InterventionForm(VersionedModelForm):
         self.fields["partners"].widget.choices = self.fields["partners"].choices
         self.fields["kind"].choices = InterventionKind.choices
 
-    def selected_youths(self):
-        value = self["youth"].value()
-        if not str(value or "").isdigit():
-            return []
-        return list(self.fields["youth"].queryset.filter(pk=int(value)))
-
     def clean(self):
         cleaned = super().clean()
-        youth, date = cleaned.get("youth"), cleaned.get("date")
-        if youth and date and date < youth.first_met_on:
-            self.add_error(
-                "date",
-                _("%(youth)s a été rencontré·e le %(first)s : l'intervention ne peut pas être antérieure.")
-                % {"youth": youth, "first": youth.first_met_on.strftime("%d/%m/%Y")},
-            )
+        youth = cleaned.get("youth")
+        check_not_before_first_meeting(self, [youth] if youth else [], cleaned.get("date"))
         return cleaned
 
 
@@ -253,13 +254,7 @@ class PresenceSessionForm(SectorErrorsMixin, TeamChoiceMixin, VersionedModelForm
 
     def clean(self):
         cleaned = super().clean()
-        sector = cleaned.get("sector")
-        if sector:
-            self.instance.commune, self.instance.quartier = sector
-        if not self.instance.pk:
-            team = self.resolve_team(sector[0] if sector else None)
-            if team is not None:
-                self.instance.team = team
+        self.apply_sector_and_team(cleaned)
         if cleaned.get("duration"):
             self.instance.duration_minutes = cleaned["duration"]
         if cleaned.get("educators"):
@@ -312,17 +307,12 @@ class CollectiveActionForm(SectorErrorsMixin, TeamChoiceMixin, VersionedModelFor
         self.fields["partners"].widget.choices = self.fields["partners"].choices
         self.fields["participants"].queryset = youth_choices(user)
         self.fields["participants"].widget = PickerSelectMultiple(source_url=search_url)
-        self.fields["participants"].widget.choices = [(y.pk, str(y)) for y in self.selected_youths()]
+        offer_chosen_youths(self["participants"])
         self.fields["participants"].help_text = _("Les jeunes qui ont une fiche ; les autres se comptent ci-dessous.")
         self.fields["anonymous_participants"].label = _("Participants sans fiche")
         self.fields["anonymous_participants"].help_text = _("Jeunes présents qui n'ont pas de fiche (nombre).")
         self.fields["after_needs_assessment"].help_text = _("Atelier ou sortie organisé après une étude de besoin.")
         self.order_fields(["kind", "carrying", "title", "date", "sector", "team"])
-
-    def selected_youths(self):
-        values = self["participants"].value() or []
-        pks = [int(v) for v in values if str(v).isdigit()]
-        return list(self.fields["participants"].queryset.filter(pk__in=pks)) if pks else []
 
     def clean_anonymous_participants(self):
         count = self.cleaned_data.get("anonymous_participants") or 0
@@ -332,13 +322,7 @@ class CollectiveActionForm(SectorErrorsMixin, TeamChoiceMixin, VersionedModelFor
 
     def clean(self):
         cleaned = super().clean()
-        sector = cleaned.get("sector")
-        if sector:
-            self.instance.commune, self.instance.quartier = sector
-        if not self.instance.pk:
-            team = self.resolve_team(sector[0] if sector else None)
-            if team is not None:
-                self.instance.team = team
+        self.apply_sector_and_team(cleaned)
         if not cleaned.get("title") and cleaned.get("kind"):
             cleaned["title"] = str(ActionKind(cleaned["kind"]).label)
             self.instance.title = cleaned["title"]

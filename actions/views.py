@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from emps.decorators import staff_required
-from emps.forms import referer_path, safe_next, sector_value
+from emps.forms import last_sector, referer_path, remember_sector, safe_next
 from emps.journal import Action, log_access
 from emps.locking import StaleEdit
 from emps.permissions import can_edit_record
@@ -23,7 +23,6 @@ from .forms import CollectiveActionForm, InterventionForm, InterventionQuickForm
 from .models import CollectiveAction, Intervention, PresenceSession
 
 PAGE_SIZE = 25
-LAST_SECTOR_KEY = "emps_last_sector"
 DURATION_CHOICES = [("1 h", "1 h"), ("1 h 30", "1 h 30"), ("2 h", "2 h"), ("2 h 30", "2 h 30"), ("3 h", "3 h")]
 
 
@@ -170,16 +169,14 @@ def _delete(request, record, *, team, title, description, default):
 
 @staff_required
 def presence_create(request: HttpRequest) -> HttpResponse:
-    form = PresenceSessionForm(
-        data=request.POST or None, user=request.user, initial_sector=request.session.get(LAST_SECTOR_KEY, "")
-    )
+    form = PresenceSessionForm(data=request.POST or None, user=request.user, initial_sector=last_sector(request))
     next_url = _next_url(request)
     if request.method == "POST" and form.is_valid():
         form.instance.author = request.user
         with transaction.atomic():
             session = form.save()
             log_access(request=request, action=Action.CREATE, obj=session)
-        request.session[LAST_SECTOR_KEY] = sector_value(session.commune_id, session.quartier_id)
+        remember_sector(request, session)
         messages.success(
             request,
             _("Présence sociale du %(date)s enregistrée : %(duration)s h.")
@@ -253,7 +250,7 @@ def action_create(request: HttpRequest) -> HttpResponse:
         initial=initial,
         user=request.user,
         search_url=reverse("youths:search"),
-        initial_sector=request.session.get(LAST_SECTOR_KEY, ""),
+        initial_sector=last_sector(request),
     )
     next_url = _next_url(request)
     if request.method == "POST" and form.is_valid():
@@ -261,7 +258,7 @@ def action_create(request: HttpRequest) -> HttpResponse:
         with transaction.atomic():
             action = form.save()
             log_access(request=request, action=Action.CREATE, obj=action)
-        request.session[LAST_SECTOR_KEY] = sector_value(action.commune_id, action.quartier_id)
+        remember_sector(request, action)
         messages.success(
             request,
             _("Action « %(title)s » du %(date)s enregistrée.")

@@ -61,6 +61,18 @@ def sector_value(commune_id, quartier_id) -> str:
     return ""
 
 
+LAST_SECTOR_SESSION_KEY = "emps_last_sector"
+
+
+def last_sector(request) -> str:
+    """The quartier of the user's previous entry: the next form offers it first."""
+    return request.session.get(LAST_SECTOR_SESSION_KEY, "")
+
+
+def remember_sector(request, record) -> None:
+    request.session[LAST_SECTOR_SESSION_KEY] = sector_value(record.commune_id, record.quartier_id)
+
+
 class SectorField(forms.ChoiceField):
     """One select for the commune and the quartier, quartiers grouped by commune.
 

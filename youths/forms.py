@@ -155,6 +155,16 @@ class TeamChoiceMixin:
             return team
         return self.user_teams[0] if self.user_teams else None
 
+    def apply_sector_and_team(self, cleaned):
+        """Set the record's commune and quartier from the sector field, and the team of a new record."""
+        sector = cleaned.get("sector")
+        if sector:
+            self.instance.commune, self.instance.quartier = sector
+        if not self.instance.pk:
+            team = self.resolve_team(sector[0] if sector else None)
+            if team is not None:
+                self.instance.team = team
+
 
 class YouthCreateForm(SectorErrorsMixin, AgeConfirmationMixin, TeamChoiceMixin, forms.ModelForm):
     """What the first meeting gives; the rest can come later."""
@@ -203,12 +213,7 @@ class YouthCreateForm(SectorErrorsMixin, AgeConfirmationMixin, TeamChoiceMixin, 
 
     def clean(self):
         cleaned = super().clean()
-        sector = cleaned.get("sector")
-        if sector:
-            self.instance.commune, self.instance.quartier = sector
-        team = self.resolve_team(sector[0] if sector else None)
-        if team is not None:
-            self.instance.team = team
+        self.apply_sector_and_team(cleaned)
         birth = cleaned.get("age_or_year")
         if birth:
             self.instance.birth_year, self.instance.age_is_estimated = birth

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 
 from actions.models import CollectiveAction, Intervention
 from emps.decorators import staff_required
-from emps.forms import safe_next, sector_value
+from emps.forms import last_sector, remember_sector, safe_next
 from emps.journal import Action, log_access
 from emps.locking import StaleEdit
 
@@ -23,7 +23,6 @@ from .forms import ChangeLevelForm, CloseSupportForm, SituationForm, YouthCreate
 from .models import Youth
 
 PAGE_SIZE = 25
-LAST_SECTOR_KEY = "emps_last_sector"
 
 
 def _visible_youth(request: HttpRequest, pk: int) -> Youth:
@@ -73,7 +72,7 @@ def youth_create(request: HttpRequest) -> HttpResponse:
         data=request.POST or None,
         user=request.user,
         initial=initial,
-        initial_sector=request.session.get(LAST_SECTOR_KEY, ""),
+        initial_sector=last_sector(request),
     )
     next_url = request.POST.get("next") or request.GET.get("next", "")
     if request.method == "POST" and form.is_valid():
@@ -83,7 +82,7 @@ def youth_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            request.session[LAST_SECTOR_KEY] = sector_value(youth.commune_id, youth.quartier_id)
+            remember_sector(request, youth)
             log_access(request=request, action=Action.CREATE, obj=youth)
             messages.success(
                 request,
@@ -109,13 +108,15 @@ def youth_detail(request: HttpRequest, pk: int) -> HttpResponse:
     episodes = list(youth.episodes.select_related("end_reason", "created_by").order_by("-started_on", "-pk"))
     situations = list(youth.situations.select_related("situation").order_by("-started_on"))
     interventions = list(
-        Intervention.objects.filter(youth=youth)
+        Intervention.objects.visible_to(request.user)
+        .filter(youth=youth)
         .select_related("author")
         .prefetch_related("domains", "partners")
         .order_by("-date", "-pk")
     )
     actions = list(
-        CollectiveAction.objects.filter(participants=youth)
+        CollectiveAction.objects.visible_to(request.user)
+        .filter(participants=youth)
         .select_related("quartier", "commune")
         .prefetch_related("partners")
         .order_by("-date", "-pk")

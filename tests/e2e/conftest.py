@@ -25,7 +25,12 @@ SCREENSHOTS = pathlib.Path(__file__).parent / "screenshots"
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
+    # Browser tests run on a transactional database that is flushed after each of them. pytest-django runs
+    # them last, but pytest then groups the tests using pytest-playwright's parametrised session fixture
+    # and moves them back among the others: put them last again, so that later tests keep their data.
+    items.sort(key=lambda item: "live_server" in getattr(item, "fixturenames", ()))
     if os.path.exists(CHROMIUM):
         return
     if os.environ.get("EMPS_REQUIRE_BROWSER") == "1":

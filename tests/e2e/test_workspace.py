@@ -7,12 +7,14 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from actions.models import CollectiveAction, Intervention, PresenceSession
+from actions.models import CollectiveAction, Domain, Intervention, PresenceSession
+from emps.models import PartnerCategory
+from emps.reference_data import DOMAINS, END_REASONS, ORIGINS, PARTNER_CATEGORIES, SITUATIONS, seed
 from tests.emps.factories import CommuneFactory, PartnerFactory, QuartierFactory, TeamFactory, UserFactory
 from tests.youths.factories import YouthFactory
-from youths.models import Youth
+from youths.models import EndReason, Origin, Situation, Youth
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "correct-horse-battery-staple"
 SIZES = [
@@ -23,8 +25,22 @@ SIZES = [
 BLOCKING = {"serious", "critical"}
 
 
+def seed_reference_lists():
+    """The reference lists the data migrations create: a transactional test database is flushed after each test.
+
+    (serialized_rollback cannot restore them here: once Playwright's event loop runs, the test thread gets
+    another database connection object, without the serialized contents.)
+    """
+    seed(Domain, DOMAINS)
+    seed(Origin, ORIGINS)
+    seed(Situation, SITUATIONS)
+    seed(EndReason, END_REASONS)
+    seed(PartnerCategory, PARTNER_CATEGORIES)
+
+
 @pytest.fixture
-def territory():
+def territory(live_server):
+    seed_reference_lists()
     commune = CommuneFactory(name="Hénin-Beaumont")
     QuartierFactory(commune=commune, name="Darcy")
     QuartierFactory(commune=commune, name="Kennedy")

@@ -116,6 +116,7 @@ def test_the_list_sorts_by_last_contact_and_paginates(client, educator, team):
     second_page = client.get(reverse("youths:list"), {"o": "-last_contact", "page": 2})
     assert [y.first_name for y in second_page.context["youths"]][-1] == "Jeune00"
     assert "Page 2 sur 2" in second_page.content.decode()
+    assert '<th scope="col" aria-sort="descending"><a href="?o=last_contact">' in second_page.content.decode()
 
 
 def _populate(team, count):
