@@ -15,7 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from emps.demo import create_demo
 from emps.journal import Action, log_access
 from emps.models import AccessLog, User
-from emps.privacy.backup import EXCLUDED
+from emps.privacy.backup import EXCLUDED, settle_deferred_constraints
 from tests.privacy.figures import period_figures
 from youths.models import Youth
 
@@ -89,6 +89,7 @@ def test_backup_and_restore_give_back_the_same_database(full_database, tmp_path)
     assert "Sauvegarde écrite" in out.getvalue()
     assert stat.S_IMODE(archive.stat().st_mode) == 0o600
 
+    settle_deferred_constraints()
     call_command("flush", interactive=False, verbosity=0)
     assert not Youth.objects.exists() and not AccessLog.objects.exists() and not User.objects.exists()
 

@@ -279,3 +279,14 @@ def test_the_rectify_button_links_to_the_youth_edit_page_when_it_exists(coordina
 
 def test_without_an_edit_page_there_is_no_rectify_button(coordinator, youth):
     assert "Rectifier" not in _render_include(coordinator, youth)
+
+
+def test_the_due_page_runs_a_fixed_number_of_queries(client, coordinator, team, django_assert_max_num_queries):
+    for n in range(15):
+        youth = YouthFactory(team=team, first_met_on=datetime.date(2023, 1, 1) + datetime.timedelta(days=n))
+        InterventionFactory(youth=youth, date=datetime.date(2023, 2, 1))
+        CollectiveActionFactory(team=team, date=datetime.date(2023, 3, 1), participants=[youth])
+    _log_in(client, coordinator)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("privacy:due"))
+    assert len(response.context["youths"]) == 15

@@ -163,3 +163,14 @@ def test_accounts_cannot_be_deleted_even_by_an_administrator(client, educator):
     assert client.get(reverse("admin:emps_user_delete", args=[educator.pk])).status_code == 403
     changelist = client.get(reverse("admin:emps_user_changelist")).content.decode()
     assert "delete_selected" not in changelist
+
+
+def test_the_team_accounts_page_runs_a_fixed_number_of_queries(
+    client, coordinator, team, other_team, django_assert_max_num_queries
+):
+    for n in range(12):
+        UserFactory(username=f"membre{n}", teams=[team, other_team])
+    client.force_login(coordinator)
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("accounts:team"))
+    assert len(response.context["members"]) == 13

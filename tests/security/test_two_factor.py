@@ -66,6 +66,8 @@ def test_a_user_with_a_device_must_enter_a_code_after_the_password(client, educa
     assert response.status_code == 302
     home = client.get(reverse("home"))
     assert home["Location"] == reverse("accounts:otp_verify") + "?next=%2F"
+    verify_page = client.get(home["Location"]).content.decode()
+    assert "Code de connexion" in verify_page and "Mon activité" not in verify_page
     assert client.get(reverse("accounts:team")).status_code == 302
 
     wrong = client.post(reverse("accounts:otp_verify"), {"token": code_for(alice_device, offset_steps=-20)})
