@@ -224,5 +224,7 @@ class TransferContext:
                 keys=lambda y: (y.reference,),
                 label=lambda y: y.reference,
                 unknown=_("Référence « %(value)s » inconnue dans l'équipe : importez d'abord le fichier des jeunes"),
+                # A close reference is another young person: never suggest it.
+                suggest=False,
             )
         return self._youths[key]

@@ -22,11 +22,13 @@ class Lookup:
         label: Callable[[object], str] = str,
         unknown: str,
         create: Callable[[str], object] | None = None,
+        suggest: bool = True,
     ):
         self._keys = keys
         self._label = label
         self.unknown = unknown
         self.create = create
+        self.suggest = suggest
         self.by_key: dict[str, object] = {}
         self.ambiguous: set[str] = set()
         self.labels: list[str] = []
@@ -73,7 +75,7 @@ class Lookup:
         obj = self.by_key.get(key)
         if obj is not None:
             return obj
-        if self.create is not None:
+        if self.create is not None and key:
             obj = self.create(value)
             self.add(obj)
             return obj
@@ -81,6 +83,8 @@ class Lookup:
 
     def miss(self, value: str) -> str:
         key = normalise(value)
+        if not self.suggest:
+            return (self.unknown + ".") % {"value": value}
         if key not in self._misses:
             if len(self._misses) < MAX_SUGGESTIONS:
                 self._misses[key] = unknown_message(value, self.labels, self.unknown)

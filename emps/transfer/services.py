@@ -94,7 +94,8 @@ def import_file(
         teams=teams,
         today=today,
         create_partners=create_partners,
-        may_create_teams=may_create_teams,
+        # Only the territory file creates reference data.
+        may_create_teams=may_create_teams and kind == "territoires",
         report=report,
     )
     resource = resource_class(context=context)

@@ -77,6 +77,8 @@ class TransferResource(resources.ModelResource):
     # Model fields the import fills from the context rather than from a cell.
     context_fields: ClassVar[tuple[str, ...]] = ()
     validate_constraints: ClassVar[bool] = True
+    # A column whose value is looked up within another's: its error is left out when the other is wrong.
+    dependent_columns: ClassVar[dict[str, str]] = {"quartier": "commune"}
 
     class Meta:
         clean_model_instances = True
@@ -150,6 +152,10 @@ class TransferResource(resources.ModelResource):
                 errors[self.attribute_for(col.name)] = [
                     ValidationError(_("Cellule vide : la colonne « %(name)s » est obligatoire.") % {"name": col.name})
                 ]
+        for child, parent in self.dependent_columns.items():
+            # « Quartier inconnu » says nothing more when the commune itself is wrong.
+            if self.attribute_for(parent) in errors:
+                errors.pop(self.attribute_for(child), None)
         if not errors:
             try:
                 self.check_row(instance, row)

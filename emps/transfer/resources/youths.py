@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 from emps.transfer.columns import Column
 from emps.transfer.resources.base import TransferResource, column
 from emps.transfer.text import normalise, tidy
-from emps.transfer.widgets import BirthWidget, ChoiceWidget, DateWidget, LookupWidget, TextWidget
+from emps.transfer.widgets import BirthWidget, ChoiceWidget, DateWidget, LookupWidget, TextWidget, is_blank
 from youths.enums import Level, Sex
 from youths.models import SituationRecord, SupportEpisode, Youth
 
@@ -195,19 +195,29 @@ class YouthResource(TransferResource):
                 return youth, False
         return Youth(team=team) if team else Youth(), True
 
+    def import_instance(self, instance, row, **kwargs):
+        if self.context.row_team is None:
+            # Communes and references belong to a team: without one, only the team is worth reporting.
+            message = None
+            try:
+                self.context.team_lookup.get(row.get("equipe", ""))
+            except ValueError as error:
+                message = str(error) if not is_blank(row.get("equipe")) else None
+            raise ValidationError(
+                {"import_team": message or _("Précisez l'équipe du jeune : vous avez accès à plusieurs équipes.")}
+            )
+        super().import_instance(instance, row, **kwargs)
+
     def check_row(self, instance, row):
         errors = {}
         team = self.context.row_team
-        if team is None:
-            errors["import_team"] = _("Précisez l'équipe du jeune : vous avez accès à plusieurs équipes.")
+        key = (team.pk, normalise(instance.reference))
+        if key in self._seen:
+            errors["reference"] = _("Référence en double : déjà présente ligne %(line)s de ce fichier.") % {
+                "line": self._seen[key]
+            }
         else:
-            key = (team.pk, normalise(instance.reference))
-            if key in self._seen:
-                errors["reference"] = _("Référence en double : déjà présente ligne %(line)s de ce fichier.") % {
-                    "line": self._seen[key]
-                }
-            else:
-                self._seen[key] = row.get("__ligne")
+            self._seen[key] = row.get("__ligne")
         if "date_naissance" in row:
             instance.birth_year, instance.birth_month = getattr(instance, "import_birth", None) or (None, None)
         end = getattr(instance, "import_end", None)

@@ -1,0 +1,215 @@
+"""The coordinator's import and export pages: permissions, the upload → preview → confirm flow, downloads."""
+
+import pytest
+from django.urls import reverse
+
+from emps.models import AccessLog, Partner
+from tests.emps.factories import UserFactory
+from tests.transfer.helpers import YOUTH_HEADER, csv_bytes, youth_row
+from youths.models import Youth
+
+pytestmark = pytest.mark.django_db
+
+PAGES = [
+    pytest.param("get", reverse("transfer:index"), id="index"),
+    pytest.param("get", reverse("transfer:formats"), id="formats"),
+    pytest.param("get", reverse("transfer:template", args=["jeunes", "xlsx"]), id="template"),
+    pytest.param("get", reverse("transfer:export") + "?kind=jeunes&format=csv", id="export"),
+    pytest.param("post", reverse("transfer:preview"), id="preview"),
+    pytest.param("post", reverse("transfer:confirm"), id="confirm"),
+]
+
+
+def upload(name, content):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content, content_type="text/csv")
+
+
+@pytest.mark.parametrize(("method", "url"), PAGES)
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        pytest.param("educator", 403, id="educator"),
+        pytest.param("funder", 403, id="funder"),
+        pytest.param("anonymous", 302, id="anonymous"),
+    ],
+)
+def test_only_coordinators_reach_import_and_export(client, request, method, url, who, status):
+    if who != "anonymous":
+        client.force_login(request.getfixturevalue(who))
+    response = getattr(client, method)(url)
+    assert response.status_code == status
+    if status == 302:
+        assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize(("method", "url"), PAGES[:4])
+def test_coordinators_reach_the_pages(client, coordinator, territory, method, url):
+    client.force_login(coordinator)
+    response = client.get(url)
+    assert response.status_code == 200
+
+
+def test_the_import_page_lists_templates_in_order_and_links_the_formats(client, coordinator, team):
+    client.force_login(coordinator)
+    content = client.get(reverse("transfer:index")).content.decode()
+    assert (
+        content.index("Territoires")
+        < content.index("Partenaires")
+        < content.index("Jeunes")
+        < content.index("Interventions")
+    )
+    assert reverse("transfer:template", args=["interventions", "csv"]) in content
+    assert reverse("transfer:formats") in content
+    assert 'name="team"' not in content  # one team: no choice to make
+    assert reverse("transfer:index") in client.get(reverse("home")).content.decode()
+
+
+def test_the_formats_page_documents_every_column(client, coordinator, team):
+    from emps.transfer.resources import KINDS
+
+    client.force_login(coordinator)
+    content = client.get(reverse("transfer:formats")).content.decode()
+    for resource in KINDS.values():
+        for column in resource.columns:
+            assert f"<code>{column.name}</code>" in content
+
+
+def test_a_preview_lists_errors_by_line_column_and_value_and_writes_nothing(client, coordinator, territory):
+    client.force_login(coordinator)
+    data = csv_bytes([YOUTH_HEADER, youth_row(), youth_row("HB-0002", situation="Scolarite", niveau="PAE")])
+    response = client.post(reverse("transfer:preview"), {"kind": "jeunes", "file": upload("jeunes.csv", data)})
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "2 erreurs dans 1 lignes du fichier : rien ne sera importé." in content
+    assert "Situation « Scolarite » inconnue : vouliez-vous dire « Scolarisé » ?" in content
+    assert "Niveau « PAE » inconnu : vouliez-vous dire « PAEI » ?" in content
+    assert 'name="token"' not in content
+    assert not Youth.objects.exists()
+    assert not list((client.session.get("transfer_pending") or {}).keys())
+
+
+def test_upload_preview_confirm_imports_and_journals(client, coordinator, territory, media_root):
+    client.force_login(coordinator)
+    data = csv_bytes([YOUTH_HEADER, youth_row(), youth_row("HB-0002", "Lina")])
+    response = client.post(reverse("transfer:preview"), {"kind": "jeunes", "file": upload("jeunes.csv", data)})
+    content = response.content.decode()
+    assert "Le fichier est valide." in content
+    assert "Confirmer l'import des 2 lignes" in content
+    assert not Youth.objects.exists()
+    token = response.context["token"]
+    assert len(list((media_root / "transfer-pending").iterdir())) == 1
+
+    response = client.post(reverse("transfer:confirm"), {"token": token})
+    assert response.status_code == 302 and response["Location"] == reverse("transfer:done")
+    assert set(Youth.objects.values_list("reference", flat=True)) == {"HB-0001", "HB-0002"}
+    assert list((media_root / "transfer-pending").iterdir()) == []
+    entry = AccessLog.objects.get(action=AccessLog.Action.IMPORT)
+    assert (entry.user, entry.object_type) == (coordinator, "jeunes")
+
+    done = client.get(response["Location"]).content.decode()
+    assert "Import terminé" in done and "jeunes.csv" in done
+
+    again = client.post(reverse("transfer:confirm"), {"token": token}, follow=True)
+    assert "Cet aperçu a expiré ou a déjà été importé" in again.content.decode()
+    assert Youth.objects.count() == 2
+
+
+def test_a_forged_token_imports_nothing(client, coordinator, territory):
+    client.force_login(coordinator)
+    data = csv_bytes([YOUTH_HEADER, youth_row()])
+    client.post(reverse("transfer:preview"), {"kind": "jeunes", "file": upload("jeunes.csv", data)})
+    response = client.post(reverse("transfer:confirm"), {"token": "forged"}, follow=True)
+    assert "Cet aperçu a expiré" in response.content.decode()
+    assert not Youth.objects.exists()
+
+
+def test_another_session_cannot_confirm_someone_elses_preview(client, coordinator, territory, team):
+    client.force_login(coordinator)
+    data = csv_bytes([YOUTH_HEADER, youth_row()])
+    token = client.post(reverse("transfer:preview"), {"kind": "jeunes", "file": upload("j.csv", data)}).context["token"]
+    other = UserFactory(username="coordination2", coordinator=True, teams=[team])
+    client.force_login(other)
+    client.post(reverse("transfer:confirm"), {"token": token})
+    assert not Youth.objects.exists()
+
+
+def test_cancel_deletes_the_pending_file(client, coordinator, territory, media_root):
+    client.force_login(coordinator)
+    data = csv_bytes([YOUTH_HEADER, youth_row()])
+    client.post(reverse("transfer:preview"), {"kind": "jeunes", "file": upload("jeunes.csv", data)})
+    response = client.post(reverse("transfer:cancel"), follow=True)
+    assert "Import annulé" in response.content.decode()
+    assert list((media_root / "transfer-pending").iterdir()) == []
+
+
+def test_the_create_partners_option(client, coordinator, territory):
+    from tests.youths.factories import YouthFactory
+
+    YouthFactory(team=territory, reference="HB-0001")
+    client.force_login(coordinator)
+    data = csv_bytes(
+        [["reference", "date", "domaines", "partenaires"], ["HB-0001", "02/10/2023", "Famille", "Club de boxe"]]
+    )
+    response = client.post(reverse("transfer:preview"), {"kind": "interventions", "file": upload("i.csv", data)})
+    assert "Partenaire « Club de boxe » inconnu" in response.content.decode()
+    response = client.post(
+        reverse("transfer:preview"), {"kind": "interventions", "file": upload("i.csv", data), "create_partners": "on"}
+    )
+    assert "Partenaires seront créés dans la catégorie « À classer » : « Club de boxe »." in response.content.decode()
+    client.post(reverse("transfer:confirm"), {"token": response.context["token"]})
+    assert Partner.objects.filter(name="Club de boxe").exists()
+
+
+def test_file_form_errors(client, coordinator, team, settings):
+    client.force_login(coordinator)
+    response = client.post(reverse("transfer:preview"), {"kind": "jeunes", "file": upload("photo.png", b"\x89PNG")})
+    assert "Déposez un fichier .csv ou .xlsx" in response.content.decode()
+    settings.EMPS_IMPORT_MAX_MB = 1
+    response = client.post(
+        reverse("transfer:preview"), {"kind": "jeunes", "file": upload("gros.csv", b"x" * 1_100_000)}
+    )
+    assert "la limite est de 1 Mo" in response.content.decode()
+
+
+def test_a_coordinator_of_several_teams_chooses_one_of_theirs(client, coordinator, territory, other_team):
+    from tests.emps.factories import TeamFactory
+
+    second = TeamFactory(name="EMPS Deux", communes=list(territory.communes.all()))
+    coordinator.teams.add(second)
+    client.force_login(coordinator)
+    assert 'name="team"' in client.get(reverse("transfer:index")).content.decode()
+
+    response = client.get(reverse("transfer:export"), {"kind": "jeunes", "format": "csv", "team": other_team.pk})
+    assert response.status_code == 200 and "text/html" in response["Content-Type"]
+    assert "Sélectionnez un choix valide" in response.content.decode()
+
+    data = csv_bytes([YOUTH_HEADER, youth_row()])
+    response = client.post(
+        reverse("transfer:preview"), {"kind": "jeunes", "file": upload("j.csv", data), "team": other_team.pk}
+    )
+    assert "Sélectionnez un choix valide" in response.content.decode()
+    response = client.post(
+        reverse("transfer:preview"), {"kind": "jeunes", "file": upload("j.csv", data), "team": second.pk}
+    )
+    client.post(reverse("transfer:confirm"), {"token": response.context["token"]})
+    assert Youth.objects.get().team == second
+
+
+def test_export_downloads_a_file_and_journals_it(client, coordinator, territory):
+    from tests.youths.factories import YouthFactory
+
+    YouthFactory(team=territory, reference="HB-0001", with_episode=True)
+    client.force_login(coordinator)
+    response = client.get(reverse("transfer:export"), {"kind": "jeunes", "format": "xlsx"})
+    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert response["Content-Disposition"].startswith('attachment; filename="jeunes-emps-test-')
+    assert response["Cache-Control"] == "no-store"
+    assert AccessLog.objects.filter(action=AccessLog.Action.EXPORT, user=coordinator, object_type="jeunes").exists()
+
+
+def test_unknown_template_is_404(client, coordinator, team):
+    client.force_login(coordinator)
+    assert client.get(reverse("transfer:template", args=["inconnu", "csv"])).status_code == 404
+    assert client.get(reverse("transfer:template", args=["jeunes", "ods"])).status_code == 404
