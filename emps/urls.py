@@ -12,5 +12,6 @@ urlpatterns = [
     path("jeunes/", include("youths.urls")),
     path("activite/", include("actions.urls")),
     path("bilans/", include("reports.urls")),
+    path("financeurs/", include("reports.dashboards.urls")),
     path("admin/", admin.site.urls),
 ]
