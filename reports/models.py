@@ -133,7 +133,10 @@ class PublishedBilanQuerySet(models.QuerySet):
         """Published bilans whose team and commune are within the user's figure rights."""
         from reports.dashboards.scope import figure_rights
 
-        rights = figure_rights(user)
+        return self.within(figure_rights(user))
+
+    def within(self, rights):
+        """Published bilans allowed by already computed figure rights (`figure_rights(user)`)."""
         if rights.is_empty:
             return self.none()
         return self.filter(rights.published_filter())

@@ -109,6 +109,25 @@ class DashboardForm(InvalidFieldsMixin, forms.Form):
     def preset(self) -> str:
         return self.cleaned_data["periode"]
 
+    def shows(self, name: str) -> bool:
+        """Whether a field is on the page: the dates always, a team or commune list when there is a choice."""
+        if name in ("du", "au"):
+            return True
+        if name == "equipe":
+            return len(self.rights.teams) > 1
+        if name == "commune":
+            return len(self.rights.communes) > 1
+        return False
+
+    @property
+    def summary_errors(self) -> list[str]:
+        """The messages not shown beside a field: the form's own and those of fields not on the page."""
+        messages = list(self.non_field_errors())
+        for name, errors in self.errors.items():
+            if name != "__all__" and not self.shows(name):
+                messages += list(errors)
+        return messages
+
     def scope_params(self) -> dict:
         data = self.cleaned_data if hasattr(self, "cleaned_data") else {}
         params = {}

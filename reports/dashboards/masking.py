@@ -276,8 +276,10 @@ class _Masker:
 
     def genre(self, genre: GenreTable, apply: bool):
         if not apply:
-            for row in genre.rows:
-                self.grid.cell(_sex(row.key), row.count, _("Genre"), row.label, _("Nombre de jeunes"))
+            g = self.grid
+            g.cell(YOUTHS, genre.total, _("Public"), _("Jeunes en relation avec l'équipe"), _("Nombre"))
+            cells = [g.cell(_sex(row.key), row.count, _("Genre"), row.label, _("Nombre de jeunes")) for row in genre.rows]
+            g.line(cells, YOUTHS)
             return genre
         rows = tuple(
             dataclasses.replace(

@@ -72,7 +72,7 @@ def _charts(dashboard) -> dict:
 
 def _dashboard_context(request: HttpRequest) -> dict:
     rights = figure_rights(request.user)
-    published = PublishedBilan.objects.visible_to(request.user).select_related("team", "commune")
+    published = PublishedBilan.objects.within(rights).select_related("team", "commune")
     context = {
         "rights": rights,
         "threshold": threshold_setting(),
