@@ -15,6 +15,7 @@ urlpatterns = [
     path("confidentialite/", include("emps.privacy.urls")),
     path("compte/", include("emps.accounts.urls")),
     path("echanges/", include("emps.transfer.urls")),
+    path("financeurs/", include("reports.dashboards.urls")),
     path("admin/", admin.site.urls),
     path("referentiels/", include("emps.reference_urls")),
 ]

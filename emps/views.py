@@ -17,7 +17,9 @@ class EmpsLoginView(auth_views.LoginView):
 def home(request: HttpRequest) -> HttpResponse:
     """Landing page after log-in: funders go to their dashboard, staff to their activity."""
     if is_funder(request.user):
-        return render(request, "emps/funder_home.html")
+        from reports.dashboards.views import funder_home
+
+        return funder_home(request)
     return render(request, "emps/home.html", {"week": my_week(request.user, timezone.localdate())})
 
 

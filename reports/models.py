@@ -119,3 +119,160 @@ NARRATIVE_FIELDS = [
     "perspectives",
     "added_value",
 ]
+
+
+# --- Published bilans and the funders' API tokens (reports.dashboards) ---------------------------
+
+
+class PublishedBilanQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Published bilans whose team and commune are within the user's figure rights."""
+        from reports.dashboards.scope import figure_rights
+
+        return self.within(figure_rights(user))
+
+    def within(self, rights):
+        """Published bilans allowed by already computed figure rights (`figure_rights(user)`)."""
+        if rights.is_empty:
+            return self.none()
+        return self.filter(rights.published_filter())
+
+    def of_bilan(self, *, team, commune, start, end):
+        """Every version of one bilan: a team (whole when `commune` is None) or one commune, a period."""
+        return self.filter(team=team, commune=commune, start=start, end=end)
+
+    def update(self, **kwargs):
+        raise PermissionError("Un bilan publié est figé : publiez une nouvelle version.")
+
+    def delete(self):
+        raise PermissionError("Un bilan publié est figé : publiez une nouvelle version.")
+
+
+class PublishedBilan(models.Model):
+    """One published version of a bilan: figures, texts, PDF and workbook frozen when published.
+
+    Later changes to the records never change it; publishing the same bilan again makes version n+1.
+    """
+
+    class SmallCells(models.TextChoices):
+        AS_IS = "as_is", _("affichés tels quels, comme dans le bilan type")
+        MASKED = "masked", _("masqués, avec les chiffres qui permettraient de les retrouver")
+
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="published_bilans", verbose_name=_("équipe"))
+    commune = models.ForeignKey(
+        Commune,
+        on_delete=models.PROTECT,
+        related_name="published_bilans",
+        verbose_name=_("commune"),
+        null=True,
+        blank=True,
+        help_text=_("Vide : bilan de toute l'équipe."),
+    )
+    start = models.DateField(_("début de la période"))
+    end = models.DateField(_("fin de la période"))
+    version = models.PositiveIntegerField(_("version"))
+    small_cells = models.CharField(_("petits effectifs"), max_length=10, choices=SmallCells.choices)
+    threshold = models.PositiveSmallIntegerField(_("seuil des petits effectifs"))
+    title = models.CharField(_("titre"), max_length=300)
+    scope_label = models.CharField(_("périmètre"), max_length=300, blank=True)
+    filename_stem = models.CharField(_("nom de fichier"), max_length=200)
+    figures = models.JSONField(_("chiffres figés"))
+    texts = models.JSONField(_("textes figés"))
+    html = models.TextField(_("rendu HTML figé"))
+    pdf = models.BinaryField(_("PDF figé"))
+    pdf_sha256 = models.CharField(_("empreinte SHA-256 du PDF"), max_length=64)
+    xlsx = models.BinaryField(_("classeur XLSX figé"))
+    xlsx_sha256 = models.CharField(_("empreinte SHA-256 du classeur"), max_length=64)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("publié par")
+    )
+    published_at = models.DateTimeField(_("publié le"), auto_now_add=True)
+
+    objects = PublishedBilanQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("bilan publié")
+        verbose_name_plural = _("bilans publiés")
+        ordering = ["-end", "-start", "team__name", "commune__name", "-version"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gte=F("start")),
+                name="published_end_after_start",
+                violation_error_message=_("La fin de la période ne peut précéder son début."),
+            ),
+            models.CheckConstraint(condition=Q(version__gte=1), name="published_version_positive"),
+            models.UniqueConstraint(
+                fields=["team", "start", "end", "version"],
+                condition=Q(commune__isnull=True),
+                name="published_one_version_per_team_bilan",
+                violation_error_message=_("Cette version du bilan existe déjà."),
+            ),
+            models.UniqueConstraint(
+                fields=["team", "commune", "start", "end", "version"],
+                condition=Q(commune__isnull=False),
+                name="published_one_version_per_commune_bilan",
+                violation_error_message=_("Cette version du bilan existe déjà."),
+            ),
+        ]
+
+    def __str__(self):
+        scope = self.commune.name if self.commune_id else self.team.name
+        return f"{scope} – {self.start:%d/%m/%Y} → {self.end:%d/%m/%Y} (v{self.version})"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("Un bilan publié est figé : publiez une nouvelle version.")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("funders:published_detail", kwargs={"pk": self.pk})
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Un bilan publié est figé : publiez une nouvelle version.")
+
+    @property
+    def is_masked(self) -> bool:
+        return self.small_cells == self.SmallCells.MASKED
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(revoked_at__isnull=True, user__is_active=True)
+
+
+class ApiToken(models.Model):
+    """A funder's key to the dashboard's JSON. Only its SHA-256 is stored; the key is shown once."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="api_tokens", verbose_name=_("compte")
+    )
+    key_hash = models.CharField(_("empreinte de la clé"), max_length=64, unique=True, editable=False)
+    prefix = models.CharField(
+        _("début de la clé"), max_length=8, editable=False, help_text=_("Pour reconnaître la clé sans la stocker.")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("créé par")
+    )
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("dernière utilisation"), null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(_("révoqué le"), null=True, blank=True, editable=False)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("jeton d'accès à l'API")
+        verbose_name_plural = _("jetons d'accès à l'API")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(revoked_at__isnull=True),
+                name="api_token_one_active_per_user",
+                violation_error_message=_("Ce compte a déjà un jeton actif."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} ({self.prefix}…)"

@@ -29,6 +29,8 @@ def safe_text(value):
 
 
 def _cell_value(value):
+    if getattr(value, "is_masked", False):  # a masked figure of a published bilan: « ≤ 2 » or « s »
+        return str(value)
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     return safe_text(value)

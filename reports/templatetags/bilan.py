@@ -18,6 +18,8 @@ def pct(value) -> str:
     """24 → « 24 % » (narrow no-break space, as French typography wants)."""
     if value is None or value == "":
         return ""
+    if getattr(value, "is_masked", False):  # a masked figure of a published bilan: « s »
+        return str(value)
     return f"{number_format(value)}{NARROW_NBSP}%"
 
 
@@ -26,6 +28,8 @@ def decimal1(value) -> str:
     """165 → « 165 », 247.5 → « 247,5 »; None → « – »."""
     if value is None:
         return "–"
+    if getattr(value, "is_masked", False):  # a masked figure of a published bilan: « s »
+        return str(value)
     value = Decimal(value)
     if value == value.to_integral_value():
         return number_format(int(value))

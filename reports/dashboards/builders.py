@@ -1,0 +1,173 @@
+"""The funders' dashboard as plain data: the bilan's own builders, plus street presence month by month.
+
+`build_dashboard` calls the table builders of `reports.builders` (one code path with the bilan) and
+returns their dataclasses unmasked; `reports.dashboards.masking.mask` hides the small cells.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, F, Sum
+from django.db.models.functions import TruncMonth
+from django.utils.translation import gettext_lazy as _
+
+from actions.enums import Place
+from reports.builders import (
+    ActivityTable,
+    DomainTable,
+    LevelTable,
+    MonthRow,
+    PresenceRow,
+    PresenceSummary,
+    PublicSummary,
+    QpvShare,
+    Scope,
+    SexTable,
+    build_activity_by_commune,
+    build_age_sex,
+    build_domains,
+    build_monthly,
+    build_origin_sex,
+    build_presence,
+    build_public,
+    build_qpv_share,
+    build_situation_sex,
+    hours,
+    sessions_in_period,
+)
+from reports.builders.youths import levels_from_public
+
+
+@dataclass(frozen=True)
+class PresenceMonth:
+    """Street presence of one month, by place (every place, in the list's order)."""
+
+    month: datetime.date  # first day of the month
+    places: tuple[PresenceRow, ...]
+
+    @property
+    def minutes(self) -> int:
+        return sum(row.minutes for row in self.places)
+
+    @property
+    def hours(self) -> Decimal:
+        return hours(self.minutes)
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    """What a funder follows during the year, for one scope and one period (bounds included)."""
+
+    scope: Scope = field(metadata={"export": False})
+    start: datetime.date
+    end: datetime.date
+    public: PublicSummary
+    levels: LevelTable
+    age_sex: SexTable
+    origin_sex: SexTable
+    situation_sex: SexTable
+    domains: DomainTable
+    activity: ActivityTable
+    activity_by_commune: tuple[ActivityTable, ...]
+    presence: PresenceSummary
+    presence_months: tuple[PresenceMonth, ...]
+    qpv: QpvShare
+    monthly: tuple[MonthRow, ...]
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.public.total and not self.activity.collective_actions and not self.presence.sessions
+
+
+def months_between(start: datetime.date, end: datetime.date) -> list[datetime.date]:
+    months, month = [], start.replace(day=1)
+    while month <= end:
+        months.append(month)
+        month = (month + datetime.timedelta(days=32)).replace(day=1)
+    return months
+
+
+def build_presence_months(*, scope: Scope, start: datetime.date, end: datetime.date) -> tuple[PresenceMonth, ...]:
+    """Street presence month by month and place: sessions, hours, person-hours (one grouped query)."""
+    rows = (
+        sessions_in_period(scope, start, end)
+        .annotate(month=TruncMonth("date"))
+        .values("month", "place")
+        .annotate(
+            sessions=Count("pk"),
+            minutes=Sum("duration_minutes"),
+            person_minutes=Sum(F("duration_minutes") * F("educator_count")),
+        )
+    )
+    found = {}
+    for row in rows:
+        month = row["month"].date() if isinstance(row["month"], datetime.datetime) else row["month"]
+        found[(month, row["place"])] = row
+    return tuple(
+        PresenceMonth(
+            month=month,
+            places=tuple(
+                PresenceRow(
+                    key=place.value,
+                    label=str(place.label),
+                    sessions=found.get((month, place.value), {}).get("sessions", 0),
+                    minutes=found.get((month, place.value), {}).get("minutes") or 0,
+                    person_minutes=found.get((month, place.value), {}).get("person_minutes") or 0,
+                )
+                for place in Place
+            ),
+        )
+        for month in months_between(start, end)
+    )
+
+
+def build_dashboard(*, scope: Scope, start: datetime.date, end: datetime.date) -> Dashboard:
+    """Every figure of the dashboard, from the bilan's builders (a constant number of grouped queries)."""
+    if start > end:
+        raise ValueError("The period's start is after its end.")
+    public = build_public(scope=scope, start=start, end=end)
+    activity, activity_by_commune = build_activity_by_commune(scope=scope, start=start, end=end)
+    return Dashboard(
+        scope=scope,
+        start=start,
+        end=end,
+        public=public,
+        levels=levels_from_public(public),
+        age_sex=build_age_sex(scope=scope, start=start, end=end),
+        origin_sex=build_origin_sex(scope=scope, start=start, end=end),
+        situation_sex=build_situation_sex(scope=scope, start=start, end=end),
+        domains=build_domains(scope=scope, start=start, end=end),
+        activity=activity,
+        activity_by_commune=activity_by_commune,
+        presence=build_presence(scope=scope, start=start, end=end),
+        presence_months=build_presence_months(scope=scope, start=start, end=end),
+        qpv=build_qpv_share(scope=scope, start=start, end=end),
+        monthly=build_monthly(scope=scope, start=start, end=end),
+    )
+
+
+# --- Periods -------------------------------------------------------------------------------------
+
+PRESETS = {
+    "annee": _("Cette année"),
+    "annee-precedente": _("L'an dernier"),
+    "12-mois": _("12 derniers mois"),
+}
+CUSTOM = "personnalisee"
+DEFAULT_PRESET = "annee"
+
+
+def preset_period(preset: str, today: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """This year (1 January to today), last year (the whole calendar year), or the last 12 months
+    (the current month and the 11 before it, up to today)."""
+    if preset == "annee":
+        return datetime.date(today.year, 1, 1), today
+    if preset == "annee-precedente":
+        return datetime.date(today.year - 1, 1, 1), datetime.date(today.year - 1, 12, 31)
+    if preset == "12-mois":
+        month, year = today.month - 11, today.year
+        if month < 1:
+            month, year = month + 12, year - 1
+        return datetime.date(year, month, 1), today
+    raise ValueError(preset)

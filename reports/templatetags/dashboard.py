@@ -1,0 +1,61 @@
+"""Filters for the funders' dashboards: figures that may be masked, in French typography."""
+
+from decimal import Decimal
+
+from django import template
+from django.utils.formats import number_format
+from django.utils.html import format_html
+
+register = template.Library()
+
+NARROW_NBSP = "\u202f"
+
+
+def _masked(value):
+    return format_html('<span class="dash-masked" title="{}">{}</span>', value.description, value.label)
+
+
+@register.filter
+def cell(value):
+    """A count: « 12 », a masked one as « ≤ 2 » or « s » with its explanation on hover."""
+    if getattr(value, "is_masked", False):
+        return _masked(value)
+    if value is None or value == "":
+        return "–"
+    return number_format(value)
+
+
+@register.filter
+def share(value):
+    """A percentage: « 24 % », masked as « s »."""
+    if getattr(value, "is_masked", False):
+        return _masked(value)
+    if value is None or value == "":
+        return "–"
+    return f"{number_format(value)}{NARROW_NBSP}%"
+
+
+@register.filter
+def hours1(value):
+    """Hours to one decimal: « 165 », « 247,5 »."""
+    if getattr(value, "is_masked", False):
+        return _masked(value)
+    value = Decimal(value or 0)
+    if value == value.to_integral_value():
+        return number_format(int(value))
+    return number_format(value, decimal_pos=1)
+
+
+@register.filter
+def filesize(value) -> str:
+    """Bytes as « 84 ko », « 1,2 Mo »."""
+    size = len(value) if isinstance(value, bytes | memoryview) else int(value or 0)
+    if size < 1024 * 1024:
+        return f"{max(1, round(size / 1024))}{NARROW_NBSP}ko"
+    return f"{number_format(Decimal(size) / (1024 * 1024), decimal_pos=1)}{NARROW_NBSP}Mo"
+
+
+@register.filter
+def dimmed(value) -> str:
+    """A CSS class for zero figures."""
+    return " is-zero" if not value and not getattr(value, "is_masked", False) else ""

@@ -1,0 +1,269 @@
+"""The funders' dashboard page, its periods and scopes, and the JSON endpoint."""
+
+import datetime
+import json
+
+import pytest
+from django.urls import reverse
+
+from reports.dashboards.api import api_token_create, hash_key
+from reports.models import ApiToken
+from tests.emps.factories import UserFactory
+from tests.funders.conftest import funder, youths_in
+
+pytestmark = pytest.mark.django_db
+
+DASHBOARD = reverse("funders:dashboard")
+API = reverse("funders:api")
+YEAR_2023 = {"periode": "personnalisee", "du": "2023-01-01", "au": "2023-12-31"}
+
+
+@pytest.fixture
+def today(time_machine):
+    time_machine.move_to("2024-03-15 10:00:00+01:00")
+    return datetime.date(2024, 3, 15)
+
+
+@pytest.mark.parametrize(
+    "who,status",
+    [
+        pytest.param(None, 302, id="anonymous"),
+        pytest.param("funder", 200, id="funder"),
+        pytest.param("coordinator", 200, id="coordinator"),
+        pytest.param("educator", 200, id="educator"),
+        pytest.param("other-team-educator", 200, id="other-team"),
+    ],
+)
+def test_permission_matrix(client, funder, coordinator, educator, other_educator, who, status):
+    users = {"funder": funder, "coordinator": coordinator, "educator": educator, "other-team-educator": other_educator}
+    if who:
+        client.force_login(users[who])
+    response = client.get(DASHBOARD)
+    assert response.status_code == status
+    if status == 302:
+        assert response["Location"].startswith(reverse("login"))
+
+
+def test_a_funder_lands_on_the_dashboard_of_their_team(client, funder, team, today):
+    youths_in(team, team.communes.first(), 4, first_met_on=datetime.date(2024, 2, 1))
+    client.force_login(funder)
+    response = client.get(reverse("home"))
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "EMPS Test" in content
+    assert "Activité du 1er janvier 2024 au 15 mars 2024" in content
+    assert 'class="dash-kpi-value">4<' in content
+    assert "Bilans publiés" in content
+    assert "<svg" in content and "style=" not in content.split("<main", 1)[1]
+
+
+def test_a_funder_without_team_nor_commune_gets_a_message_not_an_error(client):
+    client.force_login(funder("personne"))
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    assert "Aucune équipe ni commune n'est rattachée à votre compte" in response.content.decode()
+    assert client.get(API).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "preset,start,end",
+    [
+        pytest.param("annee", "1er janvier 2024", "15 mars 2024", id="this-year"),
+        pytest.param("annee-precedente", "1er janvier 2023", "31 décembre 2023", id="last-year"),
+        pytest.param("12-mois", "1er avril 2023", "15 mars 2024", id="last-12-months"),
+    ],
+)
+def test_period_presets(client, funder, today, preset, start, end):
+    client.force_login(funder)
+    content = client.get(DASHBOARD, {"periode": preset}).content.decode()
+    assert f"Activité du {start} au {end}" in content
+    assert f'class="dash-preset active" href="{DASHBOARD}?periode={preset}"' in content
+
+
+def test_a_custom_period_and_the_presets_keep_the_chosen_commune(client, territory, activity):
+    user = funder("departement", teams=[territory["north"]])
+    client.force_login(user)
+    response = client.get(DASHBOARD, {**YEAR_2023, "commune": territory["montigny"].pk})
+    content = response.content.decode()
+    assert "Activité du 1er janvier 2023 au 31 décembre 2023" in content
+    assert "EMPS Nord · Montigny-en-Gohelle" in content
+    assert 'class="dash-kpi-value">8<' in content  # 5 H and 3 F in Montigny
+    assert f"?commune={territory['montigny'].pk}&amp;periode=annee-precedente" in content
+
+
+@pytest.mark.parametrize(
+    "params,message",
+    [
+        pytest.param(
+            {"periode": "personnalisee", "du": "2023-12-31", "au": "2023-01-01"},
+            "La fin de la période (01/01/2023) précède son début (31/12/2023).",
+            id="reversed",
+        ),
+        pytest.param({"periode": "personnalisee", "du": "2023-01-01"}, "Indiquez la fin de la période.", id="no-end"),
+        pytest.param(
+            {"periode": "personnalisee", "du": "hier", "au": "2023-01-01"},
+            "Saisissez une date valide, par exemple 31/12/2023.",
+            id="not-a-date",
+        ),
+        pytest.param({"periode": "siecle"}, "Période inconnue : choisissez-en une dans la liste.", id="bad-preset"),
+        pytest.param({"equipe": "999999"}, "Équipe inconnue ou hors de votre périmètre.", id="unknown-team"),
+    ],
+)
+def test_bad_input_gets_a_clear_message(client, funder, params, message):
+    client.force_login(funder)
+    response = client.get(DASHBOARD, params)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+
+
+def test_another_teams_figures_are_out_of_reach(client, territory, activity):
+    client.force_login(funder("ville-lens", communes=[territory["lens"]]))
+    content = client.get(DASHBOARD, {**YEAR_2023, "equipe": territory["north"].pk}).content.decode()
+    assert "Équipe inconnue ou hors de votre périmètre." in content
+    assert "Hénin-Beaumont" not in content
+    content = client.get(DASHBOARD, {**YEAR_2023, "commune": territory["avion"].pk}).content.decode()
+    assert "Commune inconnue ou hors de votre périmètre." in content
+    content = client.get(DASHBOARD, YEAR_2023).content.decode()
+    assert 'class="dash-kpi-value">16<' in content  # Lens: 10 youths of the south team, 6 of the east team
+
+
+def test_small_counts_show_as_masked_with_the_footnote(client, funder, team):
+    commune = team.communes.first()
+    youths_in(team, commune, 1, sex="NB", first_met_on=datetime.date(2023, 5, 2))
+    youths_in(team, commune, 9, sex="H", first_met_on=datetime.date(2023, 5, 2))
+    youths_in(team, commune, 7, sex="F", first_met_on=datetime.date(2023, 5, 2))
+    client.force_login(funder)
+    content = client.get(DASHBOARD, YEAR_2023).content.decode()
+    assert '<span class="dash-masked" title="de 1 à 2 : petit effectif masqué">≤ 2</span>' in content
+    assert '<span class="dash-masked" title="masqué : permettrait de retrouver un petit effectif">s</span>' in content
+    assert "Secret statistique" in content
+    assert "tout effectif de 1 à 2 (jeunes ou interventions) s'affiche « ≤ 2 »" in content
+
+
+def test_the_dashboard_runs_a_constant_number_of_queries(client, territory, django_assert_max_num_queries):
+    user = funder("departement", teams=[territory["north"], territory["south"]])
+    client.force_login(user)
+    client.get(DASHBOARD, YEAR_2023)  # warm the session and content types
+    with django_assert_max_num_queries(40) as few:
+        assert client.get(DASHBOARD, YEAR_2023).status_code == 200
+    for team, commune in [(territory["north"], territory["henin"]), (territory["south"], territory["lievin"])]:
+        youths_in(team, commune, 25, first_met_on=datetime.date(2023, 3, 1))
+    with django_assert_max_num_queries(len(few.captured_queries)) as many:
+        assert client.get(DASHBOARD, YEAR_2023).status_code == 200
+    assert len(many.captured_queries) == len(few.captured_queries)
+
+
+# --- The JSON endpoint -----------------------------------------------------------------------------
+
+
+def test_the_json_carries_the_dashboard_figures_masked(client, team, funder):
+    commune = team.communes.first()
+    youths_in(team, commune, 1, sex="F", first_met_on=datetime.date(2023, 5, 2))
+    youths_in(team, commune, 12, sex="H", first_met_on=datetime.date(2023, 5, 2))
+    client.force_login(funder)
+    response = client.get(API, YEAR_2023)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    data = response.json()
+    assert data["scope"] == {"teams": ["EMPS Test"], "communes": None}
+    assert data["period"] == {"start": "2023-01-01", "end": "2023-12-31", "preset": "personnalisee"}
+    assert data["small_cell_threshold"] == 2
+    figures = data["figures"]
+    assert figures["public"]["total"] == 13
+    assert figures["age_sex"]["total"]["f"] == "≤ 2"
+    assert figures["age_sex"]["total"]["h"] == "s"
+    assert set(figures) >= {"levels", "origin_sex", "situation_sex", "domains", "presence_months", "qpv", "monthly"}
+
+
+def test_the_json_with_a_token(client, team, funder, coordinator):
+    youths_in(team, team.communes.first(), 5, first_met_on=datetime.date(2023, 5, 2))
+    token, key = api_token_create(user=funder, by=coordinator)
+    assert token.key_hash == hash_key(key) and key not in json.dumps(list(ApiToken.objects.values()), default=str)
+    response = client.get(API, YEAR_2023, HTTP_AUTHORIZATION=f"Token {key}")
+    assert response.status_code == 200
+    assert response.json()["figures"]["public"]["total"] == 5
+    token.refresh_from_db()
+    assert token.last_used_at is not None
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        pytest.param("Token emps_not-a-key", id="unknown-key"),
+        pytest.param("Bearer whatever", id="other-scheme"),
+        pytest.param("", id="none"),
+    ],
+)
+def test_the_json_refuses_a_missing_or_wrong_token(client, funder, coordinator, header):
+    api_token_create(user=funder, by=coordinator)
+    extra = {"HTTP_AUTHORIZATION": header} if header else {}
+    response = client.get(API, YEAR_2023, **extra)
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == 'Token realm="emps"'
+    assert "figures" not in response.json()
+
+
+def test_a_revoked_or_replaced_token_stops_working(client, funder, coordinator):
+    _token, first = api_token_create(user=funder, by=coordinator)
+    _token, second = api_token_create(user=funder, by=coordinator)
+    assert client.get(API, HTTP_AUTHORIZATION=f"Token {first}").status_code == 401
+    assert client.get(API, HTTP_AUTHORIZATION=f"Token {second}").status_code == 200
+    funder.is_active = False
+    funder.save()
+    assert client.get(API, HTTP_AUTHORIZATION=f"Token {second}").status_code == 401
+
+
+def test_tokens_are_for_funders_only(coordinator, educator):
+    with pytest.raises(ValueError):
+        api_token_create(user=educator, by=coordinator)
+
+
+def test_the_json_rejects_bad_parameters_with_the_messages(client, funder):
+    client.force_login(funder)
+    response = client.get(API, {"periode": "personnalisee", "du": "2023-12-31", "au": "2023-01-01"})
+    assert response.status_code == 400
+    assert response.json()["errors"]["au"][0]["message"].startswith("La fin de la période")
+
+
+def test_the_json_of_a_funder_never_reaches_another_team(client, territory, activity):
+    client.force_login(funder("ville-lens", communes=[territory["lens"]]))
+    assert client.get(API, {**YEAR_2023, "equipe": territory["north"].pk}).status_code == 400
+    data = client.get(API, YEAR_2023).json()
+    assert data["scope"] == {"teams": ["EMPS Est", "EMPS Sud"], "communes": ["Lens"]}
+
+
+# --- Coordinators: API keys ------------------------------------------------------------------------
+
+
+def test_a_coordinator_creates_a_key_shown_once_and_revokes_it(client, coordinator, funder, team):
+    client.force_login(coordinator)
+    page = client.get(reverse("funders:api_tokens")).content.decode()
+    assert "financeur" in page and "Créer une clé" in page
+    response = client.post(reverse("funders:api_tokens"), {"user": funder.pk, "action": "create"})
+    content = response.content.decode()
+    token = ApiToken.objects.get(user=funder)
+    key = content.split('<code class="dash-key">', 1)[1].split("</code>", 1)[0]
+    assert hash_key(key) == token.key_hash and token.created_by == coordinator
+    assert key not in client.get(reverse("funders:api_tokens")).content.decode()
+    client.post(reverse("funders:api_tokens"), {"user": funder.pk, "action": "revoke"})
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+
+
+def test_a_coordinator_cannot_make_keys_for_funders_of_other_teams(client, coordinator, other_team):
+    stranger = funder("autre-financeur", teams=[other_team])
+    client.force_login(coordinator)
+    assert "autre-financeur" not in client.get(reverse("funders:api_tokens")).content.decode()
+    assert client.post(reverse("funders:api_tokens"), {"user": stranger.pk}).status_code == 404
+    assert not ApiToken.objects.exists()
+
+
+@pytest.mark.parametrize("who", [pytest.param("funder", id="funder"), pytest.param("educator", id="educator")])
+def test_only_coordinators_manage_keys(client, funder, educator, who):
+    client.force_login({"funder": funder, "educator": educator}[who])
+    assert client.get(reverse("funders:api_tokens")).status_code == 403
+
+
+def test_a_superuser_sees_every_funder(client, funder):
+    client.force_login(UserFactory(username="root", is_superuser=True, is_staff=True))
+    assert "financeur" in client.get(reverse("funders:api_tokens")).content.decode()
