@@ -16,7 +16,15 @@ from actions.models import Intervention
 from youths.enums import Level
 from youths.models import Youth
 
-EXTRA_FIGURE_BUILDERS: list = []
+
+def bilan_figures(*, team, start, end):
+    """Every figure of the real bilan (reports.builders), as plain data."""
+    from reports.builders import Scope, build_bilan, to_plain
+
+    return to_plain(build_bilan(scope=Scope.for_team(team), start=start, end=end))
+
+
+EXTRA_FIGURE_BUILDERS: list = [bilan_figures]
 
 BRACKETS = [(6, 9), (10, 11), (12, 15), (16, 17), (18, 20), (21, 24)]
 

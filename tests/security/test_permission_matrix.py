@@ -7,16 +7,20 @@ its line is added to MATRIX. One line per URL name:
 
 kwargs map each URL argument to an object of the `world` fixture ("youth", "intervention",
 "member", ...): its primary key is used. Statuses are those of a plain request without data;
-a POST line sends an empty POST. Anonymous users of a private page are sent to the log-in page
-(302). The admin is one entry, "admin:", checked as a whole in test_admin_*.
+a POST line sends an empty POST; a kwarg value starting with "=" is a literal. Anonymous users
+of a private page are sent to the log-in page (302). The admin is one entry, "admin:", checked as
+a whole in test_admin_*.
 """
 
+import datetime
 from dataclasses import dataclass, field
 
 import pytest
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from actions.models import Domain
+from reports.dashboards.publishing import published_bilan_create
 from tests.actions.factories import (
     CollectiveActionFactory,
     InterventionFactory,
@@ -47,6 +51,14 @@ def POST(kwargs, *statuses):
 NONE = {}
 YOUTH = {"pk": "youth"}
 MEMBER = {"pk": "member"}
+INTERVENTION = {"pk": "intervention"}
+ACTION = {"pk": "action"}
+SESSION = {"pk": "session"}
+PUBLISHED = {"pk": "published"}
+DOMAINS = {"slug": "=domaines"}
+DOMAIN = {"slug": "=domaines", "pk": "domain"}
+TEMPLATE = {"kind": "=jeunes", "fmt": "=csv"}
+PDF = {"pk": "published", "fmt": "=pdf"}
 
 # fmt: off
 MATRIX = {
@@ -72,6 +84,55 @@ MATRIX = {
     "accounts:deactivate":         POST(MEMBER, 302,     403,     403,       302,        403),
     "accounts:reactivate":         POST(MEMBER, 302,     403,     403,       302,        403),
     "accounts:otp_reset":          POST(MEMBER, 302,     403,     403,       302,        403),
+    # Educators' workspace (issue 3): the team's records; another team's answer 404; funders 403
+    "youths:list":                 GET(NONE,   302,      200,     200,       200,        403),
+    "youths:search":               GET(NONE,   302,      200,     200,       200,        403),
+    "youths:create":               GET(NONE,   302,      200,     200,       200,        403),
+    "youths:detail":               GET(YOUTH,  302,      200,     404,       200,        403),
+    "youths:update":               GET(YOUTH,  302,      200,     404,       200,        403),
+    "youths:change_level":         GET(YOUTH,  302,      200,     404,       200,        403),
+    "youths:add_situation":        GET(YOUTH,  302,      200,     404,       200,        403),
+    "youths:close_support":        GET(YOUTH,  302,      200,     404,       200,        403),
+    "actions:intervention_list":   GET(NONE,   302,      200,     200,       200,        403),
+    "actions:intervention_create": GET(NONE,   302,      200,     200,       200,        403),
+    "actions:intervention_update": GET(INTERVENTION, 302, 200,    404,       200,        403),
+    "actions:intervention_delete": GET(INTERVENTION, 302, 200,    404,       200,        403),
+    "actions:presence_list":       GET(NONE,   302,      200,     200,       200,        403),
+    "actions:presence_create":     GET(NONE,   302,      200,     200,       200,        403),
+    "actions:presence_update":     GET(SESSION, 302,     200,     404,       200,        403),
+    "actions:presence_delete":     GET(SESSION, 302,     200,     404,       200,        403),
+    "actions:action_list":         GET(NONE,   302,      200,     200,       200,        403),
+    "actions:action_create":       GET(NONE,   302,      200,     200,       200,        403),
+    "actions:action_update":       GET(ACTION, 302,      200,     404,       200,        403),
+    "actions:action_delete":       GET(ACTION, 302,      200,     404,       200,        403),
+    # Reference lists: coordinators only
+    "references:index":            GET(NONE,   302,      403,     403,       200,        403),
+    "references:list":             GET(DOMAINS, 302,     403,     403,       200,        403),
+    "references:update":           GET(DOMAIN, 302,      403,     403,       200,        403),
+    # The bilan (issue 4): educators read the page, coordinators download and edit the texts; funders never.
+    # Without a period the downloads and the texts answer 400 (a French message), never a default file.
+    "reports:bilan":               GET(NONE,   302,      200,     200,       200,        403),
+    "reports:bilan_pdf":           GET(NONE,   302,      403,     403,       400,        403),
+    "reports:bilan_xlsx":          GET(NONE,   302,      403,     403,       400,        403),
+    "reports:narrative_edit":      GET(NONE,   302,      403,     403,       400,        403),
+    # Import and export (issue 5): coordinators only
+    "transfer:index":              GET(NONE,   302,      403,     403,       200,        403),
+    "transfer:preview":            GET(NONE,   302,      405,     405,       405,        405),
+    "transfer:confirm":            POST(NONE,  302,      403,     403,       302,        403),
+    "transfer:cancel":             POST(NONE,  302,      403,     403,       302,        403),
+    "transfer:done":               GET(NONE,   302,      403,     403,       302,        403),
+    "transfer:export":             GET(NONE,   302,      403,     403,       200,        403),
+    "transfer:formats":            GET(NONE,   302,      403,     403,       200,        403),
+    "transfer:template":           GET(TEMPLATE, 302,    403,     403,       200,        403),
+    # Funders (issue 6): aggregate dashboards and published bilans, also open to the team's staff;
+    # publishing and API keys for coordinators. transfer:preview only accepts the uploaded file (POST).
+    "funders:dashboard":           GET(NONE,   302,      200,     200,       200,        200),
+    "funders:published_list":      GET(NONE,   302,      200,     200,       200,        200),
+    "funders:published_detail":    GET(PUBLISHED, 302,   200,     404,       200,        200),
+    "funders:published_download":  GET(PDF,    302,      200,     404,       200,        200),
+    "funders:publish":             GET(NONE,   302,      403,     403,       400,        403),
+    "funders:api_tokens":          GET(NONE,   302,      403,     403,       200,        403),
+    "funders:api":                 GET(NONE,   401,      200,     200,       200,        200),
 }
 # fmt: on
 
@@ -109,32 +170,56 @@ def test_every_line_has_a_status_per_role():
     assert {name: len(row.statuses) for name, row in MATRIX.items() if len(row.statuses) != len(ROLES)} == {}
 
 
+class World(dict):
+    """The objects for URL arguments; costly ones (a published bilan renders a PDF) made on first use."""
+
+    def __init__(self, objects, **lazy):
+        super().__init__(objects)
+        self.lazy = lazy
+
+    def __missing__(self, key):
+        self[key] = self.lazy[key]()
+        return self[key]
+
+
 @pytest.fixture
 def world(team, educator, teammate, other_educator, coordinator, funder):
     """One object of each kind in the team, for the URL arguments."""
     youth = YouthFactory(team=team, with_episode=True)
-    return {
-        "users": {
-            "anonymous": None,
-            "educator": educator,
-            "other_educator": other_educator,
-            "coordinator": coordinator,
-            "funder": funder,
+    return World(
+        {
+            "users": {
+                "anonymous": None,
+                "educator": educator,
+                "other_educator": other_educator,
+                "coordinator": coordinator,
+                "funder": funder,
+            },
+            "team": team,
+            "youth": youth,
+            "intervention": InterventionFactory(youth=youth, author=educator),
+            "action": CollectiveActionFactory(team=team, author=educator, participants=[youth]),
+            "session": PresenceSessionFactory(team=team, author=educator),
+            "meeting": PartnerMeetingFactory(team=team, author=educator),
+            "member": teammate,
+            "domain": Domain.objects.order_by("order").first(),
         },
-        "team": team,
-        "youth": youth,
-        "intervention": InterventionFactory(youth=youth, author=educator),
-        "action": CollectiveActionFactory(team=team, author=educator, participants=[youth]),
-        "session": PresenceSessionFactory(team=team, author=educator),
-        "meeting": PartnerMeetingFactory(team=team, author=educator),
-        "member": teammate,
-    }
+        published=lambda: published_bilan_create(
+            team=team,
+            commune=None,
+            start=datetime.date(2023, 1, 1),
+            end=datetime.date(2023, 12, 31),
+            small_cells_choice="masked",
+            by=coordinator,
+        ),
+    )
 
 
 def _url(name: str, row: Row, world) -> str:
     if name == "admin:":
         return reverse("admin:index")
-    return reverse(name, kwargs={arg: world[obj].pk for arg, obj in row.kwargs.items()})
+    kwargs = {arg: obj[1:] if obj.startswith("=") else world[obj].pk for arg, obj in row.kwargs.items()}
+    return reverse(name, kwargs=kwargs)
 
 
 CASES = [

@@ -1,7 +1,6 @@
 """Export a year of activity, import it into an empty database, export again: every file is the same.
 
-`snapshot()` lists what must survive the round trip. The bilan belongs there too: add it as one
-more entry once the bilan builders are merged (see the comment in `snapshot`).
+`snapshot()` lists what must survive the round trip, the bilan of the demo's year included.
 """
 
 import datetime
@@ -15,6 +14,7 @@ from emps.demo import create_demo
 from emps.models import AccessLog, Commune, Partner, Quartier, Team, User
 from emps.transfer.resources import KINDS
 from emps.transfer.services import export_file
+from reports.builders import Scope, build_bilan, to_plain
 from tests.transfer.helpers import error_texts, run_import
 from youths.models import SituationRecord, SupportEpisode, Youth
 
@@ -35,8 +35,11 @@ def snapshot(team: Team) -> dict:
     for kind in KINDS:
         result[f"{kind}.csv"] = export_file(kind=kind, team=team, fmt="csv").content
         result[f"{kind}.xlsx"] = xlsx_values(export_file(kind=kind, team=team, fmt="xlsx").content)
-    # Integration: the bilan must come out the same, e.g.
-    # result["bilan"] = build_bilan(team=team, start=PERIOD[0], end=PERIOD[1])
+    # The bilan comes out the same. Partner meetings (temps partenariaux) have no import format
+    # (issue 5 lists none), so their table is left out of the comparison.
+    bilan = to_plain(build_bilan(scope=Scope.for_team(team), start=PERIOD[0], end=PERIOD[1]))
+    bilan.pop("meetings")
+    result["bilan"] = bilan
     return result
 
 
