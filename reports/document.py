@@ -7,6 +7,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.utils.formats import date_format
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -163,8 +164,6 @@ class BilanDocument:
 
     @property
     def filename_stem(self) -> str:
-        from django.utils.text import slugify
-
         scope = "-".join(self.bilan.header.teams)
         if not self.bilan.header.is_whole_team:
             scope += "-" + "-".join(self.bilan.header.communes)

@@ -2,11 +2,13 @@
 
 import json
 
+from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 
 from .builders import to_plain
 from .document import BilanDocument
 
+PRINT_STYLESHEET = "css/bilan-print.css"
 FORMATS = {
     "html": "text/html; charset=utf-8",
     "pdf": "application/pdf",
@@ -31,16 +33,13 @@ def render_json(document: BilanDocument) -> bytes:
 
 def render_html(document: BilanDocument) -> bytes:
     """A standalone HTML document (the PDF's template, with its stylesheet inlined)."""
-    from django.contrib.staticfiles import finders
-
-    from .pdf import STYLESHEET
-
-    with open(finders.find(STYLESHEET), encoding="utf-8") as stylesheet:
+    with open(finders.find(PRINT_STYLESHEET), encoding="utf-8") as stylesheet:
         css = stylesheet.read()
     return render_to_string("reports/bilan_pdf.html", {"doc": document, "mode": "pdf", "inline_css": css}).encode()
 
 
 def render_export(document: BilanDocument, fmt: str) -> bytes:
+    """The bilan in one of FORMATS. WeasyPrint and openpyxl load only when asked for."""
     if fmt == "pdf":
         from .pdf import render_pdf
 

@@ -1,6 +1,7 @@
 import datetime
 
 from django import forms
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from emps.locking import VersionedModelForm
@@ -91,8 +92,6 @@ class BilanForm(InvalidFieldsMixin, forms.Form):
 
     def query_string(self) -> str:
         """The bilan's parameters, to link to its PDF, workbook and texts."""
-        from django.utils.http import urlencode
-
         data = self.cleaned_data
         params = {"team": data["team"].pk, "start": data["start"].isoformat(), "end": data["end"].isoformat()}
         if data.get("commune"):

@@ -16,8 +16,7 @@ from weasyprint import CSS, HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from .document import BilanDocument
-
-STYLESHEET = "css/bilan-print.css"
+from .exports import PRINT_STYLESHEET as STYLESHEET
 
 
 class LocalOnlyFetcher(URLFetcher):

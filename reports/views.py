@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -53,8 +54,6 @@ def _document(form: BilanForm, user) -> BilanDocument:
 
 def _year_links(form: BilanForm) -> list[tuple[str, str]]:
     """Shortcuts to the last four calendar years for the chosen team and commune."""
-    from django.utils.http import urlencode
-
     team = form.cleaned_data.get("team") if form.is_bound and hasattr(form, "cleaned_data") else None
     if team is None:
         return []

@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.db import connections
 from django.urls import reverse
 
 from tests.actions.factories import InterventionFactory, PresenceSessionFactory
@@ -40,14 +41,24 @@ def browser_page(monkeypatch):
         page = browser.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=True)
         yield page
         browser.close()
+        # The ORM used inside Playwright's event loop opened its own connection: close it, or PostgreSQL
+        # refuses to drop the test database at the end of the run.
+        connections.close_all()
 
 
-def test_a_coordinator_reads_the_bilan_and_downloads_the_pdf(live_server, browser_page, team, coordinator, tmp_path):
+@pytest.fixture
+def activity(team):
+    """Some 2023 activity, written before the browser starts."""
     commune = team.communes.get()
     for n in range(6):
         youth = YouthFactory(team=team, sex="HF"[n % 2], birth_year=2008 + n, first_met_on=day("2023-06-01"))
         InterventionFactory(youth=youth, date=day("2023-07-01"))
     PresenceSessionFactory(team=team, commune=commune, date=day("2023-07-02"), duration_minutes=150)
+
+
+def test_a_coordinator_reads_the_bilan_and_downloads_the_pdf(
+    live_server, coordinator, activity, browser_page, tmp_path
+):
     page = browser_page
     problems = []
     # CSP violations and script errors show in the console; failed requests (but the favicon) in responses.
