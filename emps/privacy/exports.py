@@ -87,6 +87,8 @@ class _Labels:
             return self.labels.get(field.related_model, {}).get(raw, f"#{raw}")
         if field.choices:
             return str(dict(field.flatchoices).get(raw, raw))
+        if field.name == "birth_month":
+            return str(MONTHS.get(raw, raw))
         if isinstance(raw, datetime.datetime):
             return timezone.localtime(raw)
         return raw

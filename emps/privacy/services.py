@@ -188,7 +188,7 @@ def retention_purge(*, now: datetime.datetime, dry_run: bool = False) -> PurgeRe
     """Anonymise every youth past retention and delete journal entries past theirs (idempotent)."""
     today = timezone.localdate(now)
     due = list(youths_due_for_anonymisation(on=today).values_list("pk", flat=True))
-    journal_limit = now - _months(settings.EMPS_JOURNAL_RETENTION_MONTHS, now)
+    journal_limit = journal_cutoff(now)
     if dry_run:
         return PurgeReport(
             anonymised=due,
@@ -203,9 +203,10 @@ def retention_purge(*, now: datetime.datetime, dry_run: bool = False) -> PurgeRe
     return PurgeReport(anonymised=due, journal_entries_deleted=deleted, failed_login_records_deleted=axes_deleted)
 
 
-def _months(months: int, now: datetime.datetime) -> datetime.timedelta:
-    day = timezone.localdate(now)
-    return day - months_before(day, months)
+def journal_cutoff(now: datetime.datetime) -> datetime.datetime:
+    """Journal entries older than this moment (same time, EMPS_JOURNAL_RETENTION_MONTHS earlier) are purged."""
+    today = timezone.localdate(now)
+    return now - (today - months_before(today, settings.EMPS_JOURNAL_RETENTION_MONTHS))
 
 
 def _axes_records(limit: datetime.datetime, count_only: bool = False) -> int:
