@@ -74,6 +74,10 @@ def _youths(ctx, row):
     return ctx.youths_of(ctx.team)
 
 
+def _reference(youth) -> str:
+    return youth.reference
+
+
 def _links(through, owner: str, target: str, **filters) -> dict[int, frozenset]:
     links = defaultdict(set)
     for owner_id, target_id in through.objects.filter(**filters).values_list(f"{owner}_id", f"{target}_id"):
@@ -168,14 +172,14 @@ class InterventionResource(ActivityResource):
         ),
     )
 
-    reference = column("reference", "youth", LookupWidget(_youths))
+    reference = column("reference", "youth", LookupWidget(_youths, label=_reference))
     date = column("date", "date", DateWidget())
     domaines = column("domaines", "import_domains", LookupListWidget(lambda ctx, row: ctx.domains))
     type = column(
         "type", "kind", ChoiceWidget(INTERVENTION_KIND_OPTIONS, unknown=gettext_lazy("Type « %(value)s » inconnu"))
     )
     partenaires = column("partenaires", "import_partners", LookupListWidget(_partners))
-    educateur = column("educateur", "import_educators", LookupListWidget(_educators))
+    educateur = column("educateur", "import_educators", LookupListWidget(_educators, label=user_label))
     commentaire = column("commentaire", "note", TextWidget(MAX_NOTE_LENGTH, multiline=True))
 
     class Meta:
@@ -253,6 +257,14 @@ class EducatorsWidget(LookupListWidget):
         return str(value) if isinstance(value, int) else super().render(value)
 
 
+def _presence_preview(resource, instance, row):
+    values = TransferResource.preview_values(resource, instance, row)
+    if "educateurs" in resource.context.report.columns and not getattr(instance, "import_educators", ()):
+        index = resource.context.report.columns.index("educateurs")
+        values[index] = str(instance.educator_count)
+    return values
+
+
 class PresenceResource(ActivityResource):
     kind = "presence"
     label = gettext_lazy("Présence sociale")
@@ -293,7 +305,7 @@ class PresenceResource(ActivityResource):
     lieu = column("lieu", "place", ChoiceWidget(PLACE_OPTIONS, unknown=gettext_lazy("Lieu « %(value)s » inconnu")))
     commune = column("commune", "commune", LookupWidget(_team_communes))
     quartier = column("quartier", "quartier", LookupWidget(_row_quartiers))
-    educateurs = column("educateurs", "import_educators", EducatorsWidget(_educators))
+    educateurs = column("educateurs", "import_educators", EducatorsWidget(_educators, label=user_label))
     commentaire = column("commentaire", "note", TextWidget(MAX_NOTE_LENGTH, multiline=True))
 
     class Meta:
@@ -310,6 +322,8 @@ class PresenceResource(ActivityResource):
             instance.educator_count = max(1, len(educators))
         if not instance.place:
             instance.place = Place.STREET
+
+    preview_values = _presence_preview
 
     def signature(self, instance):
         return (
@@ -420,7 +434,7 @@ class ActionResource(ActivityResource):
     commune = column("commune", "commune", LookupWidget(_team_communes))
     quartier = column("quartier", "quartier", LookupWidget(_row_quartiers))
     partenaires = column("partenaires", "import_partners", LookupListWidget(_partners))
-    participants = column("participants", "import_participants", LookupListWidget(_youths))
+    participants = column("participants", "import_participants", LookupListWidget(_youths, label=_reference))
     nb_participants = column("nb_participants", "import_total", CountWidget())
 
     extra_error_columns = {"anonymous_participants": "nb_participants"}

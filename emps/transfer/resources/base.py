@@ -102,6 +102,7 @@ class TransferResource(resources.ModelResource):
         } | set(self.context_fields)
         self._existing: Counter | None = None
         self._outcome: str | None = None
+        self._instance = None
 
     @classmethod
     def get_row_result_class(cls):
@@ -124,17 +125,29 @@ class TransferResource(resources.ModelResource):
     # Import ----------------------------------------------------------------------------------
 
     def import_row(self, row, instance_loader, **kwargs):
-        self._outcome = None
+        self._outcome = self._instance = None
         row_result = super().import_row(row, instance_loader, **kwargs)
         if self._outcome and row_result.import_type in (RowResult.IMPORT_TYPE_NEW, RowResult.IMPORT_TYPE_UPDATE):
             row_result.import_type = self._outcome
-        self.context.report.record(row, row_result, self)
+        self.context.report.record(row, row_result, self, instance=self._instance)
         return row_result
+
+    def preview_values(self, instance, row) -> list:
+        """A row as it will be stored (« scolarise » shows as « Scolarisé »), for the preview."""
+        values = []
+        for name in self.context.report.columns:
+            field = self.fields.get(name)
+            try:
+                values.append(field.widget.render(field.get_value(instance)))
+            except Exception:  # noqa: BLE001 - the preview falls back on the cell as written
+                values.append(row.get(name, ""))
+        return values
 
     def before_import_row(self, row, **kwargs):
         self.context.row_team = self.context.team
 
     def after_init_instance(self, instance, new, row, **kwargs):
+        self._instance = instance
         if new and "team" in self.context_fields:
             instance.team = self.context.row_team
         if new and "author" in self.context_fields:
