@@ -5,6 +5,7 @@ stored (every column equal) is recognised and skipped, so importing a file twice
 """
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -197,18 +198,18 @@ class InterventionResource(ActivityResource):
             instance.note,
         )
 
-    def existing_signatures(self) -> Counter:
+    def existing_signatures(self) -> Iterable[tuple]:
         team = self.context.team
         scope = {"intervention__youth__team": team}
         domains = _links(Intervention.domains.through, "intervention", "domain", **scope)
         partners = _links(Intervention.partners.through, "intervention", "partner", **scope)
         educators = _links(Intervention.educators.through, "intervention", "user", **scope)
         empty = frozenset()
-        return Counter(
+        return (
             (youth_id, date, kind, domains.get(pk, empty), partners.get(pk, empty), educators.get(pk, empty), note)
-            for pk, youth_id, date, kind, note in Intervention.objects.filter(youth__team=team).values_list(
-                "pk", "youth_id", "date", "kind", "note"
-            )
+            for pk, youth_id, date, kind, note in Intervention.objects.filter(youth__team=team)
+            .values_list("pk", "youth_id", "date", "kind", "note")
+            .iterator(chunk_size=5000)
         )
 
     @classmethod
@@ -337,16 +338,18 @@ class PresenceResource(ActivityResource):
             instance.note,
         )
 
-    def existing_signatures(self) -> Counter:
+    def existing_signatures(self) -> Iterable[tuple]:
         team = self.context.team
         educators = _links(PresenceSession.educators.through, "presencesession", "user", presencesession__team=team)
-        return Counter(
+        return (
             (date, minutes, place, commune_id, quartier_id, educators.get(pk, frozenset()), count, note)
             for pk, date, minutes, place, commune_id, quartier_id, count, note in PresenceSession.objects.filter(
                 team=team
-            ).values_list(
+            )
+            .values_list(
                 "pk", "date", "duration_minutes", "place", "commune_id", "quartier_id", "educator_count", "note"
             )
+            .iterator(chunk_size=5000)
         )
 
     @classmethod
@@ -485,14 +488,14 @@ class ActionResource(ActivityResource):
             instance.anonymous_participants,
         )
 
-    def existing_signatures(self) -> Counter:
+    def existing_signatures(self) -> Iterable[tuple]:
         team = self.context.team
         partners = _links(CollectiveAction.partners.through, "collectiveaction", "partner", collectiveaction__team=team)
         participants = _links(
             CollectiveAction.participants.through, "collectiveaction", "youth", collectiveaction__team=team
         )
         empty = frozenset()
-        return Counter(
+        return (
             (
                 date,
                 title,
@@ -506,9 +509,11 @@ class ActionResource(ActivityResource):
             )
             for pk, date, title, kind, carrying, commune_id, quartier_id, anon in CollectiveAction.objects.filter(
                 team=team
-            ).values_list(
+            )
+            .values_list(
                 "pk", "date", "title", "kind", "carrying", "commune_id", "quartier_id", "anonymous_participants"
             )
+            .iterator(chunk_size=5000)
         )
 
     @classmethod
@@ -598,14 +603,14 @@ class MeetingResource(ActivityResource):
             instance.note,
         )
 
-    def existing_signatures(self) -> Counter:
+    def existing_signatures(self) -> Iterable[tuple]:
         team = self.context.team
         partners = _links(PartnerMeeting.partners.through, "partnermeeting", "partner", partnermeeting__team=team)
-        return Counter(
+        return (
             (date, kind, title, commune_id, quartier_id, partners.get(pk, frozenset()), note)
-            for pk, date, kind, title, commune_id, quartier_id, note in PartnerMeeting.objects.filter(
-                team=team
-            ).values_list("pk", "date", "kind", "title", "commune_id", "quartier_id", "note")
+            for pk, date, kind, title, commune_id, quartier_id, note in PartnerMeeting.objects.filter(team=team)
+            .values_list("pk", "date", "kind", "title", "commune_id", "quartier_id", "note")
+            .iterator(chunk_size=5000)
         )
 
     @classmethod

@@ -13,6 +13,7 @@ What it adds to ModelResource:
 
 import logging
 from collections import Counter
+from collections.abc import Iterable
 from typing import ClassVar
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -90,6 +91,7 @@ class TransferResource(resources.ModelResource):
 
     def __init__(self, *, context):
         super().__init__()
+        self._import_fields = None
         self.context = context
         for field in self.fields.values():
             if hasattr(field.widget, "bind"):
@@ -103,6 +105,12 @@ class TransferResource(resources.ModelResource):
         self._existing: Counter | None = None
         self._outcome: str | None = None
         self._instance = None
+
+    def get_import_fields(self):
+        # django-import-export works the import order out again for every row and every field.
+        if self._import_fields is None:
+            self._import_fields = super().get_import_fields()
+        return self._import_fields
 
     @classmethod
     def get_row_result_class(cls):
@@ -196,8 +204,9 @@ class TransferResource(resources.ModelResource):
         """What makes a row identical to a stored record (None: never skip)."""
         return None
 
-    def existing_signatures(self) -> Counter:
-        return Counter()
+    def existing_signatures(self) -> Iterable[tuple]:
+        """Signatures of the records already stored, read in a few queries."""
+        return ()
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
         if import_validation_errors:
@@ -206,9 +215,11 @@ class TransferResource(resources.ModelResource):
         if signature is None:
             return False
         if self._existing is None:
-            self._existing = self.existing_signatures()
-        if self._existing[signature] > 0:
-            self._existing[signature] -= 1
+            # Kept as hashes: a team's years of records then weigh a few megabytes, not hundreds.
+            self._existing = Counter(map(hash, self.existing_signatures()))
+        key = hash(signature)
+        if self._existing[key] > 0:
+            self._existing[key] -= 1
             return True
         return False
 
