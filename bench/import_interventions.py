@@ -50,6 +50,11 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def setup(youth_count: int) -> tuple[Team, list[str], list[str], list[str]]:
     with transaction.atomic():
         team = Team.objects.create(name=TEAM, reference_prefix="BN")
@@ -152,16 +157,17 @@ def main() -> None:
         print(f"File: {path} ({args.rows:,} rows, {len(data) / 1024 / 1024:.1f} MB, {args.youths:,} youths)")
         print(f"Peak memory before import: {peak_rss_mb():.0f} MB")
 
+        print(f"Load average before the import: {os.getloadavg()[0]:.1f}")
         for dry_run in (True, False):
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), cpu_seconds()
             report = import_file(
                 kind="interventions", data=data, filename=path.name, team=team, teams=[team], dry_run=dry_run
             )
-            elapsed = time.perf_counter() - started
+            elapsed, cpu = time.perf_counter() - started, cpu_seconds() - cpu
             assert report.ok, (report.file_error, report.errors[:5])
             step = "preview (dry run)" if dry_run else "import"
             print(
-                f"{step:>18}: {elapsed:5.1f} s  {args.rows / elapsed:,.0f} rows/s  "
+                f"{step:>18}: {elapsed:5.1f} s (CPU of this process {cpu:5.1f} s)  {args.rows / elapsed:,.0f} rows/s  "
                 f"created {report.created:,}  peak memory {peak_rss_mb():.0f} MB"
             )
         stored = Intervention.objects.filter(youth__team=team).count()

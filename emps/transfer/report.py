@@ -71,14 +71,15 @@ class ImportReport:
         if len(self.errors) < MAX_ERRORS:
             self.errors.append(RowIssue(line=line, column=column, value=show(value), message=message))
 
-    def record(self, row: dict, row_result: RowResult, resource) -> None:
+    def record(self, row: dict, row_result: RowResult, resource, instance=None) -> None:
         """Count one row's outcome and keep its errors, each against its column and value."""
         self.rows += 1
         line = row.get(LINE_COLUMN, 0)
         if row_result.validation_error is not None:
             self.invalid += 1
-            for attribute, messages in _error_items(row_result.validation_error):
-                column = resource.column_for(attribute)
+            order = {name: index for index, name in enumerate(self.columns)}
+            items = [(resource.column_for(a), messages) for a, messages in _error_items(row_result.validation_error)]
+            for column, messages in sorted(items, key=lambda item: order.get(item[0], -1)):
                 for message in messages:
                     self.add_error(
                         line=line, column=column, value=row.get(column, "") if column else "", message=message
@@ -89,16 +90,20 @@ class ImportReport:
                 self.add_error(line=line, message=resource.describe_exception(error.error))
         elif row_result.import_type == RowResult.IMPORT_TYPE_NEW:
             self.created += 1
-            self._sample(row, line, "new")
+            self._sample(row, line, "new", resource, instance)
         elif row_result.import_type == RowResult.IMPORT_TYPE_UPDATE:
             self.updated += 1
-            self._sample(row, line, "update")
+            self._sample(row, line, "update", resource, instance)
         else:
             self.unchanged += 1
 
-    def _sample(self, row, line, action) -> None:
+    def _sample(self, row, line, action, resource, instance) -> None:
         if len(self.samples) < MAX_SAMPLES:
-            self.samples.append(Sample(line=line, action=action, values=[show(row.get(c, "")) for c in self.columns]))
+            if instance is not None:
+                values = resource.preview_values(instance, row)
+            else:
+                values = [row.get(c, "") for c in self.columns]
+            self.samples.append(Sample(line=line, action=action, values=[show(v) for v in values]))
 
     def summary(self) -> dict:
         """What the confirmation page and the session keep: counts, no values."""

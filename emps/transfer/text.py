@@ -39,7 +39,10 @@ def tidy(value) -> str:
     """A cell's text as it should be stored: trimmed, inner runs of spaces collapsed."""
     if value is None:
         return ""
-    return _SPACES.sub(" ", str(value)).strip()
+    value = str(value)
+    if "  " not in value and "\t" not in value and "\n" not in value and "\r" not in value and "\xa0" not in value:
+        return value.strip()
+    return _SPACES.sub(" ", value).strip()
 
 
 def neutralise_formula(value):

@@ -12,5 +12,6 @@ urlpatterns = [
     path("importer/termine/", views.done, name="done"),
     path("exporter/", views.export, name="export"),
     path("formats/", views.formats, name="formats"),
+    path("formats/documentation.txt", views.documentation, name="documentation"),
     path("modeles/<slug:kind>.<str:fmt>", views.template, name="template"),
 ]

@@ -1,5 +1,7 @@
 """The coordinator's import and export pages: upload, preview, confirm; templates; exports."""
 
+from pathlib import Path
+
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -163,6 +165,14 @@ def template(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
 def formats(request: HttpRequest) -> HttpResponse:
     _teams(request)
     return render(request, "transfer/formats.html", {"kinds": _kinds(), "max_mb": settings.EMPS_IMPORT_MAX_MB})
+
+
+@require_GET
+def documentation(request: HttpRequest) -> HttpResponse:
+    """docs/import-formats.md, the reference documentation of the formats, as plain text."""
+    _teams(request)
+    content = (Path(settings.BASE_DIR) / "docs" / "import-formats.md").read_bytes()
+    return HttpResponse(content, content_type="text/plain; charset=utf-8")
 
 
 @require_http_methods(["GET"])

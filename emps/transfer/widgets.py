@@ -316,16 +316,17 @@ class YesNoWidget(ChoiceWidget):
 class LookupWidget(CellWidget):
     """A reference value (commune, domain, partner…) found in a lookup the context loaded once."""
 
-    def __init__(self, lookup: Callable):
-        """`lookup(context, row)` returns the `Lookup` to search for this row."""
+    def __init__(self, lookup: Callable, *, label: Callable | None = None):
+        """`lookup(context, row)` returns the `Lookup` to search for this row; `label` writes a value back."""
         super().__init__()
         self.lookup = lookup
+        self.label = label or (lambda obj: str(getattr(obj, "name", None) or obj))
 
     def parse(self, value, row):
         return self.lookup(self.context, row).get(value)
 
     def render(self, value, obj=None, **kwargs):
-        return "" if value is None else str(getattr(value, "name", None) or value)
+        return "" if value is None else self.label(value)
 
 
 class LookupListWidget(LookupWidget):
@@ -349,4 +350,4 @@ class LookupListWidget(LookupWidget):
         return tuple(found)
 
     def render(self, value, obj=None, **kwargs):
-        return join_list(str(getattr(v, "name", None) or v) for v in value or ())
+        return join_list(self.label(v) for v in value or ())

@@ -3,7 +3,7 @@
 import io
 
 import pytest
-from django.core.management import CommandError, call_command, execute_from_command_line
+from django.core.management import CommandError, call_command
 
 from emps.models import AccessLog
 from tests.transfer.helpers import YOUTH_HEADER, csv_bytes, youth_row
@@ -97,14 +97,14 @@ def test_export_data_needs_a_known_team(territory, other_team, tmp_path):
     assert (tmp_path / "p.csv").exists()
 
 
-def test_exit_status_is_zero_when_imported_and_non_zero_when_not(db, tmp_path, capsys):
+def test_exit_status_is_zero_when_imported_and_non_zero_when_not(db, tmp_path):
+    # manage.py turns a CommandError into its return code (sys.exit) after printing it on stderr.
     path = tmp_path / "partenaires.csv"
     path.write_bytes(csv_bytes([["nom"], ["Sans catégorie"]]))
-    with pytest.raises(SystemExit) as exit_status:
-        execute_from_command_line(["manage.py", "import_data", "partenaires", str(path)])
-    assert exit_status.value.code == 1
-    assert "Colonne obligatoire absente : categorie." in capsys.readouterr().err
+    with pytest.raises(CommandError, match="Colonne obligatoire absente : categorie.") as error:
+        run("import_data", "partenaires", str(path))
+    assert error.value.returncode == 1
 
     path.write_bytes(csv_bytes([["nom", "categorie"], ["Club de boxe", "Sport et culture"]]))
-    execute_from_command_line(["manage.py", "import_data", "partenaires", str(path)])
-    assert "Import terminé." in capsys.readouterr().out
+    out, _err = run("import_data", "partenaires", str(path))
+    assert "Import terminé." in out

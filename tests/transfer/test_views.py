@@ -213,3 +213,21 @@ def test_unknown_template_is_404(client, coordinator, team):
     client.force_login(coordinator)
     assert client.get(reverse("transfer:template", args=["inconnu", "csv"])).status_code == 404
     assert client.get(reverse("transfer:template", args=["jeunes", "ods"])).status_code == 404
+
+
+def test_the_documentation_describes_every_column_of_every_kind(client, coordinator, team):
+    from pathlib import Path
+
+    from emps.transfer.resources import KINDS
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "import-formats.md").read_text()
+    for kind, resource in KINDS.items():
+        section = text.split(f"(`{kind}`)", 1)[1].split("\n## ", 1)[0]
+        for column in resource.columns:
+            assert f"| `{column.name}` | {'oui' if column.required else 'non'} |" in section, (kind, column.name)
+
+    client.force_login(coordinator)
+    assert reverse("transfer:documentation") in client.get(reverse("transfer:index")).content.decode()
+    response = client.get(reverse("transfer:documentation"))
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert response.content.decode().startswith("# Formats des fichiers")

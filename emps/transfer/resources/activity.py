@@ -5,6 +5,7 @@ stored (every column equal) is recognised and skipped, so importing a file twice
 """
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -72,6 +73,10 @@ def _educators(ctx, row):
 
 def _youths(ctx, row):
     return ctx.youths_of(ctx.team)
+
+
+def _reference(youth) -> str:
+    return youth.reference
 
 
 def _links(through, owner: str, target: str, **filters) -> dict[int, frozenset]:
@@ -168,14 +173,14 @@ class InterventionResource(ActivityResource):
         ),
     )
 
-    reference = column("reference", "youth", LookupWidget(_youths))
+    reference = column("reference", "youth", LookupWidget(_youths, label=_reference))
     date = column("date", "date", DateWidget())
     domaines = column("domaines", "import_domains", LookupListWidget(lambda ctx, row: ctx.domains))
     type = column(
         "type", "kind", ChoiceWidget(INTERVENTION_KIND_OPTIONS, unknown=gettext_lazy("Type « %(value)s » inconnu"))
     )
     partenaires = column("partenaires", "import_partners", LookupListWidget(_partners))
-    educateur = column("educateur", "import_educators", LookupListWidget(_educators))
+    educateur = column("educateur", "import_educators", LookupListWidget(_educators, label=user_label))
     commentaire = column("commentaire", "note", TextWidget(MAX_NOTE_LENGTH, multiline=True))
 
     class Meta:
@@ -193,18 +198,18 @@ class InterventionResource(ActivityResource):
             instance.note,
         )
 
-    def existing_signatures(self) -> Counter:
+    def existing_signatures(self) -> Iterable[tuple]:
         team = self.context.team
         scope = {"intervention__youth__team": team}
         domains = _links(Intervention.domains.through, "intervention", "domain", **scope)
         partners = _links(Intervention.partners.through, "intervention", "partner", **scope)
         educators = _links(Intervention.educators.through, "intervention", "user", **scope)
         empty = frozenset()
-        return Counter(
+        return (
             (youth_id, date, kind, domains.get(pk, empty), partners.get(pk, empty), educators.get(pk, empty), note)
-            for pk, youth_id, date, kind, note in Intervention.objects.filter(youth__team=team).values_list(
-                "pk", "youth_id", "date", "kind", "note"
-            )
+            for pk, youth_id, date, kind, note in Intervention.objects.filter(youth__team=team)
+            .values_list("pk", "youth_id", "date", "kind", "note")
+            .iterator(chunk_size=5000)
         )
 
     @classmethod
@@ -253,6 +258,14 @@ class EducatorsWidget(LookupListWidget):
         return str(value) if isinstance(value, int) else super().render(value)
 
 
+def _presence_preview(resource, instance, row):
+    values = TransferResource.preview_values(resource, instance, row)
+    if "educateurs" in resource.context.report.columns and not getattr(instance, "import_educators", ()):
+        index = resource.context.report.columns.index("educateurs")
+        values[index] = str(instance.educator_count)
+    return values
+
+
 class PresenceResource(ActivityResource):
     kind = "presence"
     label = gettext_lazy("Présence sociale")
@@ -293,7 +306,7 @@ class PresenceResource(ActivityResource):
     lieu = column("lieu", "place", ChoiceWidget(PLACE_OPTIONS, unknown=gettext_lazy("Lieu « %(value)s » inconnu")))
     commune = column("commune", "commune", LookupWidget(_team_communes))
     quartier = column("quartier", "quartier", LookupWidget(_row_quartiers))
-    educateurs = column("educateurs", "import_educators", EducatorsWidget(_educators))
+    educateurs = column("educateurs", "import_educators", EducatorsWidget(_educators, label=user_label))
     commentaire = column("commentaire", "note", TextWidget(MAX_NOTE_LENGTH, multiline=True))
 
     class Meta:
@@ -311,6 +324,8 @@ class PresenceResource(ActivityResource):
         if not instance.place:
             instance.place = Place.STREET
 
+    preview_values = _presence_preview
+
     def signature(self, instance):
         return (
             instance.date,
@@ -323,16 +338,18 @@ class PresenceResource(ActivityResource):
             instance.note,
         )
 
-    def existing_signatures(self) -> Counter:
+    def existing_signatures(self) -> Iterable[tuple]:
         team = self.context.team
         educators = _links(PresenceSession.educators.through, "presencesession", "user", presencesession__team=team)
-        return Counter(
+        return (
             (date, minutes, place, commune_id, quartier_id, educators.get(pk, frozenset()), count, note)
             for pk, date, minutes, place, commune_id, quartier_id, count, note in PresenceSession.objects.filter(
                 team=team
-            ).values_list(
+            )
+            .values_list(
                 "pk", "date", "duration_minutes", "place", "commune_id", "quartier_id", "educator_count", "note"
             )
+            .iterator(chunk_size=5000)
         )
 
     @classmethod
@@ -420,7 +437,7 @@ class ActionResource(ActivityResource):
     commune = column("commune", "commune", LookupWidget(_team_communes))
     quartier = column("quartier", "quartier", LookupWidget(_row_quartiers))
     partenaires = column("partenaires", "import_partners", LookupListWidget(_partners))
-    participants = column("participants", "import_participants", LookupListWidget(_youths))
+    participants = column("participants", "import_participants", LookupListWidget(_youths, label=_reference))
     nb_participants = column("nb_participants", "import_total", CountWidget())
 
     extra_error_columns = {"anonymous_participants": "nb_participants"}
@@ -471,14 +488,14 @@ class ActionResource(ActivityResource):
             instance.anonymous_participants,
         )
 
-    def existing_signatures(self) -> Counter:
+    def existing_signatures(self) -> Iterable[tuple]:
         team = self.context.team
         partners = _links(CollectiveAction.partners.through, "collectiveaction", "partner", collectiveaction__team=team)
         participants = _links(
             CollectiveAction.participants.through, "collectiveaction", "youth", collectiveaction__team=team
         )
         empty = frozenset()
-        return Counter(
+        return (
             (
                 date,
                 title,
@@ -492,9 +509,11 @@ class ActionResource(ActivityResource):
             )
             for pk, date, title, kind, carrying, commune_id, quartier_id, anon in CollectiveAction.objects.filter(
                 team=team
-            ).values_list(
+            )
+            .values_list(
                 "pk", "date", "title", "kind", "carrying", "commune_id", "quartier_id", "anonymous_participants"
             )
+            .iterator(chunk_size=5000)
         )
 
     @classmethod
@@ -584,14 +603,14 @@ class MeetingResource(ActivityResource):
             instance.note,
         )
 
-    def existing_signatures(self) -> Counter:
+    def existing_signatures(self) -> Iterable[tuple]:
         team = self.context.team
         partners = _links(PartnerMeeting.partners.through, "partnermeeting", "partner", partnermeeting__team=team)
-        return Counter(
+        return (
             (date, kind, title, commune_id, quartier_id, partners.get(pk, frozenset()), note)
-            for pk, date, kind, title, commune_id, quartier_id, note in PartnerMeeting.objects.filter(
-                team=team
-            ).values_list("pk", "date", "kind", "title", "commune_id", "quartier_id", "note")
+            for pk, date, kind, title, commune_id, quartier_id, note in PartnerMeeting.objects.filter(team=team)
+            .values_list("pk", "date", "kind", "title", "commune_id", "quartier_id", "note")
+            .iterator(chunk_size=5000)
         )
 
     @classmethod

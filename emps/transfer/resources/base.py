@@ -13,6 +13,7 @@ What it adds to ModelResource:
 
 import logging
 from collections import Counter
+from collections.abc import Iterable
 from typing import ClassVar
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -90,6 +91,7 @@ class TransferResource(resources.ModelResource):
 
     def __init__(self, *, context):
         super().__init__()
+        self._import_fields = None
         self.context = context
         for field in self.fields.values():
             if hasattr(field.widget, "bind"):
@@ -102,6 +104,13 @@ class TransferResource(resources.ModelResource):
         } | set(self.context_fields)
         self._existing: Counter | None = None
         self._outcome: str | None = None
+        self._instance = None
+
+    def get_import_fields(self):
+        # django-import-export works the import order out again for every row and every field.
+        if self._import_fields is None:
+            self._import_fields = super().get_import_fields()
+        return self._import_fields
 
     @classmethod
     def get_row_result_class(cls):
@@ -124,17 +133,29 @@ class TransferResource(resources.ModelResource):
     # Import ----------------------------------------------------------------------------------
 
     def import_row(self, row, instance_loader, **kwargs):
-        self._outcome = None
+        self._outcome = self._instance = None
         row_result = super().import_row(row, instance_loader, **kwargs)
         if self._outcome and row_result.import_type in (RowResult.IMPORT_TYPE_NEW, RowResult.IMPORT_TYPE_UPDATE):
             row_result.import_type = self._outcome
-        self.context.report.record(row, row_result, self)
+        self.context.report.record(row, row_result, self, instance=self._instance)
         return row_result
+
+    def preview_values(self, instance, row) -> list:
+        """A row as it will be stored (« scolarise » shows as « Scolarisé »), for the preview."""
+        values = []
+        for name in self.context.report.columns:
+            field = self.fields.get(name)
+            try:
+                values.append(field.widget.render(field.get_value(instance)))
+            except Exception:  # noqa: BLE001 - the preview falls back on the cell as written
+                values.append(row.get(name, ""))
+        return values
 
     def before_import_row(self, row, **kwargs):
         self.context.row_team = self.context.team
 
     def after_init_instance(self, instance, new, row, **kwargs):
+        self._instance = instance
         if new and "team" in self.context_fields:
             instance.team = self.context.row_team
         if new and "author" in self.context_fields:
@@ -183,8 +204,9 @@ class TransferResource(resources.ModelResource):
         """What makes a row identical to a stored record (None: never skip)."""
         return None
 
-    def existing_signatures(self) -> Counter:
-        return Counter()
+    def existing_signatures(self) -> Iterable[tuple]:
+        """Signatures of the records already stored, read in a few queries."""
+        return ()
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
         if import_validation_errors:
@@ -193,9 +215,11 @@ class TransferResource(resources.ModelResource):
         if signature is None:
             return False
         if self._existing is None:
-            self._existing = self.existing_signatures()
-        if self._existing[signature] > 0:
-            self._existing[signature] -= 1
+            # Kept as hashes: a team's years of records then weigh a few megabytes, not hundreds.
+            self._existing = Counter(map(hash, self.existing_signatures()))
+        key = hash(signature)
+        if self._existing[key] > 0:
+            self._existing[key] -= 1
             return True
         return False
 

@@ -206,18 +206,23 @@ class YouthResource(TransferResource):
             raise ValidationError(
                 {"import_team": message or _("Précisez l'équipe du jeune : vous avez accès à plusieurs équipes.")}
             )
-        super().import_instance(instance, row, **kwargs)
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        # A duplicate is reported whatever else is wrong with the row.
+        key = (self.context.row_team.pk, normalise(row.get("reference", "")))
+        if key[1] and key in self._seen:
+            message = _("Référence en double : déjà présente ligne %(line)s de ce fichier.") % {"line": self._seen[key]}
+            errors.setdefault("reference", []).insert(0, ValidationError(message))
+        elif key[1]:
+            self._seen[key] = row.get("__ligne")
+        if errors:
+            raise ValidationError(errors)
 
     def check_row(self, instance, row):
         errors = {}
-        team = self.context.row_team
-        key = (team.pk, normalise(instance.reference))
-        if key in self._seen:
-            errors["reference"] = _("Référence en double : déjà présente ligne %(line)s de ce fichier.") % {
-                "line": self._seen[key]
-            }
-        else:
-            self._seen[key] = row.get("__ligne")
         if "date_naissance" in row:
             instance.birth_year, instance.birth_month = getattr(instance, "import_birth", None) or (None, None)
         end = getattr(instance, "import_end", None)

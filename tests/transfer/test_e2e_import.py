@@ -1,0 +1,131 @@
+"""In a real browser: the import page, a preview with errors, a valid preview, the confirmation.
+
+Screenshots land in tests/e2e/screenshots/ (not versioned) for a human to look at.
+"""
+
+import datetime
+import os
+from pathlib import Path
+
+import pytest
+
+from actions.models import Domain
+from emps import reference_data
+from emps.demo import create_demo
+from emps.models import PartnerCategory
+from tests.transfer.conftest import CHROMIUM
+from tests.transfer.helpers import YOUTH_HEADER, csv_bytes
+from youths.models import EndReason, Origin, Situation, Youth
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.skipif(
+        not Path(CHROMIUM).exists() and not os.environ.get("EMPS_REQUIRE_BROWSER"),
+        reason="Chromium absent (/usr/bin/chromium) : tests de navigateur ignorés.",
+    ),
+]
+
+# Playwright's sync API runs an event loop in the test thread; the ORM must be allowed to run beside it.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "e2e" / "screenshots"
+
+
+@pytest.fixture
+def demo():
+    # With Playwright's fixtures set up first, the serialized reference lists are not restored after an
+    # earlier transactional test flushed them: seed them as the migrations do.
+    for model, entries in (
+        (Domain, reference_data.DOMAINS),
+        (Origin, reference_data.ORIGINS),
+        (Situation, reference_data.SITUATIONS),
+        (EndReason, reference_data.END_REASONS),
+        (PartnerCategory, reference_data.PARTNER_CATEGORIES),
+    ):
+        reference_data.seed(model, entries)
+    return create_demo(today=datetime.date(2024, 1, 15))
+
+
+def new_youths(*rows):
+    header = [*YOUTH_HEADER]
+    base = ["", "", "", "", "", "Hénin-Beaumont", "Darcy", "Présence sociale", "Scolarisé", "accroche", "", ""]
+    lines = [header]
+    for reference, first_name, sex, birth, extra in rows:
+        line = list(base)
+        line[0:5] = [reference, first_name, "", sex, birth]
+        line[10] = "08/01/2024"
+        for index, value in extra.items():
+            line[header.index(index)] = value
+        lines.append(line)
+    return csv_bytes(lines)
+
+
+def shot(page, name):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"transfer-{name}.png"), full_page=True)
+
+
+def test_import_flow_in_a_browser(page, live_server, demo, tmp_path):
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{live_server.url}/connexion/")
+    page.fill("input[name=username]", "coordination")
+    page.fill("input[name=password]", "demo")
+    page.click("button[type=submit]")
+    page.click("text=Import / export")
+    page.wait_for_selector("h1:has-text('Import / export')")
+    assert page.is_hidden("#div_id_create_partners")
+    page.select_option("select[name=kind]", "interventions")
+    assert page.is_visible("#div_id_create_partners")
+    page.select_option("select[name=kind]", "jeunes")
+    shot(page, "1-import-page")
+
+    wrong = tmp_path / "jeunes-2024.csv"
+    wrong.write_bytes(
+        new_youths(
+            ("HB-0101", "Inès", "F", "05/2011", {"situation": "Scolarise"}),
+            ("HB-0102", "Noah", "H", "2009", {"commune": "Henin-Beaumon", "quartier": "Darcy"}),
+            ("HB-0103", "Maëlys", "F", "31/02/2012", {}),
+            ("HB-0104", "Kenza", "F", "11/2010", {"niveau": "Scolarite"}),
+            ("HB-0101", "Bilal", "H", "01/2008", {"date_debut": "12/09/2031"}),
+        )
+    )
+    page.set_input_files("input[name=file]", str(wrong))
+    page.click("button:has-text('Vérifier le fichier')")
+    page.wait_for_selector("text=rien ne sera importé")
+    assert page.locator(".transfer-errors tbody tr").count() == 5
+    assert page.is_visible("text=vouliez-vous dire « Hénin-Beaumont » ?")
+    assert page.locator("button:has-text('Confirmer')").count() == 0
+    shot(page, "2-preview-errors")
+
+    right = tmp_path / "jeunes-2024-corrige.csv"
+    right.write_bytes(
+        new_youths(
+            ("HB-0101", "Inès", "F", "05/2011", {"situation": "scolarise"}),
+            ("HB-0102", "Noah", "H", "2009", {"niveau": "ASEP"}),
+            ("HB-0103", "Maëlys", "F", "02/2012", {"quartier": "Kennedy"}),
+            (
+                "HB-0104",
+                "Kenza",
+                "F",
+                "11/2010",
+                {"niveau": "PAEI", "commune": "Montigny-en-Gohelle", "quartier": "Bourg"},
+            ),
+            ("HB-0001", Youth.objects.get(reference="HB-0001").first_name, "", "", {}),
+        )
+    )
+    page.click("text=Déposer un autre fichier")
+    page.select_option("select[name=kind]", "jeunes")
+    page.set_input_files("input[name=file]", str(right))
+    page.click("button:has-text('Vérifier le fichier')")
+    page.wait_for_selector("text=Le fichier est valide.")
+    shot(page, "3-preview-valid")
+    assert not Youth.objects.filter(reference="HB-0101").exists()
+
+    page.click("button:has-text('Confirmer')")
+    page.wait_for_selector("h1:has-text('Import terminé')")
+    shot(page, "4-done")
+    assert Youth.objects.filter(reference__in=["HB-0101", "HB-0102", "HB-0103", "HB-0104"]).count() == 4
+
+    page.goto(f"{live_server.url}/echanges/formats/")
+    shot(page, "5-formats")
