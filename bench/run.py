@@ -17,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -184,12 +185,15 @@ def _free_port() -> int:
 
 def _session_cookie(user) -> str:
     from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, load_backend
     from django.contrib.sessions.backends.db import SessionStore
 
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    # The first backend able to load a user (not django-axes's, which only guards the login form).
+    session[BACKEND_SESSION_KEY] = next(
+        path for path in settings.AUTHENTICATION_BACKENDS if hasattr(load_backend(path), "get_user")
+    )
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
     return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
@@ -221,6 +225,7 @@ def _parse_wrk(output: str) -> dict:
 
 
 def bench_load(results: dict, duration: int) -> None:
+    from django.conf import settings
     from django.urls import NoReverseMatch, reverse
 
     wrk = shutil.which("wrk")
@@ -241,7 +246,7 @@ def bench_load(results: dict, duration: int) -> None:
     env = dict(
         os.environ,
         DJANGO_SETTINGS_MODULE="emps.settings.base",
-        SECRET_KEY="bench-only-" + "x" * 50,
+        SECRET_KEY=settings.SECRET_KEY,  # the session's auth hash is signed with it
         ALLOWED_HOSTS="127.0.0.1",
         SECURE_SSL_REDIRECT="0",
         DEBUG="0",
@@ -251,7 +256,9 @@ def bench_load(results: dict, duration: int) -> None:
     subprocess.run([*manage, "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     gunicorn = [sys.executable, "-m", "gunicorn", "emps.wsgi:application", "--bind", f"127.0.0.1:{port}"]
     gunicorn += ["--workers", "2", "--no-control-socket", "--access-logfile", "/dev/null"]
-    server = subprocess.Popen(gunicorn, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    log_path = Path(static_root) / "gunicorn.log"
+    log = log_path.open("w")
+    server = subprocess.Popen(gunicorn, cwd=ROOT, env=env, stdout=log, stderr=log)
     try:
         for _ in range(100):
             try:
@@ -260,12 +267,21 @@ def bench_load(results: dict, duration: int) -> None:
             except OSError:
                 time.sleep(0.1)
         for label, url, cookie in targets:
+            # Warm up: both workers import Django and open their connection before measuring.
+            request = urllib.request.Request(f"http://127.0.0.1:{port}{url}", headers={"Cookie": cookie})
+            for _ in range(10):
+                with urllib.request.urlopen(request, timeout=60) as response:
+                    if response.status != 200 or response.url.rstrip("/") != request.full_url.rstrip("/"):
+                        raise RuntimeError(f"{label}: HTTP {response.status} at {response.url}, not logged in?")
             command = [wrk, "-t2", "-c20", f"-d{duration}s", "--latency", "-H", f"Cookie: {cookie}"]
             command.append(f"http://127.0.0.1:{port}{url}")
             output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
             row = {"page": label, "url": url, "connections": 20, "duration_s": duration, **_parse_wrk(output)}
             results["load"].append(row)
             print(f"  {label}: {row}", flush=True)
+    except Exception:
+        print(log_path.read_text()[-4000:], file=sys.stderr)
+        raise
     finally:
         server.send_signal(signal.SIGTERM)
         try:
