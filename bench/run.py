@@ -1,0 +1,372 @@
+"""Benchmark at federation scale (`make bench`), on the database of DATABASE_URL (PostgreSQL only).
+
+Fill it first: `python manage.py generate_synthetic --teams 50 --youths 30000 --interventions 1000000
+--years 5 --seed 1`. Prints a table and writes the same figures to bench/results/<timestamp>.json.
+Options: --repeat N (default 5), --duration S for wrk (default 30), --skip-load.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "emps.settings.test")
+
+
+def median_time(fn, repeat: int, **kwargs) -> tuple[float, object]:
+    times, result = [], None
+    for _ in range(repeat):
+        started = time.perf_counter()
+        result = fn(**kwargs)
+        times.append(time.perf_counter() - started)
+    return statistics.median(times), result
+
+
+def bench_builders(results: dict, repeat: int) -> None:
+    from raw_sql import builder_figures, raw_figures
+
+    from emps.models import Team
+    from reports.builders import Scope, build_bilan
+
+    teams = list(Team.objects.order_by("pk"))
+    from actions.models import Intervention
+
+    last = Intervention.objects.order_by("-date").values_list("date", flat=True).first()
+    year = last.year - 1  # the last complete year
+    cases = [
+        ("one team, one year", Scope.for_team(teams[0]), datetime.date(year, 1, 1), datetime.date(year, 12, 31)),
+        (
+            "all teams, five years",
+            Scope.of(teams=teams),
+            last.replace(year=last.year - 5) + datetime.timedelta(1),
+            last,
+        ),
+    ]
+    for label, scope, start, end in cases:
+        ids = [t.pk for t in scope.teams]
+        builder_s, built = median_time(builder_figures, repeat, scope=scope, start=start, end=end)
+        raw_s, raw = median_time(raw_figures, repeat, team_ids=ids, start=start, end=end, brackets=scope.brackets())
+        assert built == raw, f"{label}: builders and raw SQL disagree\n{built}\n{raw}"
+        bilan_s, _ = median_time(build_bilan, repeat, scope=scope, start=start, end=end)
+        results["builders"].append(
+            {
+                "case": label,
+                "start": start.isoformat(),
+                "end": end.isoformat(),
+                "builders_s": round(builder_s, 3),
+                "raw_sql_s": round(raw_s, 3),
+                "ratio": round(builder_s / raw_s, 2),
+                "build_bilan_s": round(bilan_s, 3),
+            }
+        )
+        print(f"  {label}: builders {builder_s:.3f} s, raw SQL {raw_s:.3f} s, whole bilan {bilan_s:.3f} s", flush=True)
+
+
+def bench_pdf(results: dict, repeat: int) -> None:
+    from emps.models import Team
+    from reports import pdf
+    from reports.builders import Scope, build_bilan
+    from reports.document import bilan_document
+
+    team = Team.objects.order_by("pk").first()
+    year = datetime.date.today().year - 1
+
+    def make():
+        bilan = build_bilan(
+            scope=Scope.for_team(team), start=datetime.date(year, 1, 1), end=datetime.date(year, 12, 31)
+        )
+        return pdf.render_pdf(bilan_document(bilan))
+
+    seconds, data = median_time(make, max(1, repeat // 2))
+    size = len(data) if isinstance(data, (bytes, bytearray)) else None
+    results["pdf"] = {"case": f"one team, {year}", "seconds": round(seconds, 3), "bytes": size}
+    print(f"  PDF {year}: {seconds:.3f} s", flush=True)
+
+
+def _users():
+    from emps.models import Role, Team, User
+
+    team = Team.objects.order_by("pk").first()
+    educator = User.objects.filter(role=Role.EDUCATOR, teams=team).order_by("pk").first()
+    funder, created = User.objects.get_or_create(username="bench-financeur", defaults={"role": Role.FUNDER})
+    if created:
+        funder.set_unusable_password()
+        funder.save()
+        funder.teams.set(Team.objects.order_by("pk")[:10])
+    return team, educator, funder
+
+
+def _pages():
+    """(label, user kind, url name, args) for the pages to measure."""
+    from youths.models import Youth
+
+    team, educator, _funder = _users()
+    youth = Youth.objects.filter(team=team).order_by("-pk").first()
+    return [
+        ("youths list", "educator", "youths:list", []),
+        ("youth file", "educator", "youths:detail", [youth.pk] if youth else []),
+        ("educator home", "educator", "home", []),
+        ("funder dashboard", "funder", "home", []),
+    ]
+
+
+def bench_pages(results: dict, repeat: int) -> None:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import NoReverseMatch, reverse
+
+    _team, educator, funder = _users()
+    users = {"educator": educator, "funder": funder}
+    for label, who, name, args in _pages():
+        try:
+            url = reverse(name, args=args)
+        except NoReverseMatch:
+            print(f"  {label}: URL name {name!r} does not exist on this branch, skipped", flush=True)
+            results["pages"].append({"page": label, "url_name": name, "skipped": "URL name not found"})
+            continue
+        client = Client()
+        client.force_login(users[who])
+        client.get(url)  # warm up
+        times, queries, status = [], [], None
+        for _ in range(max(repeat, 5)):
+            with CaptureQueriesContext(connection) as captured:
+                started = time.perf_counter()
+                response = client.get(url)
+                times.append(time.perf_counter() - started)
+            queries.append(len(captured))
+            status = response.status_code
+        row = {
+            "page": label,
+            "url": url,
+            "status": status,
+            "median_ms": round(statistics.median(times) * 1000, 1),
+            "queries": sorted(set(queries)),
+        }
+        results["pages"].append(row)
+        print(f"  {label} {url}: {row['median_ms']} ms, {row['queries']} queries, HTTP {status}", flush=True)
+
+
+def bench_import(results: dict) -> None:
+    script = ROOT / "bench" / "import_interventions.py"
+    if not script.exists():
+        print("  bench/import_interventions.py is not on this branch (it comes with the import work): skipped")
+        results["import"] = {"skipped": "bench/import_interventions.py not present"}
+        return
+    started = time.perf_counter()
+    completed = subprocess.run([sys.executable, str(script)], cwd=ROOT, capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    print(completed.stdout[-2000:], completed.stderr[-2000:] if completed.returncode else "")
+    results["import"] = {
+        "seconds": round(seconds, 1),
+        "returncode": completed.returncode,
+        "output": completed.stdout[-2000:],
+    }
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _session_cookie(user) -> str:
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, load_backend
+    from django.contrib.sessions.backends.db import SessionStore
+
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    # The first backend able to load a user (not django-axes's, which only guards the login form).
+    session[BACKEND_SESSION_KEY] = next(
+        path for path in settings.AUTHENTICATION_BACKENDS if hasattr(load_backend(path), "get_user")
+    )
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+
+
+def _parse_wrk(output: str) -> dict:
+    def seconds(text):
+        for unit, factor in (("us", 1e-6), ("ms", 1e-3), ("s", 1.0), ("m", 60.0)):
+            if text.endswith(unit):
+                return float(text[: -len(unit)]) * factor
+        return float(text)
+
+    figures = {"errors": 0, "non_2xx": 0}
+    for line in output.splitlines():
+        parts = line.split()
+        if line.strip().startswith("50.000%") or line.strip().startswith("50%"):
+            figures["p50_ms"] = round(seconds(parts[1]) * 1000, 1)
+        elif line.strip().startswith("99.000%") or line.strip().startswith("99%"):
+            figures["p99_ms"] = round(seconds(parts[1]) * 1000, 1)
+        elif line.startswith("Requests/sec:"):
+            figures["requests_per_s"] = float(parts[1])
+        elif "requests in" in line:
+            figures["requests"] = int(parts[0])
+        elif line.strip().startswith("Socket errors:"):
+            figures["errors"] = sum(int(p.strip(",")) for p in parts[3::2])
+        elif line.strip().startswith("Non-2xx or 3xx responses:"):
+            figures["non_2xx"] = int(parts[-1])
+    return figures
+
+
+def bench_load(results: dict, duration: int) -> None:
+    from django.conf import settings
+    from django.urls import NoReverseMatch, reverse
+
+    wrk = shutil.which("wrk")
+    if not wrk:
+        print("  wrk is not installed (apt-get install wrk): load test skipped")
+        results["load"] = [{"skipped": "wrk not installed"}]
+        return
+    _team, educator, funder = _users()
+    targets = []
+    for label, who, name in (("funder dashboard", funder, "home"), ("youths list", educator, "youths:list")):
+        try:
+            targets.append((label, reverse(name), _session_cookie(who)))
+        except NoReverseMatch:
+            print(f"  {label}: URL name {name!r} does not exist on this branch, skipped")
+            results["load"].append({"page": label, "skipped": "URL name not found"})
+    static_root = tempfile.mkdtemp(prefix="emps-bench-static-")
+    port = _free_port()
+    env = dict(
+        os.environ,
+        DJANGO_SETTINGS_MODULE="emps.settings.base",
+        SECRET_KEY=settings.SECRET_KEY,  # the session's auth hash is signed with it
+        ALLOWED_HOSTS="127.0.0.1",
+        SECURE_SSL_REDIRECT="0",
+        DEBUG="0",
+        STATIC_ROOT=static_root,
+    )
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    subprocess.run([*manage, "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+    gunicorn = [sys.executable, "-m", "gunicorn", "emps.wsgi:application", "--bind", f"127.0.0.1:{port}"]
+    gunicorn += ["--workers", "2", "--no-control-socket", "--access-logfile", "/dev/null"]
+    log_path = Path(static_root) / "gunicorn.log"
+    log = log_path.open("w")
+    server = subprocess.Popen(gunicorn, cwd=ROOT, env=env, stdout=log, stderr=log)
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        for label, url, cookie in targets:
+            # Warm up: both workers import Django and open their connection before measuring.
+            request = urllib.request.Request(f"http://127.0.0.1:{port}{url}", headers={"Cookie": cookie})
+            for _ in range(10):
+                with urllib.request.urlopen(request, timeout=60) as response:
+                    if response.status != 200 or response.url.rstrip("/") != request.full_url.rstrip("/"):
+                        raise RuntimeError(f"{label}: HTTP {response.status} at {response.url}, not logged in?")
+            command = [wrk, "-t2", "-c20", f"-d{duration}s", "--latency", "-H", f"Cookie: {cookie}"]
+            command.append(f"http://127.0.0.1:{port}{url}")
+            output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+            row = {"page": label, "url": url, "connections": 20, "duration_s": duration, **_parse_wrk(output)}
+            results["load"].append(row)
+            print(f"  {label}: {row}", flush=True)
+    except Exception:
+        print(log_path.read_text()[-4000:], file=sys.stderr)
+        raise
+    finally:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        shutil.rmtree(static_root, ignore_errors=True)
+
+
+def print_table(results: dict) -> None:
+    print("\n=== EMPS benchmark", results["started"], "===")
+    print(f"{'Bilan figures':32} {'builders':>10} {'raw SQL':>10} {'ratio':>6} {'whole bilan':>12}")
+    for r in results["builders"]:
+        print(
+            f"{r['case']:32} {r['builders_s']:>9.3f}s {r['raw_sql_s']:>9.3f}s {r['ratio']:>6} "
+            f"{r['build_bilan_s']:>11.3f}s"
+        )
+    if results.get("pdf"):
+        print(f"{'PDF ' + results['pdf']['case']:32} {results['pdf']['seconds']:>9.3f}s")
+    print(f"\n{'Page':32} {'median':>10} {'queries':>10} {'HTTP':>6}")
+    for r in results["pages"]:
+        if "skipped" in r:
+            print(f"{r['page']:32} skipped ({r['skipped']})")
+        else:
+            print(f"{r['page']:32} {r['median_ms']:>8.1f}ms {str(r['queries']):>10} {r['status']:>6}")
+    print(f"\nImport: {results.get('import')}")
+    print(f"\n{'Load (20 connections)':32} {'req/s':>8} {'p50':>9} {'p99':>9} {'errors':>7} {'non-2xx':>8}")
+    for r in results["load"]:
+        if "skipped" in r:
+            print(f"{r.get('page', ''):32} skipped ({r['skipped']})")
+        else:
+            print(
+                f"{r['page']:32} {r.get('requests_per_s', 0):>8.1f} {r.get('p50_ms', 0):>7.1f}ms "
+                f"{r.get('p99_ms', 0):>7.1f}ms {r['errors']:>7} {r['non_2xx']:>8}"
+            )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--duration", type=int, default=30)
+    parser.add_argument("--skip-load", action="store_true")
+    options = parser.parse_args()
+
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        print(
+            "bench/run.py needs PostgreSQL filled with generate_synthetic: set DATABASE_URL=postgres://... "
+            f"(the current database is {connection.vendor}).",
+            file=sys.stderr,
+        )
+        return 2
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    results = {
+        "started": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "database": connection.settings_dict["NAME"],
+        "cpus": os.cpu_count(),
+        "repeat": options.repeat,
+        "builders": [],
+        "pages": [],
+        "load": [],
+    }
+    print("Bilan builders vs raw SQL (median of", options.repeat, "runs)", flush=True)
+    bench_builders(results, options.repeat)
+    print("Bilan PDF", flush=True)
+    bench_pdf(results, options.repeat)
+    print("Pages through the test client", flush=True)
+    bench_pages(results, options.repeat)
+    print("Interventions import", flush=True)
+    bench_import(results)
+    if not options.skip_load:
+        print("Load: gunicorn (2 workers) + wrk", flush=True)
+        bench_load(results, options.duration)
+    print_table(results)
+    out = ROOT / "bench" / "results" / f"{results['started'].replace(':', '')}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    print(f"\nWritten to {out.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
