@@ -278,7 +278,9 @@ class _Masker:
         if not apply:
             g = self.grid
             g.cell(YOUTHS, genre.total, _("Public"), _("Jeunes en relation avec l'équipe"), _("Nombre"))
-            cells = [g.cell(_sex(row.key), row.count, _("Genre"), row.label, _("Nombre de jeunes")) for row in genre.rows]
+            cells = [
+                g.cell(_sex(row.key), row.count, _("Genre"), row.label, _("Nombre de jeunes")) for row in genre.rows
+            ]
             g.line(cells, YOUTHS)
             return genre
         rows = tuple(

@@ -132,15 +132,17 @@ def published_list(request: HttpRequest) -> HttpResponse:
     )
     if not published and not figure_rights(request.user).teams:
         raise PermissionDenied
-    latest = {}
+    bilans: dict = {}
     for pub in published:
         key = (pub.team_id, pub.commune_id, pub.start, pub.end)
-        latest[key] = max(latest.get(key, 0), pub.version)
-    rows = [
-        {"pub": pub, "is_latest": pub.version == latest[(pub.team_id, pub.commune_id, pub.start, pub.end)]}
-        for pub in published
+        bilans.setdefault(key, []).append(pub)
+    groups = [
+        {"latest": max(versions, key=lambda p: p.version), "versions": sorted(versions, key=lambda p: -p.version)}
+        for versions in bilans.values()
     ]
-    return render(request, "reports/published_list.html", {"rows": rows, "can_manage": is_coordinator(request.user)})
+    return render(
+        request, "reports/published_list.html", {"groups": groups, "can_manage": is_coordinator(request.user)}
+    )
 
 
 def _visible_publication(request: HttpRequest, pk: int) -> PublishedBilan:

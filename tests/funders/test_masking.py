@@ -20,7 +20,6 @@ from reports.builders import (
 from reports.builders.youths import levels_from_public
 from reports.dashboards.builders import Dashboard
 from reports.dashboards.masking import Masked, is_masked, mask, plain_masked, small_cells
-from tests.reports.conftest import SEED_END, SEED_START
 
 
 def sex_row(key, h, f, nb=0, unknown=0, whole=None):
