@@ -71,6 +71,7 @@ def index(request: HttpRequest) -> HttpResponse:
 def preview(request: HttpRequest) -> HttpResponse:
     """Run the whole import as a dry run and show what it would do, and every error."""
     teams = _teams(request)
+    pending.sweep()
     form = ImportForm(data=request.POST, files=request.FILES, teams=teams)
     if not form.is_valid():
         return _index(request, teams, import_form=form)
@@ -171,8 +172,10 @@ def formats(request: HttpRequest) -> HttpResponse:
 def documentation(request: HttpRequest) -> HttpResponse:
     """docs/import-formats.md, the reference documentation of the formats, as plain text."""
     _teams(request)
-    content = (Path(settings.BASE_DIR) / "docs" / "import-formats.md").read_bytes()
-    return HttpResponse(content, content_type="text/plain; charset=utf-8")
+    path = Path(settings.BASE_DIR) / "docs" / "import-formats.md"
+    if not path.is_file():
+        raise Http404
+    return HttpResponse(path.read_bytes(), content_type="text/plain; charset=utf-8")
 
 
 @require_http_methods(["GET"])

@@ -27,7 +27,8 @@ class Command(BaseCommand):
         if output == "-" and fmt != "csv":
             raise CommandError("Seul le CSV peut être écrit sur la sortie standard.")
         team = team_for_command(options["team"])
-        if team is None and KINDS[kind].needs_team or kind == "territoires" and team is None:
+        # Every kind but the partners belongs to a team (the territory too, though its rows name it).
+        if team is None and kind != "partenaires":
             if options["team"]:
                 raise CommandError(f"Équipe inconnue : « {options['team']} ».")
             raise CommandError("Précisez l'équipe avec --team.")
