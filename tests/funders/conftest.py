@@ -116,3 +116,21 @@ def activity(territory):
         PartnerMeetingFactory(team=team, commune=commune, date=datetime.date(2023, 9, 1))
         data[(team.name, commune.name)] = youths
     return data
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Keep serialized rollbacks working once Playwright runs.
+
+    Playwright's sync API runs an event loop in the test thread: from then on Django sees an async
+    context and hands out other connection objects than the one the test database was created with,
+    which alone carries the serialized contents that `serialized_rollback=True` restores after a
+    flush. Put those contents on the connection class, where every connection object finds them.
+    """
+    from django.db import connections
+
+    for alias in connections:
+        contents = getattr(connections[alias], "_test_serialized_contents", None)
+        if contents is not None:
+            type(connections[alias])._test_serialized_contents = contents
+    yield

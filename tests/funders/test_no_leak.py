@@ -288,8 +288,8 @@ def test_a_funder_crawling_everything_from_home_never_meets_a_youths_identity(cl
     assert any(kind.endswith("spreadsheetml.sheet") for kind in kinds)
     assert any(url.startswith("/financeurs/api/tableau-de-bord/") for url in pages)
     assert any("periode=annee-precedente" in url for url in pages)
-    assert any(url.startswith("/financeurs/bilans/") and url.endswith("telecharger.pdf") for url in pages)
-    assert sum(1 for url in pages if url.startswith("/financeurs/bilans/") and url.endswith("/")) >= 3
+    assert any(url.startswith("/financeurs/publications/") and url.endswith("telecharger.pdf") for url in pages)
+    assert sum(1 for url in pages if url.startswith("/financeurs/publications/") and url.endswith("/")) >= 3
     # ... and saw figures: the 10 youths of 2023 of the funder's team, on the published bilan.
     published = [text for url, (kind, text) in pages.items() if kind == "application/json" and "telecharger" in url]
     assert any('"total": 10' in text for text in published)
