@@ -59,5 +59,5 @@ def test_my_youths_without_contact_for_long(client, educator, team, django_asser
 def test_funders_land_on_their_dashboard(client, funder):
     client.force_login(funder)
     response = client.get(reverse("home"))
-    assert "Tableau de bord financeur" in response.content.decode()
+    assert "Tableau de bord · lecture seule" in response.content.decode()
     assert reverse("youths:list") not in response.content.decode()
