@@ -235,7 +235,6 @@ def publish(request: HttpRequest) -> HttpResponse:
         "threshold": threshold_setting(),
         "previous": previous,
         "next_version": next_version(team=team, commune=commune, start=start, end=end),
-        "masked_preview": mask(bilan) if hidden_small else None,
     }
     return render(request, "reports/published_confirm.html", context)
 

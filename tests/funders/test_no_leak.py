@@ -282,6 +282,7 @@ def test_a_funder_crawling_everything_from_home_never_meets_a_youths_identity(cl
     pages = crawl(client, "/")
     found = {url: leaks(text) for url, (_kind, text) in pages.items() if leaks(text)}
     assert found == {}
+    assert [url for url, (_kind, text) in pages.items() if "INVALID_VARIABLE" in text] == []
     kinds = {kind for kind, _text in pages.values()}
     # The crawl reached the dashboard, its periods and JSON, the published versions and their files.
     assert {"text/html", "application/json", "application/pdf"} <= kinds

@@ -60,6 +60,7 @@ def test_the_coordinator_sees_the_small_cells_before_publishing(client, seed_tea
     assert '<td>Domaines travaillés</td><th scope="row">Justice</th><td>Jeunes</td><td class="num">2</td>' in content
     assert '<th scope="row">Formation</th><td>Total</td><td class="num">1</td>' in content
     assert "affichés tels quels, comme dans le bilan type" in content
+    assert "INVALID_VARIABLE" not in content
     assert not PublishedBilan.objects.exists()
 
 
