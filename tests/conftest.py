@@ -45,5 +45,6 @@ def funder(team):
 def _reference_data_after_flush(request):
     """Transactional tests (live server, browser) flush the database, data migrations included."""
     if {"transactional_db", "live_server"} & set(request.fixturenames):
-        request.getfixturevalue("transactional_db")
+        # Set the database up the way the test's own mark asks (serialized_rollback included) first.
+        request.getfixturevalue("_django_db_helper")
         seed_all()

@@ -250,7 +250,7 @@ def test_a_funder_is_refused_the_youths(browser, live_server, territory, screens
     page.set_default_timeout(10_000)
     visit = Visit(page, live_server.url, screenshots_dir, "funder")
     visit.log_in("anct")
-    expect(page.get_by_role("heading", name="Tableau de bord financeur")).to_be_visible()
+    expect(page.get_by_text("Tableau de bord · lecture seule").first).to_be_visible()
     response = page.goto(live_server.url + "/jeunes/")
     assert response.status == 403
     visit.console_errors.clear()  # the browser reports the 403 itself

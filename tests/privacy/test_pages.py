@@ -268,7 +268,7 @@ def _edit_view(request, pk):  # pragma: no cover - only reversed
 
 # This module doubles as a URLconf where the youths app has its edit page.
 urlpatterns = [p for p in emps_urls.urlpatterns if getattr(p, "namespace", None) != "youths"] + [
-    path("jeunes-test/", include(([path("<int:pk>/modifier/", _edit_view, name="edit")], "youths"))),
+    path("jeunes-test/", include(([path("<int:pk>/modifier/", _edit_view, name="update")], "youths"))),
 ]
 
 

@@ -123,6 +123,7 @@ MATRIX = {
     "transfer:done":               GET(NONE,   302,      403,     403,       302,        403),
     "transfer:export":             GET(NONE,   302,      403,     403,       200,        403),
     "transfer:formats":            GET(NONE,   302,      403,     403,       200,        403),
+    "transfer:documentation":      GET(NONE,   302,      403,     403,       200,        403),
     "transfer:template":           GET(TEMPLATE, 302,    403,     403,       200,        403),
     # Funders (issue 6): aggregate dashboards and published bilans, also open to the team's staff;
     # publishing and API keys for coordinators. transfer:preview only accepts the uploaded file (POST).

@@ -13,6 +13,7 @@ from emps.models import AccessLog, Commune, Partner, Quartier, Team, User
 from emps.transfer.resources import KINDS
 from emps.transfer.services import export_file
 from reports.builders import Scope, build_bilan, to_plain
+from reports.models import BilanNarrative
 from tests.transfer.helpers import error_texts, run_import
 from youths.models import SituationRecord, SupportEpisode, Youth
 
@@ -39,6 +40,7 @@ def empty_database() -> None:
     for model in (Intervention, CollectiveAction, PresenceSession, PartnerMeeting, SituationRecord, SupportEpisode):
         model.objects.all().delete()
     Youth.objects.all().delete()
+    BilanNarrative.objects.all().delete()
     AccessLog.objects.purge_older_than(datetime.datetime(2999, 1, 1, tzinfo=datetime.UTC))
     Quartier.objects.all().delete()
     Team.objects.all().delete()
