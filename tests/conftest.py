@@ -48,3 +48,21 @@ def _reference_data_after_flush(request):
         # Set the database up the way the test's own mark asks (serialized_rollback included) first.
         request.getfixturevalue("_django_db_helper")
         seed_all()
+
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Every browser test of every folder drives Debian's Chromium through one Playwright instance."""
+    return {**browser_type_launch_args, "executable_path": "/usr/bin/chromium", "args": CHROMIUM_ARGS}

@@ -277,8 +277,11 @@ def test_the_rectify_button_links_to_the_youth_edit_page_when_it_exists(coordina
     assert f'href="/jeunes-test/{youth.pk}/modifier/"' in _render_include(coordinator, youth)
 
 
-def test_without_an_edit_page_there_is_no_rectify_button(coordinator, youth):
-    assert "Rectifier" not in _render_include(coordinator, youth)
+def test_the_youth_file_offers_rectification_to_coordinators(client, coordinator, youth):
+    client.force_login(coordinator)
+    content = client.get(reverse("youths:detail", args=[youth.pk])).content.decode()
+    assert f'href="{reverse("youths:update", args=[youth.pk])}"' in content
+    assert "Rectifier" in content
 
 
 def test_the_due_page_runs_a_fixed_number_of_queries(client, coordinator, team, django_assert_max_num_queries):

@@ -1,6 +1,5 @@
 """The bilan page in Chromium: charts drawn, no Content-Security-Policy violation, the PDF downloads."""
 
-import os
 from pathlib import Path
 
 import pytest
@@ -28,22 +27,15 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def browser_page(monkeypatch):
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("EMPS_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"{CHROMIUM} is required for the browser tests.")
-        pytest.skip(f"{CHROMIUM} is missing: apt-get install -y chromium")
+def browser_page(browser, monkeypatch):
+    """A desktop page of pytest-playwright's browser (one Playwright instance per test process)."""
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=True)
-        yield page
-        browser.close()
-        # The ORM used inside Playwright's event loop opened its own connection: close it, or PostgreSQL
-        # refuses to drop the test database at the end of the run.
-        connections.close_all()
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    yield context.new_page()
+    context.close()
+    # The ORM used inside Playwright's event loop opened its own connection: close it, or PostgreSQL
+    # refuses to drop the test database at the end of the run.
+    connections.close_all()
 
 
 @pytest.fixture

@@ -83,11 +83,11 @@ def test_import_flow_in_a_browser(page, live_server, demo, tmp_path):
     wrong = tmp_path / "jeunes-2024.csv"
     wrong.write_bytes(
         new_youths(
-            ("HB-0101", "Inès", "F", "05/2011", {"situation": "Scolarise"}),
-            ("HB-0102", "Noah", "H", "2009", {"commune": "Henin-Beaumon", "quartier": "Darcy"}),
-            ("HB-0103", "Maëlys", "F", "31/02/2012", {}),
-            ("HB-0104", "Kenza", "F", "11/2010", {"niveau": "Scolarite"}),
-            ("HB-0101", "Bilal", "H", "01/2008", {"date_debut": "12/09/2031"}),
+            ("HB-9101", "Inès", "F", "05/2011", {"situation": "Scolarise"}),
+            ("HB-9102", "Noah", "H", "2009", {"commune": "Henin-Beaumon", "quartier": "Darcy"}),
+            ("HB-9103", "Maëlys", "F", "31/02/2012", {}),
+            ("HB-9104", "Kenza", "F", "11/2010", {"niveau": "Scolarite"}),
+            ("HB-9101", "Bilal", "H", "01/2008", {"date_debut": "12/09/2031"}),
         )
     )
     page.set_input_files("input[name=file]", str(wrong))
@@ -98,20 +98,22 @@ def test_import_flow_in_a_browser(page, live_server, demo, tmp_path):
     assert page.locator("button:has-text('Confirmer')").count() == 0
     shot(page, "2-preview-errors")
 
+    # A youth of the demo's recent year, met in the street and still en accroche: the row changes nothing.
+    recent = Youth.objects.filter(first_met_on__gte=datetime.date(2024, 1, 1)).order_by("reference").first()
     right = tmp_path / "jeunes-2024-corrige.csv"
     right.write_bytes(
         new_youths(
-            ("HB-0101", "Inès", "F", "05/2011", {"situation": "scolarise"}),
-            ("HB-0102", "Noah", "H", "2009", {"niveau": "ASEP"}),
-            ("HB-0103", "Maëlys", "F", "02/2012", {"quartier": "Kennedy"}),
+            ("HB-9101", "Inès", "F", "05/2011", {"situation": "scolarise"}),
+            ("HB-9102", "Noah", "H", "2009", {"niveau": "ASEP"}),
+            ("HB-9103", "Maëlys", "F", "02/2012", {"quartier": "Kennedy"}),
             (
-                "HB-0104",
+                "HB-9104",
                 "Kenza",
                 "F",
                 "11/2010",
                 {"niveau": "PAEI", "commune": "Montigny-en-Gohelle", "quartier": "Bourg"},
             ),
-            ("HB-0001", Youth.objects.get(reference="HB-0001").first_name, "", "", {}),
+            (recent.reference, recent.first_name, "", "", {}),
         )
     )
     page.click("text=Déposer un autre fichier")
@@ -120,12 +122,12 @@ def test_import_flow_in_a_browser(page, live_server, demo, tmp_path):
     page.click("button:has-text('Vérifier le fichier')")
     page.wait_for_selector("text=Le fichier est valide.")
     shot(page, "3-preview-valid")
-    assert not Youth.objects.filter(reference="HB-0101").exists()
+    assert not Youth.objects.filter(reference="HB-9101").exists()
 
     page.click("button:has-text('Confirmer')")
     page.wait_for_selector("h1:has-text('Import terminé')")
     shot(page, "4-done")
-    assert Youth.objects.filter(reference__in=["HB-0101", "HB-0102", "HB-0103", "HB-0104"]).count() == 4
+    assert Youth.objects.filter(reference__in=["HB-9101", "HB-9102", "HB-9103", "HB-9104"]).count() == 4
 
     page.goto(f"{live_server.url}/echanges/formats/")
     shot(page, "5-formats")
