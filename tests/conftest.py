@@ -43,8 +43,14 @@ def funder(team):
 
 @pytest.fixture(autouse=True)
 def _reference_data_after_flush(request):
-    """Transactional tests (live server, browser) flush the database, data migrations included."""
-    if {"transactional_db", "live_server"} & set(request.fixturenames):
+    """Transactional tests (live server, browser) flush the database, data migrations included.
+
+    They restore the reference lists here rather than with serialized_rollback: a flush by another
+    transactional test re-creates the content types, which a serialized rollback would then duplicate.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    transactional = marker is not None and bool(marker.kwargs.get("transaction") or marker.args[:1] == (True,))
+    if transactional or {"transactional_db", "live_server"} & set(request.fixturenames):
         # Set the database up the way the test's own mark asks (serialized_rollback included) first.
         request.getfixturevalue("_django_db_helper")
         seed_all()

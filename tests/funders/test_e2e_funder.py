@@ -14,7 +14,7 @@ from tests.actions.factories import InterventionFactory, PresenceSessionFactory
 from tests.emps.factories import CommuneFactory, QuartierFactory, TeamFactory, UserFactory
 from tests.funders.conftest import PASSWORD, youths_in
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 SCREENSHOTS = pathlib.Path(__file__).resolve().parent.parent / "e2e" / "screenshots"
 SIZES = [

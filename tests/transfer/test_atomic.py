@@ -15,7 +15,7 @@ from tests.transfer.helpers import YOUTH_HEADER, run_import, youth_row
 from tests.youths.factories import YouthFactory
 from youths.models import SituationRecord, SupportEpisode, Youth
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture

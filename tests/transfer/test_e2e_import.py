@@ -19,7 +19,7 @@ from youths.models import EndReason, Origin, Situation, Youth
 
 pytestmark = [
     pytest.mark.e2e,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(
         not Path(CHROMIUM).exists() and not os.environ.get("EMPS_REQUIRE_BROWSER"),
         reason="Chromium absent (/usr/bin/chromium) : tests de navigateur ignorés.",
