@@ -1,7 +1,14 @@
-"""The floor: the bilan's key figures computed by hand-written SQL (PostgreSQL), to compare with the builders.
+"""The floor: the compared bilan figures computed by hand-written SQL (PostgreSQL), to set beside the builders.
 
 `raw_figures(team_ids, start, end, brackets)` and `builder_figures(scope, start, end)` return the same
-plain dict: public by level, age bracket x sex, domains (Total, Jeunes), presence minutes, actions by kind.
+plain dict, with every figure the five compared builders give the bilan: the public (by level, new and
+continuing), youths by age bracket and sex, the domains (Total, Jeunes, and the table's interventions and
+youths), street presence (by place and by commune and quartier: sessions, minutes, person-minutes) and the
+collective actions (by kind and title: times, youths, anonymous participants, first and last dates,
+partners). `bench/run.py` asserts the two dicts equal before it compares their times.
+
+The SQL is what a careful developer would write by hand: one statement per table, CTEs for the youths
+in the period, grouping sets where one table has two breakdowns, and no ORM in between.
 """
 
 import datetime
@@ -11,7 +18,7 @@ from django.db import connection
 from reports.builders import Scope, build_age_sex, build_domains, build_presence, build_public, build_specific_actions
 
 YOUTHS_IN_PERIOD = """
-    SELECT y.id, y.sex, y.birth_year, y.birth_month
+    SELECT y.id, y.sex, y.birth_year, y.birth_month, y.first_met_on
     FROM youths_youth y
     WHERE y.team_id = ANY(%(teams)s)
       AND ((y.first_met_on BETWEEN %(start)s AND %(end)s)
@@ -31,7 +38,7 @@ PUBLIC = f"""
                   e.started_on DESC LIMIT 1),
         (SELECT e.level FROM youths_supportepisode e
          WHERE e.youth_id = y.id AND e.started_on <= %(end)s ORDER BY e.started_on DESC LIMIT 1)
-    ) AS level, count(*)
+    ) AS level, count(*), count(*) FILTER (WHERE y.first_met_on >= %(start)s)
     FROM y GROUP BY 1
 """
 
@@ -53,15 +60,46 @@ DOMAINS = """
     GROUP BY d.code
 """
 
+DOMAINS_OVERALL = """
+    SELECT COALESCE(sum(n), 0), count(*) FILTER (WHERE n > 0)
+    FROM (SELECT (SELECT count(*) FROM actions_intervention i
+                  WHERE i.youth_id = y.id AND i.date BETWEEN %(start)s AND %(end)s) AS n
+          FROM youths_youth y WHERE y.team_id = ANY(%(teams)s)) per_youth
+"""
+
 PRESENCE = """
-    SELECT COALESCE(sum(duration_minutes), 0) FROM actions_presencesession
-    WHERE team_id = ANY(%(teams)s) AND date BETWEEN %(start)s AND %(end)s
+    SELECT s.place, c.name, q.name, GROUPING(s.place) AS by_quartier,
+           count(*), COALESCE(sum(s.duration_minutes), 0), COALESCE(sum(s.duration_minutes * s.educator_count), 0)
+    FROM actions_presencesession s
+    JOIN emps_commune c ON c.id = s.commune_id
+    LEFT JOIN emps_quartier q ON q.id = s.quartier_id
+    WHERE s.team_id = ANY(%(teams)s) AND s.date BETWEEN %(start)s AND %(end)s
+    GROUP BY GROUPING SETS ((s.place), (c.name, q.name))
 """
 
 ACTIONS = """
-    SELECT kind, count(*) FROM actions_collectiveaction
-    WHERE team_id = ANY(%(teams)s) AND date BETWEEN %(start)s AND %(end)s
-    GROUP BY kind
+    WITH a AS (
+        SELECT id, kind, title, date, anonymous_participants FROM actions_collectiveaction
+        WHERE team_id = ANY(%(teams)s) AND date BETWEEN %(start)s AND %(end)s
+    ),
+    youths AS (
+        SELECT a.kind, a.title, count(DISTINCT p.youth_id) AS n
+        FROM a JOIN actions_collectiveaction_participants p ON p.collectiveaction_id = a.id
+        GROUP BY 1, 2
+    ),
+    partners AS (
+        SELECT a.kind, a.title, array_agg(DISTINCT pt.name ORDER BY pt.name) AS names
+        FROM a JOIN actions_collectiveaction_partners ap ON ap.collectiveaction_id = a.id
+        JOIN emps_partner pt ON pt.id = ap.partner_id
+        GROUP BY 1, 2
+    )
+    SELECT g.kind, g.title, g.times, COALESCE(youths.n, 0), g.anonymous, g.first, g.last,
+           COALESCE(partners.names, '{}')
+    FROM (SELECT kind, title, count(*) AS times, COALESCE(sum(anonymous_participants), 0) AS anonymous,
+                 min(date) AS first, max(date) AS last
+          FROM a GROUP BY 1, 2) g
+    LEFT JOIN youths USING (kind, title)
+    LEFT JOIN partners USING (kind, title)
 """
 
 
@@ -78,7 +116,12 @@ def raw_figures(team_ids: list[int], start: datetime.date, end: datetime.date, b
     params = {"teams": list(team_ids), "start": start, "end": end, "year": end.year, "month": end.month}
     with connection.cursor() as cursor:
         cursor.execute(PUBLIC, params)
-        levels = {level or "": n for level, n in cursor.fetchall()}
+        levels: dict = {}
+        new = 0
+        for level, n, first_met in cursor.fetchall():
+            key = level if level in ("paei", "asep", "accroche") else ""
+            levels[key] = levels.get(key, 0) + n
+            new += first_met
         cursor.execute(AGE_SEX, params)
         age_sex: dict = {}
         for age, sex, n in cursor.fetchall():
@@ -86,15 +129,33 @@ def raw_figures(team_ids: list[int], start: datetime.date, end: datetime.date, b
             age_sex[key] = age_sex.get(key, 0) + n
         cursor.execute(DOMAINS, params)
         domains = {code: (total, youths) for code, total, youths in cursor.fetchall()}
+        cursor.execute(DOMAINS_OVERALL, params)
+        domain_overall = tuple(cursor.fetchone())
         cursor.execute(PRESENCE, params)
-        presence_minutes = int(cursor.fetchone()[0])
+        by_place, by_quartier = {}, {}
+        for place, commune, quartier, grouped_by_quartier, sessions, minutes, person_minutes in cursor.fetchall():
+            if grouped_by_quartier:
+                by_quartier[(commune, quartier or "")] = (sessions, int(minutes), int(person_minutes))
+            else:
+                by_place[place] = (sessions, int(minutes), int(person_minutes))
         cursor.execute(ACTIONS, params)
-        actions = dict(cursor.fetchall())
+        actions = {
+            (kind, title): (times, youths, int(anonymous), first, last, tuple(names))
+            for kind, title, times, youths, anonymous, first, last, names in cursor.fetchall()
+        }
+    total = sum(levels.values())
     return {
-        "levels": {k: levels.get(k, 0) for k in ("paei", "asep", "accroche", "")},
+        "public": {
+            "total": total,
+            **{k: levels.get(k, 0) for k in ("paei", "asep", "accroche", "")},
+            "new": new,
+            "continuing": total - new,
+        },
         "age_sex": {k: v for k, v in sorted(age_sex.items()) if v},
         "domains": dict(sorted(domains.items())),
-        "presence_minutes": presence_minutes,
+        "domain_overall": domain_overall,
+        "presence_by_place": dict(sorted(by_place.items())),
+        "presence_by_quartier": dict(sorted(by_quartier.items())),
         "actions": dict(sorted(actions.items())),
     }
 
@@ -106,11 +167,38 @@ def builder_figures(scope: Scope, start: datetime.date, end: datetime.date) -> d
         for sex, n in (("H", row.h), ("F", row.f), ("NB", row.nb), ("", row.unknown)):
             if n:
                 age_sex[(row.key, sex)] = n
-    domains = {r.code: (r.total, r.youths) for r in build_domains(scope=scope, start=start, end=end).rows if r.total}
+    domain_table = build_domains(scope=scope, start=start, end=end)
+    presence = build_presence(scope=scope, start=start, end=end)
+    actions = {
+        (group.kind, item.title): (
+            item.times,
+            item.youths,
+            item.anonymous_participants,
+            item.first_date,
+            item.last_date,
+            item.partners,
+        )
+        for group in build_specific_actions(scope=scope, start=start, end=end)
+        for item in group.items
+    }
     return {
-        "levels": {"paei": public.paei, "asep": public.asep, "accroche": public.accroche, "": public.level_unknown},
+        "public": {
+            "total": public.total,
+            "paei": public.paei,
+            "asep": public.asep,
+            "accroche": public.accroche,
+            "": public.level_unknown,
+            "new": public.new,
+            "continuing": public.continuing,
+        },
         "age_sex": dict(sorted(age_sex.items())),
-        "domains": dict(sorted(domains.items())),
-        "presence_minutes": build_presence(scope=scope, start=start, end=end).minutes,
-        "actions": dict(sorted((g.kind, g.count) for g in build_specific_actions(scope=scope, start=start, end=end))),
+        "domains": dict(sorted((r.code, (r.total, r.youths)) for r in domain_table.rows if r.total)),
+        "domain_overall": (domain_table.interventions, domain_table.youths),
+        "presence_by_place": dict(
+            sorted((r.key, (r.sessions, r.minutes, r.person_minutes)) for r in presence.by_place if r.sessions)
+        ),
+        "presence_by_quartier": {
+            tuple(r.key.split("/", 1)): (r.sessions, r.minutes, r.person_minutes) for r in presence.by_quartier
+        },
+        "actions": dict(sorted(actions.items())),
     }

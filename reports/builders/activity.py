@@ -2,8 +2,8 @@
 
 import datetime
 
-from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, QuerySet, Sum, Value
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, F, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -89,7 +89,6 @@ def build_domains(*, scope: Scope, start: datetime.date, end: datetime.date) -> 
     """Domaines travaillés: interventions tagged with each domain (Total), distinct youths (Jeunes), % of all tags."""
     # Start from the through table joined to the period's interventions (an index range on the
     # scope's youths), then attach the few domains: never LEFT JOIN every intervention to the domains.
-    interventions = interventions_in_period(scope, start, end)
     tagged = {
         row["domain"]: row
         for row in Intervention.domains.through.objects.filter(
@@ -103,14 +102,22 @@ def build_domains(*, scope: Scope, start: datetime.date, end: datetime.date) -> 
         {**d, "total": tagged.get(d["pk"], {}).get("total", 0), "youths": tagged.get(d["pk"], {}).get("youths", 0)}
         for d in Domain.objects.values("pk", "code", "label", "order", "is_active")
     ]
-    # Distinct youths as the scope's youths having an intervention in the period (an index probe each):
-    # COUNT(DISTINCT youth) over every intervention sorted a million rows at federation scale.
-    youths = Youth.objects.filter(team__in=scope.team_ids).filter(
-        Exists(Intervention.objects.filter(youth=OuterRef("pk"), date__gte=start, date__lte=end))
+    # Both overall figures in one pass over the scope's youths: each youth's interventions in the period
+    # are counted by an index-only probe on (youth, date); COUNT(DISTINCT youth) over every intervention
+    # sorted a million rows at federation scale.
+    per_youth = (
+        Intervention.objects.filter(youth=OuterRef("pk"), date__gte=start, date__lte=end)
+        .order_by()
+        .values("youth")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
+    youths = Youth.objects.filter(team__in=scope.team_ids)
     if scope.communes is not None:
         youths = youths.filter(commune__in=scope.commune_ids)
-    overall = {"interventions": interventions.count(), "youths": youths.count()}
+    overall = youths.annotate(n=Subquery(per_youth)).aggregate(
+        interventions=Coalesce(Sum("n"), 0), youths=Count("pk", filter=Q(n__gt=0))
+    )
     shown = [d for d in domains if d["is_active"] or d["total"]]
     grand_total = sum(d["total"] for d in shown)
     shown.sort(key=lambda d: (-d["total"], d["order"], d["label"]))
@@ -271,8 +278,19 @@ def build_presence(*, scope: Scope, start: datetime.date, end: datetime.date) ->
         "minutes": Sum("duration_minutes"),
         "person_minutes": Sum(F("duration_minutes") * F("educator_count")),
     }
-    by_place = {row["place"]: row for row in sessions.values("place").annotate(**figures)}
-    by_quartier = list(sessions.values("commune__name", "quartier__name").annotate(**figures))
+    # One grouped query by place, commune and quartier; both breakdowns are summed from its rows.
+    rows = list(sessions.values("place", "commune__name", "quartier__name").annotate(**figures))
+    by_place: dict = {}
+    grouped: dict = {}
+    for row in rows:
+        for key, table in ((row["place"], by_place), ((row["commune__name"], row["quartier__name"]), grouped)):
+            totals = table.setdefault(key, {"sessions": 0, "minutes": 0, "person_minutes": 0})
+            for figure in totals:
+                totals[figure] += row[figure] or 0
+    by_quartier = [
+        {"commune__name": commune, "quartier__name": quartier, **totals}
+        for (commune, quartier), totals in grouped.items()
+    ]
     places = tuple(
         PresenceRow(
             key=place.value,
