@@ -1,0 +1,54 @@
+"""The benchmark's floor (bench/raw_sql.py) computes the same figures as the builders.
+
+`make bench` times the builders beside hand-written SQL and asserts both agree; this keeps that
+agreement checked by the suite, on PostgreSQL (the floor's SQL uses arrays and grouping sets).
+"""
+
+import datetime
+import io
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from emps.models import Team
+from reports.builders import Scope
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+
+from raw_sql import builder_figures, raw_figures  # noqa: E402
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="the hand-written floor is PostgreSQL SQL"),
+]
+
+END = datetime.date(2026, 6, 30)
+
+
+@pytest.fixture
+def synthetic():
+    call_command(
+        "generate_synthetic", teams=3, youths=90, interventions=900, years=2, seed=3, end=END, stdout=io.StringIO()
+    )
+    return list(Team.objects.filter(name__startswith="Synthétique").order_by("pk"))
+
+
+@pytest.mark.parametrize(
+    "start,end",
+    [
+        pytest.param(datetime.date(2025, 1, 1), datetime.date(2025, 12, 31), id="one-year"),
+        pytest.param(datetime.date(2024, 7, 1), END, id="whole-span"),
+        pytest.param(datetime.date(2025, 3, 15), datetime.date(2025, 4, 10), id="mid-month-period"),
+    ],
+)
+def test_hand_written_sql_gives_the_builders_figures(synthetic, start, end):
+    for teams in ([synthetic[0]], synthetic):
+        scope = Scope.of(teams=teams)
+        built = builder_figures(scope=scope, start=start, end=end)
+        raw = raw_figures(team_ids=[t.pk for t in teams], start=start, end=end, brackets=scope.brackets())
+        assert built == raw
+        # Not vacuous: the period holds youths, domains, presence and actions.
+        assert built["public"]["total"] and built["domains"] and built["presence_by_place"] and built["actions"]
