@@ -52,3 +52,10 @@ def test_hand_written_sql_gives_the_builders_figures(synthetic, start, end):
         assert built == raw
         # Not vacuous: the period holds youths, domains, presence and actions.
         assert built["public"]["total"] and built["domains"] and built["presence_by_place"] and built["actions"]
+
+
+def test_postgresql_connections_run_without_jit():
+    """JIT compilation cost more than the bilan's queries themselves at federation scale (see settings)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
