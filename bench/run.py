@@ -112,10 +112,13 @@ def _users():
 
 def _pages():
     """(label, user kind, url name, args) for the pages to measure."""
+    from django.db.models import Count
+
     from youths.models import Youth
 
     team, educator, _funder = _users()
-    youth = Youth.objects.filter(team=team).order_by("-pk").first()
+    # The youth with the longest history of the team: the file's worst case.
+    youth = Youth.objects.filter(team=team).annotate(n=Count("interventions")).order_by("-n", "-pk").first()
     return [
         ("youths list", "educator", "youths:list", []),
         ("youth file", "educator", "youths:detail", [youth.pk] if youth else []),
