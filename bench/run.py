@@ -2,8 +2,9 @@
 
 Fill it first: `python manage.py generate_synthetic --teams 50 --youths 30000 --interventions 1000000
 --years 5 --seed 1`. Prints a table and writes the same figures to bench/results/<timestamp>.json.
-Options: --repeat N (default 5), --duration S for wrk (default 30), --skip-load, --only PARTS (a
-comma-separated subset of builders,pdf,pages,import,load; every part by default).
+Options: --repeat N (default 5), --duration S for wrk (default 30), --wrk-timeout S (default 30, gunicorn's
+worker timeout: a slower answer counts as an error), --skip-load, --only PARTS (a comma-separated subset of
+builders,pdf,pages,import,load; every part by default).
 """
 
 import argparse
@@ -228,7 +229,7 @@ def _parse_wrk(output: str) -> dict:
     return figures
 
 
-def bench_load(results: dict, duration: int) -> None:
+def bench_load(results: dict, duration: int, client_timeout: int) -> None:
     from django.conf import settings
     from django.urls import NoReverseMatch, reverse
 
@@ -277,10 +278,12 @@ def bench_load(results: dict, duration: int) -> None:
                 with urllib.request.urlopen(request, timeout=60) as response:
                     if response.status != 200 or response.url.rstrip("/") != request.full_url.rstrip("/"):
                         raise RuntimeError(f"{label}: HTTP {response.status} at {response.url}, not logged in?")
-            command = [wrk, "-t2", "-c20", f"-d{duration}s", "--latency", "-H", f"Cookie: {cookie}"]
+            command = [wrk, "-t2", "-c20", f"-d{duration}s", f"--timeout={client_timeout}s", "--latency"]
+            command += ["-H", f"Cookie: {cookie}"]
             command.append(f"http://127.0.0.1:{port}{url}")
             output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-            row = {"page": label, "url": url, "connections": 20, "duration_s": duration, **_parse_wrk(output)}
+            row = {"page": label, "url": url, "connections": 20, "duration_s": duration}
+            row |= {"client_timeout_s": client_timeout, **_parse_wrk(output)}
             results["load"].append(row)
             print(f"  {label}: {row}", flush=True)
     except Exception:
@@ -343,6 +346,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--duration", type=int, default=30)
+    parser.add_argument(
+        "--wrk-timeout",
+        type=int,
+        default=30,
+        help="wrk's client timeout in seconds (wrk's own default is 2); 30 is gunicorn's worker timeout",
+    )
     parser.add_argument("--skip-load", action="store_true")
     parser.add_argument(
         "--only",
@@ -393,7 +402,7 @@ def main() -> int:
         bench_import(results)
     if "load" in options.only:
         print("Load: gunicorn (2 workers) + wrk", flush=True)
-        bench_load(results, options.duration)
+        bench_load(results, options.duration, options.wrk_timeout)
     print_table(results)
     out = ROOT / "bench" / "results" / f"{results['started'].replace(':', '')}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
