@@ -97,10 +97,10 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.bool("DATABASE_JIT_OFF", default=True):
     # PostgreSQL compiles a query with JIT when its estimated cost is high, which the bilan's correlated
     # subqueries always are: 15 to 20 ms of compilation for queries that run in 20 to 60 ms. Off, unless
-    # the DATABASE_URL sets its own `options`.
+    # the DATABASE_URL sets its own `options` (DATABASE_JIT_OFF=0 behind PgBouncer: see docs/scaling.md).
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
