@@ -129,8 +129,9 @@ def cleanup() -> None:
         Intervention.objects.filter(pk__in=interventions.values("pk"))._raw_delete(connection.alias)
         SituationRecord.objects.filter(youth__team=team).delete()
         SupportEpisode.objects.filter(youth__team=team).delete()
-        Youth.history.filter(team_id=team.pk).delete()
         Youth.objects.filter(team=team).delete()
+        # After the youths: deleting them writes their "deleted" history rows, which must go too.
+        Youth.history.filter(team_id=team.pk).delete()
         AccessLog.objects.filter(team=team)._raw_delete(connection.alias)
         team.communes.clear()
         team.members.clear()

@@ -2,7 +2,9 @@
 
 Fill it first: `python manage.py generate_synthetic --teams 50 --youths 30000 --interventions 1000000
 --years 5 --seed 1`. Prints a table and writes the same figures to bench/results/<timestamp>.json.
-Options: --repeat N (default 5), --duration S for wrk (default 30), --skip-load.
+Options: --repeat N (default 5), --duration S for wrk (default 30), --wrk-timeout S (default 30, gunicorn's
+worker timeout: a slower answer counts as an error), --skip-load, --only PARTS (a comma-separated subset of
+builders,pdf,pages,import,load; every part by default).
 """
 
 import argparse
@@ -121,10 +123,13 @@ def _users():
 
 def _pages():
     """(label, user kind, url name, args) for the pages to measure."""
+    from django.db.models import Count
+
     from youths.models import Youth
 
     team, educator, _funder = _users()
-    youth = Youth.objects.filter(team=team).order_by("-pk").first()
+    # The youth with the longest history of the team: the file's worst case.
+    youth = Youth.objects.filter(team=team).annotate(n=Count("interventions")).order_by("-n", "-pk").first()
     return [
         ("youths list", "educator", "youths:list", []),
         ("youth file", "educator", "youths:detail", [youth.pk] if youth else []),
@@ -234,7 +239,7 @@ def _parse_wrk(output: str) -> dict:
     return figures
 
 
-def bench_load(results: dict, duration: int) -> None:
+def bench_load(results: dict, duration: int, client_timeout: int) -> None:
     from django.conf import settings
     from django.urls import NoReverseMatch, reverse
 
@@ -283,10 +288,12 @@ def bench_load(results: dict, duration: int) -> None:
                 with urllib.request.urlopen(request, timeout=60) as response:
                     if response.status != 200 or response.url.rstrip("/") != request.full_url.rstrip("/"):
                         raise RuntimeError(f"{label}: HTTP {response.status} at {response.url}, not logged in?")
-            command = [wrk, "-t2", "-c20", f"-d{duration}s", "--latency", "-H", f"Cookie: {cookie}"]
+            command = [wrk, "-t2", "-c20", f"-d{duration}s", f"--timeout={client_timeout}s", "--latency"]
+            command += ["-H", f"Cookie: {cookie}"]
             command.append(f"http://127.0.0.1:{port}{url}")
             output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-            row = {"page": label, "url": url, "connections": 20, "duration_s": duration, **_parse_wrk(output)}
+            row = {"page": label, "url": url, "connections": 20, "duration_s": duration}
+            row |= {"client_timeout_s": client_timeout, **_parse_wrk(output)}
             results["load"].append(row)
             print(f"  {label}: {row}", flush=True)
     except Exception:
@@ -302,8 +309,10 @@ def bench_load(results: dict, duration: int) -> None:
 
 
 def print_table(results: dict) -> None:
+    parts = results["parts"]
     print("\n=== EMPS benchmark", results["started"], "===")
-    print(f"{'Bilan figures':32} {'builders':>10} {'raw SQL':>10} {'ratio':>6} {'whole bilan':>12}")
+    if "builders" in parts or "pdf" in parts:
+        print(f"{'Bilan figures':32} {'builders':>10} {'raw SQL':>10} {'ratio':>6} {'whole bilan':>12}")
     for r in results["builders"]:
         print(
             f"{r['case']:32} {r['builders_s']:>9.3f}s {r['raw_sql_s']:>9.3f}s {r['ratio']:>6} "
@@ -311,14 +320,17 @@ def print_table(results: dict) -> None:
         )
     if results.get("pdf"):
         print(f"{'PDF ' + results['pdf']['case']:32} {results['pdf']['seconds']:>9.3f}s")
-    print(f"\n{'Page':32} {'median':>10} {'queries':>10} {'HTTP':>6}")
+    if "pages" in parts:
+        print(f"\n{'Page':32} {'median':>10} {'queries':>10} {'HTTP':>6}")
     for r in results["pages"]:
         if "skipped" in r:
             print(f"{r['page']:32} skipped ({r['skipped']})")
         else:
             print(f"{r['page']:32} {r['median_ms']:>8.1f}ms {str(r['queries']):>10} {r['status']:>6}")
-    print(f"\nImport: {results.get('import')}")
-    print(f"\n{'Load (20 connections)':32} {'req/s':>8} {'p50':>9} {'p99':>9} {'errors':>7} {'non-2xx':>8}")
+    if "import" in parts:
+        print(f"\nImport: {results.get('import')}")
+    if "load" in parts:
+        print(f"\n{'Load (20 connections)':32} {'req/s':>8} {'p50':>9} {'p99':>9} {'errors':>7} {'non-2xx':>8}")
     for r in results["load"]:
         if "skipped" in r:
             print(f"{r.get('page', ''):32} skipped ({r['skipped']})")
@@ -329,12 +341,38 @@ def print_table(results: dict) -> None:
             )
 
 
+PARTS = ("builders", "pdf", "pages", "import", "load")
+
+
+def parts_option(text: str) -> set[str]:
+    parts = {part.strip() for part in text.split(",") if part.strip()}
+    unknown = parts - set(PARTS)
+    if unknown or not parts:
+        raise argparse.ArgumentTypeError(f"choose among {','.join(PARTS)}")
+    return parts
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--duration", type=int, default=30)
+    parser.add_argument(
+        "--wrk-timeout",
+        type=int,
+        default=30,
+        help="wrk's client timeout in seconds (wrk's own default is 2); 30 is gunicorn's worker timeout",
+    )
     parser.add_argument("--skip-load", action="store_true")
+    parser.add_argument(
+        "--only",
+        type=parts_option,
+        default=set(PARTS),
+        metavar="PARTS",
+        help=f"comma-separated parts to run among {','.join(PARTS)} (default: all)",
+    )
     options = parser.parse_args()
+    if options.skip_load:
+        options.only.discard("load")
 
     import django
 
@@ -359,17 +397,22 @@ def main() -> int:
         "pages": [],
         "load": [],
     }
-    print("Bilan builders vs raw SQL (median of", options.repeat, "runs)", flush=True)
-    bench_builders(results, options.repeat)
-    print("Bilan PDF", flush=True)
-    bench_pdf(results, options.repeat)
-    print("Pages through the test client", flush=True)
-    bench_pages(results, options.repeat)
-    print("Interventions import", flush=True)
-    bench_import(results)
-    if not options.skip_load:
+    results["parts"] = [part for part in PARTS if part in options.only]
+    if "builders" in options.only:
+        print("Bilan builders vs raw SQL (median of", options.repeat, "runs)", flush=True)
+        bench_builders(results, options.repeat)
+    if "pdf" in options.only:
+        print("Bilan PDF", flush=True)
+        bench_pdf(results, options.repeat)
+    if "pages" in options.only:
+        print("Pages through the test client", flush=True)
+        bench_pages(results, options.repeat)
+    if "import" in options.only:
+        print("Interventions import", flush=True)
+        bench_import(results)
+    if "load" in options.only:
         print("Load: gunicorn (2 workers) + wrk", flush=True)
-        bench_load(results, options.duration)
+        bench_load(results, options.duration, options.wrk_timeout)
     print_table(results)
     out = ROOT / "bench" / "results" / f"{results['started'].replace(':', '')}.json"
     out.parent.mkdir(parents=True, exist_ok=True)

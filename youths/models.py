@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, Exists, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, Greatest
+from django.db.models.lookups import IsNull
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -70,7 +71,10 @@ class YouthQuerySet(models.QuerySet):
         open_episode = SupportEpisode.objects.filter(youth=OuterRef("pk"), ended_on__isnull=True)
         return self.annotate(
             current_level=Subquery(latest.values("level")[:1]),
-            is_active=Exists(open_episode),
+            # "(SELECT id ... LIMIT 1) IS NOT NULL" rather than EXISTS: PostgreSQL may run an EXISTS of
+            # the select list as a hashed subplan over the open episodes of every team (30,000 at
+            # federation scale) even for one page of 25 youths; a scalar subquery is one index probe a row.
+            is_active=IsNull(Subquery(open_episode.values("pk")[:1]), False),
             level_rank=Case(
                 *[When(current_level=level.value, then=Value(rank)) for rank, level in enumerate(Level, start=1)],
                 default=Value(0),

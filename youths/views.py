@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count, Max, Value
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,6 +24,7 @@ from .forms import ChangeLevelForm, CloseSupportForm, SituationForm, YouthCreate
 from .models import Youth
 
 PAGE_SIZE = 25
+TIMELINE_PAGE_SIZE = 30
 
 
 def _visible_youth(request: HttpRequest, pk: int) -> Youth:
@@ -96,6 +98,61 @@ def youth_create(request: HttpRequest) -> HttpResponse:
     return render(request, "youths/create.html", {"form": form, "next": next_url})
 
 
+def _timeline_page(request: HttpRequest, interventions, actions):
+    """One page of the youth's interventions and collective actions, newest first.
+
+    Only the dates and ids of the whole history are read; the records themselves are fetched for the
+    page shown, so that a youth followed for years opens as fast as a new one.
+    """
+    keys = list(
+        interventions.order_by()
+        .values_list(Value("intervention"), "date", "pk")
+        .union(actions.order_by().values_list(Value("action"), "date", "pk"), all=True)
+    )
+    keys.sort(key=lambda entry: (entry[1], entry[0] == "intervention", entry[2]), reverse=True)
+    page = Paginator(keys, TIMELINE_PAGE_SIZE).get_page(request.GET.get("page"))
+    wanted = {"intervention": [], "action": []}
+    for kind, _date, pk in page.object_list:
+        wanted[kind].append(pk)
+    records = {
+        "intervention": interventions.filter(pk__in=wanted["intervention"])
+        .select_related("author")
+        .prefetch_related("domains", "partners")
+        .in_bulk(),
+        "action": actions.filter(pk__in=wanted["action"])
+        .select_related("quartier", "commune")
+        .prefetch_related("partners")
+        .in_bulk(),
+    }
+    timeline = [(kind, date, records[kind][pk]) for kind, date, pk in page.object_list]
+    counts = {"intervention": 0, "action": 0}
+    for kind, _date, _pk in keys:
+        counts[kind] += 1
+    return page, timeline, counts
+
+
+def _partners_mobilised(interventions, actions) -> list[dict]:
+    """The partners mobilised with the youth: how many times and when last (one grouped query)."""
+
+    def grouped(through, owner, records):
+        return (
+            through.objects.filter(**{f"{owner}__in": records.values("pk")})
+            .order_by()
+            .values("partner_id", "partner__name")
+            .annotate(times=Count("pk"), last=Max(f"{owner}__date"))
+        )
+
+    rows = grouped(Intervention.partners.through, "intervention", interventions).union(
+        grouped(CollectiveAction.partners.through, "collectiveaction", actions), all=True
+    )
+    partners: dict = {}
+    for row in rows:
+        entry = partners.setdefault(row["partner_id"], {"name": row["partner__name"], "count": 0, "last": row["last"]})
+        entry["count"] += row["times"]
+        entry["last"] = max(entry["last"], row["last"])
+    return sorted(partners.values(), key=lambda entry: (-entry["count"], entry["name"]))
+
+
 @staff_required
 def youth_detail(request: HttpRequest, pk: int) -> HttpResponse:
     youth = get_object_or_404(
@@ -107,31 +164,10 @@ def youth_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     episodes = list(youth.episodes.select_related("end_reason", "created_by").order_by("-started_on", "-pk"))
     situations = list(youth.situations.select_related("situation").order_by("-started_on"))
-    interventions = list(
-        Intervention.objects.visible_to(request.user)
-        .filter(youth=youth)
-        .select_related("author")
-        .prefetch_related("domains", "partners")
-        .order_by("-date", "-pk")
-    )
-    actions = list(
-        CollectiveAction.objects.visible_to(request.user)
-        .filter(participants=youth)
-        .select_related("quartier", "commune")
-        .prefetch_related("partners")
-        .order_by("-date", "-pk")
-    )
-    timeline = sorted(
-        [("intervention", i.date, i) for i in interventions] + [("action", a.date, a) for a in actions],
-        key=lambda entry: (entry[1], entry[0] == "intervention", entry[2].pk),
-        reverse=True,
-    )
-    partners = {}
-    for record in [*interventions, *actions]:
-        for partner in record.partners.all():
-            entry = partners.setdefault(partner.pk, {"partner": partner, "count": 0, "last": record.date})
-            entry["count"] += 1
-            entry["last"] = max(entry["last"], record.date)
+    interventions = Intervention.objects.visible_to(request.user).filter(youth=youth)
+    actions = CollectiveAction.objects.visible_to(request.user).filter(participants=youth)
+    page, timeline, counts = _timeline_page(request, interventions, actions)
+    partners = _partners_mobilised(interventions, actions)
     today = timezone.localdate()
     log_access(request=request, action=Action.VIEW, obj=youth)
     return render(
@@ -144,10 +180,11 @@ def youth_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "current_episode": next((e for e in episodes if e.ended_on is None), None),
             "situations": situations,
             "current_situation": next((s for s in situations if s.started_on <= today), None),
+            "page": page,
             "timeline": timeline,
-            "intervention_count": len(interventions),
-            "action_count": len(actions),
-            "partners": sorted(partners.values(), key=lambda p: (-p["count"], p["partner"].name)),
+            "intervention_count": counts["intervention"],
+            "action_count": counts["action"],
+            "partners": partners,
             "today": today,
         },
     )

@@ -97,12 +97,12 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # PostgreSQL's JIT compiles a plan whose estimated cost passes jit_above_cost: for the bilan's
-    # correlated subqueries over a federation's youths it spent 0.5 s compiling a 0.27 s query
-    # (EXPLAIN ANALYZE in bench/). Our queries are index probes, never long analytic scans.
-    DATABASES["default"].setdefault("OPTIONS", {})
-    DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off")
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.bool("DATABASE_JIT_OFF", default=True):
+    # PostgreSQL compiles a query with JIT when its estimated cost is high, which the bilan's correlated
+    # subqueries always are: 15 to 20 ms of compilation for queries that run in 20 to 60 ms, and 0.5 s
+    # for a 0.27 s query over a federation's 30,000 youths (EXPLAIN ANALYZE). Off, unless
+    # the DATABASE_URL sets its own `options` (DATABASE_JIT_OFF=0 behind PgBouncer: see docs/scaling.md).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "emps.User"

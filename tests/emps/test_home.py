@@ -61,3 +61,37 @@ def test_funders_land_on_their_dashboard(client, funder):
     response = client.get(reverse("home"))
     assert "Tableau de bord · lecture seule" in response.content.decode()
     assert reverse("youths:list") not in response.content.decode()
+
+
+def _busy_week(educator, team, count):
+    """`count` youths referred by the educator: one seen this week, and one quiet for months, each time."""
+    for n in range(count):
+        seen = YouthFactory(team=team, first_name=f"Vu{n}", with_episode=True, referent=educator)
+        intervention = InterventionFactory(youth=seen, author=educator, date=datetime.date(2024, 3, 12))
+        intervention.educators.set([educator])
+        quiet = YouthFactory(
+            team=team,
+            first_name=f"Calme{n}",
+            with_episode=True,
+            referent=educator,
+            first_met_on=datetime.date(2023, 9, 1),
+        )
+        InterventionFactory(youth=quiet, author=educator, date=datetime.date(2023, 10, 1))
+        PresenceSessionFactory(team=team, author=educator, date=datetime.date(2024, 3, 13))
+        CollectiveActionFactory(team=team, author=educator, participants=[seen], date=datetime.date(2024, 3, 13))
+
+
+@time_machine.travel(TODAY)
+def test_my_activity_runs_a_constant_number_of_queries(client, educator, team, django_assert_max_num_queries):
+    client.force_login(educator)
+    _busy_week(educator, team, 3)
+    with django_assert_max_num_queries(12) as few:
+        response = client.get(reverse("home"))
+    assert response.context["week"].intervention_count == 3
+    _busy_week(educator, team, 27)
+    with django_assert_max_num_queries(len(few.captured_queries)) as many:
+        response = client.get(reverse("home"))
+    assert len(many.captured_queries) == len(few.captured_queries)
+    week = response.context["week"]
+    assert (week.intervention_count, week.youth_count, week.presence_count, week.action_count) == (30, 30, 30, 30)
+    assert len(week.recent_interventions) == 5 and len(week.stale_youths) == 8  # bounded lists

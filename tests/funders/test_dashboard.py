@@ -8,7 +8,8 @@ from django.urls import reverse
 
 from reports.dashboards.api import api_token_create, hash_key
 from reports.models import ApiToken
-from tests.emps.factories import UserFactory
+from tests.actions.factories import CollectiveActionFactory, InterventionFactory
+from tests.emps.factories import PartnerFactory, UserFactory
 from tests.funders.conftest import funder, youths_in
 
 pytestmark = pytest.mark.django_db
@@ -152,6 +153,32 @@ def test_the_dashboard_runs_a_constant_number_of_queries(client, territory, djan
     with django_assert_max_num_queries(len(few.captured_queries)) as many:
         assert client.get(DASHBOARD, YEAR_2023).status_code == 200
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_the_funder_home_runs_a_constant_number_of_queries(client, territory, today, django_assert_max_num_queries):
+    """The landing page computes this year's dashboard: its queries do not grow with the records."""
+    user = funder("departement-accueil", teams=[territory["north"], territory["south"]])
+    client.force_login(user)
+
+    def record(count):
+        for team, commune in [(territory["north"], territory["henin"]), (territory["south"], territory["lievin"])]:
+            for youth in youths_in(team, commune, count, first_met_on=datetime.date(2024, 1, 8)):
+                intervention = InterventionFactory(youth=youth, date=datetime.date(2024, 2, 1))
+                intervention.partners.set([PartnerFactory()])
+                CollectiveActionFactory(
+                    team=team, commune=commune, participants=[youth], date=datetime.date(2024, 2, 2)
+                )
+
+    record(3)
+    client.get(reverse("home"))  # warm the session and content types
+    with django_assert_max_num_queries(45) as few:
+        response = client.get(reverse("home"))
+    assert response.context["dashboard"].public.total == 6
+    record(27)
+    with django_assert_max_num_queries(len(few.captured_queries)) as many:
+        response = client.get(reverse("home"))
+    assert len(many.captured_queries) == len(few.captured_queries)
+    assert response.context["dashboard"].public.total == 60
 
 
 # --- The JSON endpoint -----------------------------------------------------------------------------

@@ -128,13 +128,17 @@ def _populate(team, count):
         CollectiveActionFactory(team=team, participants=[youth])
 
 
-@pytest.mark.parametrize("count", [2, 20])
-def test_the_list_runs_a_constant_number_of_queries(client, educator, team, count, django_assert_max_num_queries):
-    _populate(team, count)
+def test_the_list_runs_a_constant_number_of_queries(client, educator, team, django_assert_max_num_queries):
     login(client, educator)
-    with django_assert_max_num_queries(12):
+    _populate(team, 3)
+    with django_assert_max_num_queries(12) as few:
         response = client.get(reverse("youths:list"), {"o": "level"})
-    assert len(response.context["youths"]) == count
+    assert len(response.context["youths"]) == 3
+    _populate(team, 27)
+    with django_assert_max_num_queries(len(few.captured_queries)) as many:
+        response = client.get(reverse("youths:list"), {"o": "level"})
+    assert len(many.captured_queries) == len(few.captured_queries)
+    assert len(response.context["youths"]) == 25  # one page
 
 
 # Creating a youth at the first meeting.
@@ -272,20 +276,47 @@ def test_the_youth_file_shows_the_ladder_the_timeline_and_the_partners(client, e
     assert AccessLog.objects.filter(action="view", object_type="youth", object_id=str(youth.pk)).exists()
 
 
-@pytest.mark.parametrize("count", [1, 15])
-def test_the_youth_file_runs_a_constant_number_of_queries(
-    client, educator, youth, team, count, django_assert_max_num_queries
-):
-    partners = [PartnerFactory() for _ in range(3)]
+def _history(youth, team, count, partners, first_day):
     for n in range(count):
-        intervention = InterventionFactory(youth=youth, date=datetime.date(2023, 7, 1) + datetime.timedelta(days=n))
+        intervention = InterventionFactory(youth=youth, date=first_day + datetime.timedelta(days=n))
         intervention.partners.set(partners)
-        action = CollectiveActionFactory(team=team, participants=[youth])
+        action = CollectiveActionFactory(team=team, participants=[youth], date=first_day + datetime.timedelta(days=n))
         action.partners.set(partners[:1])
+
+
+def test_the_youth_file_runs_a_constant_number_of_queries(client, educator, youth, team, django_assert_max_num_queries):
+    partners = [PartnerFactory() for _ in range(3)]
     login(client, educator)
-    with django_assert_max_num_queries(14):
+    _history(youth, team, 2, partners, datetime.date(2023, 7, 1))
+    with django_assert_max_num_queries(16) as few:
         response = client.get(youth.get_absolute_url())
-    assert response.context["intervention_count"] == count
+    assert response.context["intervention_count"] == 2
+    _history(youth, team, 40, partners, datetime.date(2023, 8, 1))
+    with django_assert_max_num_queries(len(few.captured_queries)) as many:
+        response = client.get(youth.get_absolute_url())
+    assert len(many.captured_queries) == len(few.captured_queries)
+    assert (response.context["intervention_count"], response.context["action_count"]) == (42, 42)
+
+
+def test_a_long_history_is_shown_page_by_page_newest_first(client, educator, youth, team):
+    partner = PartnerFactory(name="Mission Locale Hénin")
+    first_day = datetime.date(2023, 1, 2)
+    for n in range(45):
+        intervention = InterventionFactory(youth=youth, date=first_day + datetime.timedelta(days=n), note=f"Note {n}.")
+        if n % 3 == 0:
+            intervention.partners.set([partner])
+    CollectiveActionFactory(team=team, title="Sortie à Olhain", participants=[youth], date=datetime.date(2023, 1, 5))
+    login(client, educator)
+    response = client.get(youth.get_absolute_url())
+    content = text(response)
+    timeline = response.context["timeline"]
+    assert [record.note for _kind, _date, record in timeline] == [f"Note {n}." for n in range(44, 14, -1)]
+    assert "45 interventions" in content and "1 action" in content and "Page 1 sur 2" in content
+    assert "Mission Locale Hénin" in content and "15 fois · 13/02/2023" in content  # the whole history, not the page
+    older = text(client.get(youth.get_absolute_url(), {"page": 2}))
+    assert "Note 15." not in older and "Page 2 sur 2" in older
+    # The same day, the intervention comes before the collective action.
+    assert older.index("Note 4.") < older.index("Note 3.") < older.index("Sortie à Olhain") < older.index("Note 2.")
 
 
 @time_machine.travel(TODAY)
