@@ -225,3 +225,27 @@ def test_the_pdf_never_fetches_anything_over_the_network():
         fetcher.fetch("https://example.com/tracker.png")
     with pytest.raises(ValueError):
         fetcher.fetch("file:///etc/passwd")
+
+
+def test_the_garbage_collector_is_paused_only_while_a_pdf_is_drawn():
+    import gc
+
+    from reports.pdf import cyclic_collector_paused
+
+    assert gc.isenabled()
+    with cyclic_collector_paused():
+        assert not gc.isenabled()
+        with cyclic_collector_paused():  # another rendering at the same time
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), cyclic_collector_paused():
+        raise RuntimeError("WeasyPrint failed")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with cyclic_collector_paused():
+            pass
+        assert not gc.isenabled()  # left as the process had set it
+    finally:
+        gc.enable()
