@@ -170,6 +170,16 @@ class BilanDocument:
         return slugify(f"bilan-{scope}-{self.bilan.start:%Y%m%d}-{self.bilan.end:%Y%m%d}")
 
 
+# Above this many characters of partner names in one cell, the printed table gives each category's count
+# and lists the names below itself, full width: a cell a few centimetres wide holding hundreds of names
+# ran over several pages, half empty, and took WeasyPrint most of its time to lay out.
+PARTNERS_IN_CELL_MAX_CHARS = 1000
+
+
+def partner_chars(groups) -> int:
+    return sum(len(group.category) + sum(len(name) + 2 for name in group.partners) for group in groups)
+
+
 def activity_layout(table: ActivityTable, single_commune: str | None = None) -> dict:
     """Heading and row spans of one activity table (rows appear only when they have something to say)."""
     name = table.commune or single_commune
@@ -182,6 +192,10 @@ def activity_layout(table: ActivityTable, single_commune: str | None = None) -> 
         "title": title,
         "support_rows": 3 + (1 if table.level_unknown else 0),
         "action_rows": 2 + (1 if table.work_projects else 0),
+        "support_partner_count": sum(len(group.partners) for group in table.support_partners),
+        "action_partner_count": sum(len(group.partners) for group in table.action_partners),
+        "partners_below": max(partner_chars(table.support_partners), partner_chars(table.action_partners))
+        > PARTNERS_IN_CELL_MAX_CHARS,
     }
 
 

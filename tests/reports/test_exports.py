@@ -1,5 +1,6 @@
 """The PDF, the workbook and the JSON, read back and checked against the seed's figures."""
 
+import dataclasses
 import io
 import json
 import re
@@ -10,7 +11,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from emps.models import Partner, PartnerCategory
-from reports.builders import Scope, build_bilan
+from reports.builders import PartnerGroup, Scope, build_bilan
 from reports.document import bilan_document
 from reports.exports import render_export
 from reports.models import BilanNarrative
@@ -91,6 +92,40 @@ def test_no_table_row_is_cut_across_pages(pdf_text, seed_bilan):
     expected += [f"{r.label} {r.total} {r.h} {r.f} {r.nb} {r.percent}%" for r in seed_bilan.situation_sex.rows]
     for row in expected:
         assert sum(row in page for page in pages) == 1, row
+
+
+def pdf_to_text(pdf: bytes, tmp_path) -> str:
+    path = tmp_path / "long.pdf"
+    path.write_bytes(pdf)
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def test_the_seeds_partners_stay_in_the_activity_tables_cells(pdf_text):
+    flat = squeeze(pdf_text[1])
+    assert "nommés sous le tableau" not in flat
+    assert "Justice et protection de l'enfance :" in flat
+
+
+def test_hundreds_of_partners_are_all_named_below_the_table_without_a_blank_page(seed_document, pdf_text, tmp_path):
+    """At federation scale a team mobilises hundreds of partners: the narrow cell gives the counts per
+    category, every name follows the table, full width, and the heading stays with its table."""
+    seed_pages = len(PdfReader(io.BytesIO(pdf_text[0])).pages)
+    names = [f"Partenaire_{n:03}" for n in range(240)]
+    groups = tuple(PartnerGroup(category=f"Catégorie {c}", partners=tuple(names[c::4])) for c in range(4))
+    bilan = seed_document.bilan
+    activity = dataclasses.replace(bilan.activity, support_partners=groups)
+    document = dataclasses.replace(seed_document, bilan=dataclasses.replace(bilan, activity=activity))
+    pdf = render_export(document, "pdf")
+    text = pdf_to_text(pdf, tmp_path)
+    flat = squeeze(text)
+    assert "240 partenaires, nommés sous le tableau." in flat
+    assert "Catégorie 0 : 60" in flat
+    assert "Catégorie 0 (60) : Partenaire_000, Partenaire_004" in flat
+    assert all(name in flat for name in names)
+    pages = [squeeze(page) for page in text.split("\f")]
+    heading = next(page for page in pages if "L'ACTIVITÉ DE L'EMPS SUR L'ENSEMBLE DU TERRITOIRE" in page)
+    assert "Projet d'Accompagnement" in heading and "Partenaire_000" in heading
+    assert len(PdfReader(io.BytesIO(pdf)).pages) <= seed_pages + 2
 
 
 def test_the_workbook_has_one_sheet_per_table_with_numbers_as_numbers(seed_document):
@@ -190,3 +225,27 @@ def test_the_pdf_never_fetches_anything_over_the_network():
         fetcher.fetch("https://example.com/tracker.png")
     with pytest.raises(ValueError):
         fetcher.fetch("file:///etc/passwd")
+
+
+def test_the_garbage_collector_is_paused_only_while_a_pdf_is_drawn():
+    import gc
+
+    from reports.pdf import cyclic_collector_paused
+
+    assert gc.isenabled()
+    with cyclic_collector_paused():
+        assert not gc.isenabled()
+        with cyclic_collector_paused():  # another rendering at the same time
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), cyclic_collector_paused():
+        raise RuntimeError("WeasyPrint failed")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with cyclic_collector_paused():
+            pass
+        assert not gc.isenabled()  # left as the process had set it
+    finally:
+        gc.enable()
