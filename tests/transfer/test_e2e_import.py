@@ -44,7 +44,7 @@ def demo():
         (PartnerCategory, reference_data.PARTNER_CATEGORIES),
     ):
         reference_data.seed(model, entries)
-    return create_demo(today=datetime.date(2024, 1, 15))
+    return create_demo(today=datetime.date(2024, 1, 15), publish=False)
 
 
 def new_youths(*rows):
