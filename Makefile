@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-requirements
 
-.PHONY: run test venv lint format bench clean
+.PHONY: run test venv lint format bench messages clean
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,15 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+# Regenerate the French catalog from the source (needs GNU gettext: apt-get install gettext), fill it
+# (the msgids are French) and compile it; commit locale/ with its .mo files, CI has no gettext.
+MAKEMESSAGES_IGNORE := --ignore=tests --ignore=bench --ignore=docs --ignore=staticfiles --ignore=locale
+
+messages: $(STAMP)
+	$(BIN)/python manage.py makemessages -l fr --no-obsolete $(MAKEMESSAGES_IGNORE)
+	$(BIN)/python manage.py fill_messages
+	$(BIN)/python manage.py compilemessages -l fr --ignore=.venv
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

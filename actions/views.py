@@ -1,5 +1,8 @@
 """Quick entries and lists of interventions, street-presence sessions and collective actions."""
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -52,6 +55,42 @@ def _filtered(request: HttpRequest, filter_class, queryset):
     return activity_filter, (activity_filter.qs if activity_filter.is_valid() else queryset.none())
 
 
+def _list(request: HttpRequest, queryset, *, filter_class, template: str, key: str) -> HttpResponse:
+    """A filtered page of records (mine by default), materialised under `key` for the template."""
+    activity_filter, filtered = _filtered(request, filter_class, queryset)
+    page = _paginate(request, filtered)
+    return render(request, template, {"filter": activity_filter, "page": page, key: list(page.object_list)})
+
+
+def _save_new(request: HttpRequest, form, *, message: Callable[[Any], str]) -> HttpResponse:
+    """Save a valid creation form as the user's, journal it, remember its sector, go back where the user was."""
+    form.instance.author = request.user
+    with transaction.atomic():
+        record = form.save()
+        log_access(request=request, action=Action.CREATE, obj=record)
+    remember_sector(request, record)
+    messages.success(request, message(record))
+    return redirect(safe_next(request, _next_url(request), reverse("home")))
+
+
+def _save_edit(request: HttpRequest, form, record, *, message: str, default: str, team=None) -> HttpResponse | None:
+    """On a valid POST, save the edit and go back where the user was.
+
+    None on a GET, an invalid form or when another edit came first (the form then says so): the view
+    shows the form again.
+    """
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        with transaction.atomic():
+            form.save()
+    except StaleEdit:
+        return None
+    log_access(request=request, action=Action.UPDATE, obj=record, team=team)
+    messages.success(request, message)
+    return redirect(safe_next(request, _next_url(request), default))
+
+
 # Interventions
 
 
@@ -101,13 +140,13 @@ def intervention_list(request: HttpRequest) -> HttpResponse:
         .prefetch_related("domains", "partners")
         .order_by("-date", "-pk")
     )
-    intervention_filter, filtered = _filtered(request, InterventionFilter, queryset)
-    page = _paginate(request, filtered)
     log_access(request=request, action=Action.LIST, object_type="intervention", detail="liste des interventions")
-    return render(
+    return _list(
         request,
-        "actions/intervention_list.html",
-        {"filter": intervention_filter, "page": page, "interventions": list(page.object_list)},
+        queryset,
+        filter_class=InterventionFilter,
+        template="actions/intervention_list.html",
+        key="interventions",
     )
 
 
@@ -117,21 +156,19 @@ def intervention_update(request: HttpRequest, pk: int) -> HttpResponse:
     form = InterventionForm(
         data=request.POST or None, instance=intervention, user=request.user, search_url=reverse("youths:search")
     )
-    next_url = _next_url(request)
-    if request.method == "POST" and form.is_valid():
-        try:
-            with transaction.atomic():
-                form.save()
-        except StaleEdit:
-            pass
-        else:
-            log_access(request=request, action=Action.UPDATE, obj=intervention, team=intervention.youth.team)
-            messages.success(request, _("L'intervention est enregistrée."))
-            return redirect(safe_next(request, next_url, reverse("actions:intervention_list")))
+    if saved := _save_edit(
+        request,
+        form,
+        intervention,
+        team=intervention.youth.team,
+        message=_("L'intervention est enregistrée."),
+        default=reverse("actions:intervention_list"),
+    ):
+        return saved
     return render(
         request,
         "actions/intervention_form.html",
-        {"form": form, "next": next_url, "intervention": intervention, "is_quick": False},
+        {"form": form, "next": _next_url(request), "intervention": intervention, "is_quick": False},
     )
 
 
@@ -170,21 +207,19 @@ def _delete(request, record, *, team, title, description, default):
 @staff_required
 def presence_create(request: HttpRequest) -> HttpResponse:
     form = PresenceSessionForm(data=request.POST or None, user=request.user, initial_sector=last_sector(request))
-    next_url = _next_url(request)
     if request.method == "POST" and form.is_valid():
-        form.instance.author = request.user
-        with transaction.atomic():
-            session = form.save()
-            log_access(request=request, action=Action.CREATE, obj=session)
-        remember_sector(request, session)
-        messages.success(
+        return _save_new(
             request,
-            _("Présence sociale du %(date)s enregistrée : %(duration)s h.")
-            % {"date": session.date.strftime("%d/%m/%Y"), "duration": session.duration_hours},
+            form,
+            message=lambda session: (
+                _("Présence sociale du %(date)s enregistrée : %(duration)s h.")
+                % {"date": session.date.strftime("%d/%m/%Y"), "duration": session.duration_hours}
+            ),
         )
-        return redirect(safe_next(request, next_url, reverse("home")))
     return render(
-        request, "actions/presence_form.html", {"form": form, "next": next_url, "duration_choices": DURATION_CHOICES}
+        request,
+        "actions/presence_form.html",
+        {"form": form, "next": _next_url(request), "duration_choices": DURATION_CHOICES},
     )
 
 
@@ -195,34 +230,25 @@ def presence_list(request: HttpRequest) -> HttpResponse:
         .select_related("commune", "quartier", "author")
         .prefetch_related("educators")
     )
-    presence_filter, filtered = _filtered(request, PresenceFilter, queryset)
-    page = _paginate(request, filtered)
-    return render(
-        request,
-        "actions/presence_list.html",
-        {"filter": presence_filter, "page": page, "sessions": list(page.object_list)},
-    )
+    return _list(request, queryset, filter_class=PresenceFilter, template="actions/presence_list.html", key="sessions")
 
 
 @staff_required
 def presence_update(request: HttpRequest, pk: int) -> HttpResponse:
     session = _editable(request, PresenceSession, pk)
     form = PresenceSessionForm(data=request.POST or None, instance=session, user=request.user)
-    next_url = _next_url(request)
-    if request.method == "POST" and form.is_valid():
-        try:
-            with transaction.atomic():
-                form.save()
-        except StaleEdit:
-            pass
-        else:
-            log_access(request=request, action=Action.UPDATE, obj=session)
-            messages.success(request, _("La présence sociale est enregistrée."))
-            return redirect(safe_next(request, next_url, reverse("actions:presence_list")))
+    if saved := _save_edit(
+        request,
+        form,
+        session,
+        message=_("La présence sociale est enregistrée."),
+        default=reverse("actions:presence_list"),
+    ):
+        return saved
     return render(
         request,
         "actions/presence_form.html",
-        {"form": form, "next": next_url, "session": session, "duration_choices": DURATION_CHOICES},
+        {"form": form, "next": _next_url(request), "session": session, "duration_choices": DURATION_CHOICES},
     )
 
 
@@ -252,20 +278,16 @@ def action_create(request: HttpRequest) -> HttpResponse:
         search_url=reverse("youths:search"),
         initial_sector=last_sector(request),
     )
-    next_url = _next_url(request)
     if request.method == "POST" and form.is_valid():
-        form.instance.author = request.user
-        with transaction.atomic():
-            action = form.save()
-            log_access(request=request, action=Action.CREATE, obj=action)
-        remember_sector(request, action)
-        messages.success(
+        return _save_new(
             request,
-            _("Action « %(title)s » du %(date)s enregistrée.")
-            % {"title": action.title, "date": action.date.strftime("%d/%m/%Y")},
+            form,
+            message=lambda action: (
+                _("Action « %(title)s » du %(date)s enregistrée.")
+                % {"title": action.title, "date": action.date.strftime("%d/%m/%Y")}
+            ),
         )
-        return redirect(safe_next(request, next_url, reverse("home")))
-    return render(request, "actions/action_form.html", {"form": form, "next": next_url})
+    return render(request, "actions/action_form.html", {"form": form, "next": _next_url(request)})
 
 
 @staff_required
@@ -275,14 +297,8 @@ def action_list(request: HttpRequest) -> HttpResponse:
         .select_related("commune", "quartier", "author")
         .prefetch_related("partners", "participants")
     )
-    action_filter, filtered = _filtered(request, ActionFilter, queryset)
-    page = _paginate(request, filtered)
     log_access(request=request, action=Action.LIST, object_type="collectiveaction", detail="liste des actions")
-    return render(
-        request,
-        "actions/action_list.html",
-        {"filter": action_filter, "page": page, "actions": list(page.object_list)},
-    )
+    return _list(request, queryset, filter_class=ActionFilter, template="actions/action_list.html", key="actions")
 
 
 @staff_required
@@ -291,18 +307,15 @@ def action_update(request: HttpRequest, pk: int) -> HttpResponse:
     form = CollectiveActionForm(
         data=request.POST or None, instance=action, user=request.user, search_url=reverse("youths:search")
     )
-    next_url = _next_url(request)
-    if request.method == "POST" and form.is_valid():
-        try:
-            with transaction.atomic():
-                form.save()
-        except StaleEdit:
-            pass
-        else:
-            log_access(request=request, action=Action.UPDATE, obj=action)
-            messages.success(request, _("L'action collective est enregistrée."))
-            return redirect(safe_next(request, next_url, reverse("actions:action_list")))
-    return render(request, "actions/action_form.html", {"form": form, "next": next_url, "action": action})
+    if saved := _save_edit(
+        request,
+        form,
+        action,
+        message=_("L'action collective est enregistrée."),
+        default=reverse("actions:action_list"),
+    ):
+        return saved
+    return render(request, "actions/action_form.html", {"form": form, "next": _next_url(request), "action": action})
 
 
 @staff_required

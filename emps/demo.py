@@ -160,9 +160,14 @@ def ensure_partners() -> list[Partner]:
 
 
 @transaction.atomic
-def create_demo(*, today: datetime.date, seed: int = 2023, password: str = DEMO_PASSWORD) -> Team:
+def create_demo(*, today: datetime.date, seed: int = 2023, password: str = DEMO_PASSWORD, publish: bool = True) -> Team:
     """Create the demo team and accounts, the 2023 activity of the seed bilan and one year of activity up to
-    `today` (idempotent)."""
+    `today` (idempotent).
+
+    With `publish`, the 2023 bilan is also published (figures, texts, PDF and workbook frozen), so that
+    the demo funder's « Bilans publiés » page has one: it renders a PDF, a few seconds, which tests that
+    do not need it skip.
+    """
     existing = Team.objects.filter(name=TEAM_NAME).first()
     if existing is not None:
         return existing
@@ -178,7 +183,7 @@ def create_demo(*, today: datetime.date, seed: int = 2023, password: str = DEMO_
 
     educator = _user("educateur", Role.EDUCATOR, "Karim", "Benali", team, password)
     educator2 = _user("educateur2", Role.EDUCATOR, "Julie", "Marchand", team, password)
-    _user("coordination", Role.COORDINATOR, "Sophie", "Delattre", team, password)
+    coordinator = _user("coordination", Role.COORDINATOR, "Sophie", "Delattre", team, password)
     _user("financeur", Role.FUNDER, "Agent", "ANCT", team, password)
     educators = [educator, educator2]
 
@@ -333,4 +338,23 @@ def create_demo(*, today: datetime.date, seed: int = 2023, password: str = DEMO_
                 author=rng.choice(educators),
             )
             meeting.partners.set(rng.sample(partners, rng.randrange(1, 4)))
+
+    if publish:
+        _publish_seed_bilan(team=team, by=coordinator)
     return team
+
+
+def _publish_seed_bilan(*, team: Team, by: User) -> None:
+    """Publish the 2023 bilan with its narrative texts, small counts shown as in the seed document."""
+    from reports.dashboards.publishing import published_bilan_create
+    from reports.models import PublishedBilan
+    from reports.seed2023 import END, START
+
+    published_bilan_create(
+        team=team,
+        commune=None,
+        start=START,
+        end=END,
+        small_cells_choice=PublishedBilan.SmallCells.AS_IS,
+        by=by,
+    )

@@ -31,6 +31,12 @@ class YouthAdmin(SimpleHistoryAdmin):
     inlines = [SupportEpisodeInline, SituationRecordInline]
     autocomplete_fields = ["origin_partner", "referent"]
 
+    def has_change_permission(self, request, obj=None):
+        """An anonymised record is shown read-only: its identity must not be typed back."""
+        if obj is not None and obj.is_anonymised:
+            return False
+        return super().has_change_permission(request, obj)
+
 
 @admin.register(SupportEpisode)
 class SupportEpisodeAdmin(admin.ModelAdmin):

@@ -190,9 +190,23 @@ def youth_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _refuse_anonymised(request: HttpRequest, youth: Youth) -> HttpResponse | None:
+    """An anonymised record keeps statistical fields only, frozen: no screen writes to it again.
+
+    Its identity must not be typed back, and a new level, situation or end of support would move
+    the figures that anonymisation keeps (see emps.privacy.services).
+    """
+    if not youth.is_anonymised:
+        return None
+    messages.error(request, _("Ce jeune a été anonymisé : sa fiche ne peut plus être modifiée."))
+    return redirect(youth)
+
+
 @staff_required
 def youth_update(request: HttpRequest, pk: int) -> HttpResponse:
     youth = _visible_youth(request, pk)
+    if refused := _refuse_anonymised(request, youth):
+        return refused
     form = YouthForm(data=request.POST or None, instance=youth, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -213,6 +227,8 @@ def _current_episode(youth):
 @staff_required
 def youth_change_level(request: HttpRequest, pk: int) -> HttpResponse:
     youth = _visible_youth(request, pk)
+    if refused := _refuse_anonymised(request, youth):
+        return refused
     current = _current_episode(youth)
     form = ChangeLevelForm(data=request.POST or None, current=current)
     if request.method == "POST" and form.is_valid():
@@ -244,6 +260,8 @@ def youth_change_level(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 def youth_close_support(request: HttpRequest, pk: int) -> HttpResponse:
     youth = _visible_youth(request, pk)
+    if refused := _refuse_anonymised(request, youth):
+        return refused
     current = _current_episode(youth)
     if current is None:
         messages.info(request, _("Aucun accompagnement n'est en cours pour %(youth)s.") % {"youth": youth})
@@ -264,6 +282,8 @@ def youth_close_support(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 def youth_add_situation(request: HttpRequest, pk: int) -> HttpResponse:
     youth = _visible_youth(request, pk)
+    if refused := _refuse_anonymised(request, youth):
+        return refused
     form = SituationForm(data=request.POST or None)
     if request.method == "POST" and form.is_valid():
         if form.cleaned_data["on"] < youth.first_met_on:

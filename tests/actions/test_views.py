@@ -417,3 +417,31 @@ def test_action_validation(client, educator, team, youth, overrides, field, mess
     assert any(message in error for error in response.context["form"].errors[field])
     assert f'<option value="{youth.pk}" selected>' in text(response)
     assert not CollectiveAction.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("create", "update", "delete", "record"),
+    [
+        pytest.param(
+            "actions:intervention_create",
+            "actions:intervention_update",
+            "actions:intervention_delete",
+            "intervention",
+            id="intervention",
+        ),
+        pytest.param(
+            "actions:presence_create", "actions:presence_update", "actions:presence_delete", "presence", id="presence"
+        ),
+        pytest.param("actions:action_create", "actions:action_update", "actions:action_delete", "action", id="action"),
+    ],
+)
+def test_the_edit_forms_offer_deletion_and_every_form_cancels_back(
+    client, educator, records, create, update, delete, record
+):
+    login(client, educator)
+    pk = records[record].pk
+    creation = text(client.get(reverse(create), {"next": "/jeunes/"}))
+    assert 'href="/jeunes/">Annuler</a>' in creation and ">Supprimer</a>" not in creation
+    edition = text(client.get(reverse(update, args=[pk])))
+    assert f'href="{reverse("home")}">Annuler</a>' in edition
+    assert f'href="{reverse(delete, args=[pk])}">Supprimer</a>' in edition

@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 
 from actions.models import CollectiveAction, Intervention, PresenceSession
 from emps.models import Team, User
+from reports.models import PublishedBilan
 from youths.models import Youth
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -29,11 +30,14 @@ def test_seed_demo_creates_the_demo_team_once(settings):
         ("financeur", "funder"),
     }
     assert User.objects.get(username="educateur").check_password("demo")
+    # The 2023 bilan is published for the demo funder.
+    assert PublishedBilan.objects.get().team.name == "EMPS Hénin-Beaumont"
 
     out = io.StringIO()
     call_command("seed_demo", stdout=out)
     assert "existe déjà" in out.getvalue()
     assert (Youth.objects.count(), Intervention.objects.count(), CollectiveAction.objects.count()) == counts
+    assert PublishedBilan.objects.count() == 1
 
 
 @pytest.mark.django_db

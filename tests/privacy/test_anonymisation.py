@@ -148,7 +148,7 @@ def test_every_model_pointing_at_a_youth_is_handled_by_anonymisation():
 
 @pytest.fixture
 def demo_team(db):
-    return create_demo(today=datetime.date(2024, 12, 31))
+    return create_demo(today=datetime.date(2024, 12, 31), publish=False)
 
 
 PAST_PERIODS = [

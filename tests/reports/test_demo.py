@@ -2,10 +2,12 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
 from emps.demo import create_demo
+from emps.models import User
 from reports.builders import Scope, build_bilan
-from reports.models import BilanNarrative
+from reports.models import BilanNarrative, PublishedBilan
 from reports.seed2023 import END, START, load_seed_2023
 from youths.models import Youth
 
@@ -14,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 def test_the_demo_teams_2023_bilan_is_the_seeds_even_when_its_recent_year_starts_in_2024():
     # The worst case for a leak: "today" early in 2024, the recent year would reach back into 2023.
-    team = create_demo(today=datetime.date(2024, 6, 30))
+    team = create_demo(today=datetime.date(2024, 6, 30), publish=False)
     assert Youth.objects.filter(team=team).count() > 100
     bilan = build_bilan(scope=Scope.for_team(team), start=START, end=END)
     public = bilan.public
@@ -43,3 +45,29 @@ def test_loading_the_seed_twice_changes_nothing(team):
     count = Youth.objects.count()
     load_seed_2023(team=team)
     assert Youth.objects.count() == count == 60
+
+
+def test_the_demo_funder_sees_the_published_2023_bilan_and_downloads_its_pdf(client):
+    team = create_demo(today=datetime.date(2024, 6, 30))
+    create_demo(today=datetime.date(2024, 6, 30))  # idempotent: still one publication
+    publication = PublishedBilan.objects.get()
+    assert (publication.team, publication.start, publication.end, publication.version) == (team, START, END, 1)
+    assert publication.published_by.username == "coordination"
+    # The narrative of the seed is frozen with the figures.
+    assert publication.texts["setup"].startswith("- Recrutement le 9 mai 2023")
+    assert publication.figures["public"]["total"] == 60
+
+    client.force_login(User.objects.get(username="financeur"))
+    page = client.get(reverse("funders:published_list"))
+    assert page.status_code == 200
+    assert [group["latest"] for group in page.context["groups"]] == [publication]
+    assert "9 mai 2023" in page.content.decode()
+    download = client.get(reverse("funders:published_download", args=[publication.pk, "pdf"]))
+    assert download.status_code == 200
+    assert download["Content-Type"] == "application/pdf"
+    assert download.content.startswith(b"%PDF") and len(download.content) > 10_000
+
+
+def test_the_demo_can_skip_the_publication():
+    create_demo(today=datetime.date(2024, 6, 30), publish=False)
+    assert not PublishedBilan.objects.exists()

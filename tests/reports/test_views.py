@@ -117,7 +117,7 @@ def test_an_empty_period_shows_a_bilan_of_zeros(client, team, coordinator):
     content = response.content.decode()
     assert response.status_code == 200
     assert "Aucune activité n'est enregistrée sur cette période" in content
-    assert "Ils sont en contact avec 0 jeunes dont 0 en accroche" in content
+    assert "Ils sont en contact avec 0 jeune dont 0 en accroche" in content  # French: 0 is singular
 
 
 def test_the_page_without_parameters_opens_the_current_year(client, team, coordinator, time_machine):

@@ -44,7 +44,7 @@ def demo():
         (PartnerCategory, reference_data.PARTNER_CATEGORIES),
     ):
         reference_data.seed(model, entries)
-    return create_demo(today=datetime.date(2024, 1, 15))
+    return create_demo(today=datetime.date(2024, 1, 15), publish=False)
 
 
 def new_youths(*rows):
@@ -72,6 +72,7 @@ def test_import_flow_in_a_browser(page, live_server, demo, tmp_path):
     page.fill("input[name=username]", "coordination")
     page.fill("input[name=password]", "demo")
     page.click("button[type=submit]")
+    page.get_by_role("button", name="Administration").click()  # the coordinator's menu
     page.click("text=Import / export")
     page.wait_for_selector("h1:has-text('Import / export')")
     assert page.is_hidden("#div_id_create_partners")

@@ -29,3 +29,4 @@ class Command(BaseCommand):
         create_demo(today=timezone.localdate())
         self.stdout.write(self.style.SUCCESS(f"Équipe de démonstration « {TEAM_NAME} » créée."))
         self.stdout.write(f"Comptes : educateur, coordination, financeur (mot de passe « {DEMO_PASSWORD} »).")
+        self.stdout.write("Le bilan 2023 est publié : le financeur le trouve dans « Bilans publiés ».")
