@@ -191,9 +191,13 @@ def build_partners_mobilised(*, scope: Scope, start: datetime.date, end: datetim
 
 
 def build_activity_by_commune(
-    *, scope: Scope, start: datetime.date, end: datetime.date
+    *, scope: Scope, start: datetime.date, end: datetime.date, with_partners: bool = True
 ) -> tuple[ActivityTable, tuple[ActivityTable, ...]]:
     """The seed's activity table for the whole scope, then one per commune of the scope.
+
+    `with_partners=False` leaves the partner columns empty, for screens that do not show them (the
+    funders' dashboard page): at federation scale the distinct partners of 100,000 interventions are
+    the table's most expensive query.
 
     Youths count in their own commune; collective actions and street presence where they took place.
     Ateliers and sorties are the collective actions; DSL "initiées" are the DSL actions and communal
@@ -228,7 +232,7 @@ def build_activity_by_commune(
             person_minutes=Sum(F("duration_minutes") * F("educator_count")),
         )
     )
-    partner_rows = partners_mobilised_rows(scope, start, end)
+    partner_rows = partners_mobilised_rows(scope, start, end) if with_partners else []
 
     seen = {row["commune"] for row in youth_rows + action_rows + presence_rows + partner_rows}
     known = {pk for pk, _name in communes}

@@ -122,12 +122,17 @@ def build_presence_months(*, scope: Scope, start: datetime.date, end: datetime.d
     )
 
 
-def build_dashboard(*, scope: Scope, start: datetime.date, end: datetime.date) -> Dashboard:
-    """Every figure of the dashboard, from the bilan's builders (a constant number of grouped queries)."""
+def build_dashboard(*, scope: Scope, start: datetime.date, end: datetime.date, with_partners: bool = True) -> Dashboard:
+    """Every figure of the dashboard, from the bilan's builders (a constant number of grouped queries).
+
+    The page passes `with_partners=False` (it shows no partner list); the JSON API keeps them.
+    """
     if start > end:
         raise ValueError("The period's start is after its end.")
     public = build_public(scope=scope, start=start, end=end)
-    activity, activity_by_commune = build_activity_by_commune(scope=scope, start=start, end=end)
+    activity, activity_by_commune = build_activity_by_commune(
+        scope=scope, start=start, end=end, with_partners=with_partners
+    )
     return Dashboard(
         scope=scope,
         start=start,

@@ -87,7 +87,7 @@ def _dashboard_context(request: HttpRequest) -> dict:
     context["form"] = form
     if not form.is_valid():
         return {**context, "dashboard": None}
-    raw = build_dashboard(scope=form.scope, start=form.start, end=form.end)
+    raw = build_dashboard(scope=form.scope, start=form.start, end=form.end, with_partners=False)
     dashboard = mask(raw)
     hidden_small, hidden_other = masking_summary(raw)
     return {

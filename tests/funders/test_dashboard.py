@@ -181,6 +181,24 @@ def test_the_funder_home_runs_a_constant_number_of_queries(client, territory, to
     assert response.context["dashboard"].public.total == 60
 
 
+def test_the_dashboard_page_skips_the_partner_lists_it_does_not_show(
+    client, team, funder, django_assert_max_num_queries
+):
+    """The page shows no partner names, so it does not pay for them; the JSON keeps them."""
+    commune = team.communes.first()
+    partner = PartnerFactory(name="Mission Locale de l'Artois")
+    for youth in youths_in(team, commune, 3, first_met_on=datetime.date(2023, 5, 2)):
+        InterventionFactory(youth=youth, date=datetime.date(2023, 6, 1)).partners.set([partner])
+    client.force_login(funder)
+    client.get(DASHBOARD, YEAR_2023)  # warm the session and content types
+    with django_assert_max_num_queries(40) as page:
+        response = client.get(DASHBOARD, YEAR_2023)
+    assert response.context["dashboard"].public.total == 3
+    assert not any("intervention_partners" in query["sql"] for query in page.captured_queries)
+    figures = client.get(API, YEAR_2023).json()["figures"]
+    assert "Mission Locale de l'Artois" in json.dumps(figures["activity"], ensure_ascii=False)
+
+
 # --- The JSON endpoint -----------------------------------------------------------------------------
 
 
