@@ -108,17 +108,30 @@ def bench_pdf(results: dict, repeat: int) -> None:
     print(f"  PDF {year}: {seconds:.3f} s", flush=True)
 
 
+def _funder(username: str, teams) -> object:
+    from emps.models import Role, User
+
+    funder, created = User.objects.get_or_create(username=username, defaults={"role": Role.FUNDER})
+    if created:
+        funder.set_unusable_password()
+        funder.save()
+        funder.teams.set(teams)
+    return funder
+
+
 def _users():
+    """The first team, one of its educators, a funder of that team (a commune's or the State's usual
+    scope) and a funder of ten teams (a département's), created on first use."""
     from emps.models import Role, Team, User
 
     team = Team.objects.order_by("pk").first()
     educator = User.objects.filter(role=Role.EDUCATOR, teams=team).order_by("pk").first()
-    funder, created = User.objects.get_or_create(username="bench-financeur", defaults={"role": Role.FUNDER})
-    if created:
-        funder.set_unusable_password()
-        funder.save()
-        funder.teams.set(Team.objects.order_by("pk")[:10])
-    return team, educator, funder
+    users = {
+        "educator": educator,
+        "funder": _funder("bench-financeur-equipe", [team]),
+        "funder10": _funder("bench-financeur", Team.objects.order_by("pk")[:10]),
+    }
+    return team, users
 
 
 def _pages():
@@ -127,14 +140,15 @@ def _pages():
 
     from youths.models import Youth
 
-    team, educator, _funder = _users()
+    team, _users_by_kind = _users()
     # The youth with the longest history of the team: the file's worst case.
     youth = Youth.objects.filter(team=team).annotate(n=Count("interventions")).order_by("-n", "-pk").first()
     return [
         ("youths list", "educator", "youths:list", []),
         ("youth file", "educator", "youths:detail", [youth.pk] if youth else []),
         ("educator home", "educator", "home", []),
-        ("funder dashboard", "funder", "home", []),
+        ("funder dashboard, 1 team", "funder", "home", []),
+        ("funder dashboard, 10 teams", "funder10", "home", []),
     ]
 
 
@@ -144,8 +158,7 @@ def bench_pages(results: dict, repeat: int) -> None:
     from django.test.utils import CaptureQueriesContext
     from django.urls import NoReverseMatch, reverse
 
-    _team, educator, funder = _users()
-    users = {"educator": educator, "funder": funder}
+    _team, users = _users()
     for label, who, name, args in _pages():
         try:
             url = reverse(name, args=args)
@@ -248,9 +261,14 @@ def bench_load(results: dict, duration: int, client_timeout: int) -> None:
         print("  wrk is not installed (apt-get install wrk): load test skipped")
         results["load"] = [{"skipped": "wrk not installed"}]
         return
-    _team, educator, funder = _users()
+    _team, users = _users()
     targets = []
-    for label, who, name in (("funder dashboard", funder, "home"), ("youths list", educator, "youths:list")):
+    pages = [
+        ("funder dashboard, 1 team", users["funder"], "home"),
+        ("funder dashboard, 10 teams", users["funder10"], "home"),
+        ("youths list", users["educator"], "youths:list"),
+    ]
+    for label, who, name in pages:
         try:
             targets.append((label, reverse(name), _session_cookie(who)))
         except NoReverseMatch:

@@ -27,7 +27,7 @@ from .types import (
     Scope,
     percent,
 )
-from .youths import level_expression, youths_in_period
+from .youths import tally, youth_facts, youths_in_period
 
 # The action log's headings, in the plural.
 ACTION_GROUP_LABELS = {
@@ -205,12 +205,12 @@ def build_activity_by_commune(
     the actions flagged so, other than DSL.
     """
     communes = scope_communes(scope)
-    youth_rows = list(
-        youths_in_period(scope, start, end)
-        .annotate(level=level_expression(start, end))
-        .values("commune", "level")
-        .annotate(n=Count("pk"))
-    )
+    youth_rows = [
+        {"commune": commune, "level": level, "n": n}
+        for (commune, level), n in tally(
+            youth_facts(scope, start, end, ("commune", "level")), "commune", "level"
+        ).items()
+    ]
     action_rows = list(
         actions_in_period(scope, start, end)
         .values("commune")

@@ -19,6 +19,7 @@ from .youths import (
     build_quartiers,
     build_situation_sex,
     levels_from_public,
+    shared_youth_facts,
 )
 
 
@@ -44,6 +45,11 @@ def build_bilan(*, scope: Scope, start: datetime.date, end: datetime.date) -> Bi
     """Every table of the bilan d'activité, computed by grouped queries (a constant number of them)."""
     if start > end:
         raise ValueError("The period's start is after its end.")
+    with shared_youth_facts():
+        return _build_bilan(scope=scope, start=start, end=end)
+
+
+def _build_bilan(*, scope: Scope, start: datetime.date, end: datetime.date) -> Bilan:
     public = build_public(scope=scope, start=start, end=end)
     activity, activity_by_commune = build_activity_by_commune(scope=scope, start=start, end=end)
     return Bilan(

@@ -5,19 +5,23 @@ rows carry the youth's level, age, bracket and situation computed by the databas
 """
 
 import datetime
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db.models import (
+    BooleanField,
     Case,
     CharField,
     Count,
     Exists,
+    ExpressionWrapper,
     F,
     IntegerField,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
-    Sum,
     Value,
     When,
 )
@@ -113,6 +117,78 @@ def situation_expression(end: datetime.date):
     return Coalesce(Subquery(in_force), Subquery(earliest), output_field=IntegerField())
 
 
+# --- One grouped query for every youth table -------------------------------------------------------
+
+# What a youth in the period is counted by: the builders below each need a few of these.
+FACTS = ("level", "age", "sex", "origin", "situation_in_force", "commune", "commune_name", "quartier_name", "is_qpv")
+FACTS += ("is_new",)
+
+_shared_facts: ContextVar[dict | None] = ContextVar("shared_youth_facts", default=None)
+
+
+@contextmanager
+def shared_youth_facts() -> Iterator[None]:
+    """Within the block, the youth tables of one scope and period share one grouped query.
+
+    `build_bilan` and the funders' dashboard build six or seven youth tables: each evaluating the
+    level and situation subqueries for every youth cost a query per table. The rows live only for the
+    block (one request's build), so they can never be stale.
+    """
+    token = _shared_facts.set({})
+    try:
+        yield
+    finally:
+        _shared_facts.reset(token)
+
+
+def _facts_query(scope: Scope, start: datetime.date, end: datetime.date, fields: Iterable[str]) -> list[dict]:
+    fields = tuple(fields)
+    expressions = {
+        "level": lambda: level_expression(start, end),
+        "age": lambda: age_expression(end),
+        "situation_in_force": lambda: situation_expression(end),
+        "is_new": lambda: ExpressionWrapper(Q(first_met_on__gte=start), output_field=BooleanField()),
+        "commune_name": lambda: F("commune__name"),
+        "quartier_name": lambda: F("quartier__name"),
+        "is_qpv": lambda: F("quartier__is_qpv"),
+    }
+    annotations = {name: expressions[name]() for name in fields if name in expressions}
+    return list(
+        youths_in_period(scope, start, end).annotate(**annotations).values(*fields).annotate(n=Count("pk")).order_by()
+    )
+
+
+def youth_facts(scope: Scope, start: datetime.date, end: datetime.date, fields: Iterable[str]) -> list[dict]:
+    """Youths in the period grouped by `fields` (names of FACTS), with their number `n`.
+
+    Alone, one query grouped by just those fields; inside `shared_youth_facts()`, one query grouped by
+    every fact, made once for the scope and period and summed by each table.
+    """
+    shared = _shared_facts.get()
+    if shared is None:
+        return _facts_query(scope, start, end, fields)
+    key = (tuple(scope.team_ids), None if scope.communes is None else tuple(scope.commune_ids), start, end)
+    if key not in shared:
+        shared[key] = _facts_query(scope, start, end, FACTS)
+    return shared[key]
+
+
+def tally(rows: Iterable[dict], *keys: str) -> dict:
+    """{value of keys (one key: the value, several: a tuple): number of youths} from fact rows."""
+    counts: dict = {}
+    for row in rows:
+        key = row[keys[0]] if len(keys) == 1 else tuple(row[k] for k in keys)
+        counts[key] = counts.get(key, 0) + row["n"]
+    return counts
+
+
+def _grouped(rows: Iterable[dict], *keys: str) -> list[dict]:
+    """Fact rows summed by `keys`, as the dicts of a `.values(*keys).annotate(n=...)` query."""
+    return [
+        dict(zip(keys, key if len(keys) > 1 else (key,), strict=True), n=n) for key, n in tally(rows, *keys).items()
+    ]
+
+
 def bracket_label(bracket: tuple[int, int]) -> str:
     return _("%(low)s - %(high)s ans") % {"low": bracket[0], "high": bracket[1]}
 
@@ -157,15 +233,10 @@ def _sex_table(entries: list[tuple[str, str, dict]]) -> SexTable:
 
 def build_public(*, scope: Scope, start: datetime.date, end: datetime.date) -> PublicSummary:
     """How many youths, by level (PAEI, ASEP, en accroche), and how many were met for the first time."""
-    rows = list(
-        youths_in_period(scope, start, end)
-        .annotate(level=level_expression(start, end))
-        .values("level")
-        .annotate(n=Count("pk"), new=Count("pk", filter=Q(first_met_on__gte=start)))
-    )
-    by_level = {row["level"]: row["n"] for row in rows}
-    total = sum(row["n"] for row in rows)
-    new = sum(row["new"] for row in rows)
+    rows = youth_facts(scope, start, end, ("level", "is_new"))
+    by_level = tally(rows, "level")
+    total = sum(by_level.values())
+    new = tally(rows, "is_new").get(True, 0)
     return PublicSummary(
         total=total,
         paei=by_level.get(Level.PAEI, 0),
@@ -207,15 +278,12 @@ def bracket_of(age: int | None, brackets) -> str:
 
 def build_age_sex(*, scope: Scope, start: datetime.date, end: datetime.date) -> SexTable:
     """Youths by age bracket and sex. "Hors tranches" and "Âge inconnu" rows only when not empty."""
-    # The database groups by age and sex (a few dozen rows); the brackets are applied here, which keeps
-    # the query as small as the hand-written one instead of repeating the age expression in every WHEN.
+    # The database groups by age and sex; the brackets are applied here, which keeps the query as
+    # small as a hand-written one instead of repeating the age expression in every WHEN.
     brackets = scope.brackets()
     rows = [
         {"bracket": bracket_of(row["age"], brackets), "sex": row["sex"], "n": row["n"]}
-        for row in youths_in_period(scope, start, end)
-        .annotate(age=age_expression(end))
-        .values("age", "sex")
-        .annotate(n=Count("pk"))
+        for row in _grouped(youth_facts(scope, start, end, ("age", "sex")), "age", "sex")
     ]
     counts = _sex_counts(rows, "bracket")
     entries = [(bracket_key(b), bracket_label(b), counts.get(bracket_key(b), {})) for b in brackets]
@@ -228,13 +296,14 @@ def build_age_sex(*, scope: Scope, start: datetime.date, end: datetime.date) -> 
 
 def build_genre(*, scope: Scope, start: datetime.date, end: datetime.date) -> GenreTable:
     """Youths by sex with their average age (one decimal, half up). Homme and Femme always; others when not empty."""
-    rows = list(
-        youths_in_period(scope, start, end)
-        .annotate(age=age_expression(end))
-        .values("sex")
-        .annotate(n=Count("pk"), age_sum=Sum("age"), aged=Count("age"))
-    )
-    by_sex = {row["sex"] or UNKNOWN: row for row in rows}
+    by_sex: dict = {}
+    for fact in youth_facts(scope, start, end, ("age", "sex")):
+        row = by_sex.setdefault(fact["sex"] or UNKNOWN, {"n": 0, "age_sum": 0, "aged": 0})
+        row["n"] += fact["n"]
+        if fact["age"] is not None:
+            row["age_sum"] += fact["age"] * fact["n"]
+            row["aged"] += fact["n"]
+    rows = list(by_sex.values())
     total = sum(row["n"] for row in rows)
     labels = [(Sex.MALE, _("Homme")), (Sex.FEMALE, _("Femme")), (Sex.NON_BINARY, _("Non-binaire"))]
     labels.append((UNKNOWN, _("Non renseigné")))
@@ -273,30 +342,22 @@ def _reference_sex_table(grouped_rows, key_name: str, items) -> SexTable:
 
 def build_origin_sex(*, scope: Scope, start: datetime.date, end: datetime.date) -> SexTable:
     """Youths by origin of the meeting (présence sociale, partenaire, tiers) and sex."""
-    rows = list(youths_in_period(scope, start, end).values("origin", "sex").annotate(n=Count("pk")))
+    rows = _grouped(youth_facts(scope, start, end, ("origin", "sex")), "origin", "sex")
     return _reference_sex_table(rows, "origin", list(Origin.objects.all()))
 
 
 def build_situation_sex(*, scope: Scope, start: datetime.date, end: datetime.date) -> SexTable:
     """Youths by situation in force on the period's last day, and sex."""
-    rows = list(
-        youths_in_period(scope, start, end)
-        .annotate(situation_in_force=situation_expression(end))
-        .values("situation_in_force", "sex")
-        .annotate(n=Count("pk"))
-    )
+    rows = _grouped(youth_facts(scope, start, end, ("situation_in_force", "sex")), "situation_in_force", "sex")
     return _reference_sex_table(rows, "situation_in_force", list(Situation.objects.all()))
 
 
 def build_qpv_share(*, scope: Scope, start: datetime.date, end: datetime.date) -> QpvShare:
     """How many youths live in a quartier prioritaire (QPV), outside one, or in an unrecorded quartier."""
-    counts = youths_in_period(scope, start, end).aggregate(
-        total=Count("pk"),
-        in_qpv=Count("pk", filter=Q(quartier__is_qpv=True)),
-        outside=Count("pk", filter=Q(quartier__is_qpv=False)),
-        unknown=Count("pk", filter=Q(quartier__isnull=True)),
-    )
-    total = counts["total"]
+    # is_qpv is None exactly when no quartier is recorded (the quartier's flag is never null).
+    by_qpv = tally(youth_facts(scope, start, end, ("is_qpv",)), "is_qpv")
+    counts = {"in_qpv": by_qpv.get(True, 0), "outside": by_qpv.get(False, 0), "unknown": by_qpv.get(None, 0)}
+    total = sum(by_qpv.values())
     return QpvShare(
         total=total,
         in_qpv=counts["in_qpv"],
@@ -310,18 +371,15 @@ def build_qpv_share(*, scope: Scope, start: datetime.date, end: datetime.date) -
 
 def build_quartiers(*, scope: Scope, start: datetime.date, end: datetime.date) -> QuartierTable:
     """Youths by commune and quartier of residence; an empty quartier name when it is not recorded."""
-    rows = list(
-        youths_in_period(scope, start, end)
-        .values("commune__name", "quartier__name", "quartier__is_qpv")
-        .annotate(n=Count("pk"))
-    )
+    fields = ("commune_name", "quartier_name", "is_qpv")
+    rows = _grouped(youth_facts(scope, start, end, fields), *fields)
     total = sum(row["n"] for row in rows)
     result = sorted(
         (
             QuartierRow(
-                commune=row["commune__name"],
-                quartier=row["quartier__name"] or "",
-                is_qpv=bool(row["quartier__is_qpv"]),
+                commune=row["commune_name"],
+                quartier=row["quartier_name"] or "",
+                is_qpv=bool(row["is_qpv"]),
                 count=row["n"],
                 percent=percent(row["n"], total),
             )

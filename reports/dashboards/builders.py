@@ -36,7 +36,7 @@ from reports.builders import (
     hours,
     sessions_in_period,
 )
-from reports.builders.youths import levels_from_public
+from reports.builders.youths import levels_from_public, shared_youth_facts
 
 
 @dataclass(frozen=True)
@@ -129,6 +129,11 @@ def build_dashboard(*, scope: Scope, start: datetime.date, end: datetime.date, w
     """
     if start > end:
         raise ValueError("The period's start is after its end.")
+    with shared_youth_facts():  # the youth tables share one grouped query
+        return _build_dashboard(scope=scope, start=start, end=end, with_partners=with_partners)
+
+
+def _build_dashboard(*, scope: Scope, start: datetime.date, end: datetime.date, with_partners: bool) -> Dashboard:
     public = build_public(scope=scope, start=start, end=end)
     activity, activity_by_commune = build_activity_by_commune(
         scope=scope, start=start, end=end, with_partners=with_partners
