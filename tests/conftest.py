@@ -1,7 +1,13 @@
+import os
+
 import pytest
 
 from emps.reference_data import seed_all
 from tests.emps.factories import CommuneFactory, QuartierFactory, TeamFactory, UserFactory
+
+# Browser tests drive Playwright's sync API, which runs an event loop in the test thread; the ORM
+# calls of their fixtures then need this, whichever browser test file runs first (or alone).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture

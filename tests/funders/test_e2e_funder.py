@@ -77,6 +77,7 @@ def test_a_funder_changes_the_period_and_downloads_a_published_bilan(browser, li
     expect(page.locator("h1")).to_have_text("EMPS Hénin-Beaumont")
     expect(page.locator(".dash-period")).to_contain_text(f"Activité du 1er janvier {year}")
     expect(page.locator(".dash-kpi-value").first).to_have_text("5")
+    page.wait_for_load_state()  # stylesheets applied: the DOM can be there before them
     assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
     page.screenshot(path=str(SCREENSHOTS / f"funder-{size}-1-home.png"), full_page=True)
 
@@ -90,6 +91,7 @@ def test_a_funder_changes_the_period_and_downloads_a_published_bilan(browser, li
     page.get_by_role("button", name="Afficher").click()
     expect(page.locator(".dash-period")).to_contain_text(f"du 1er janvier {year - 1} au 31 décembre {year}")
     expect(page.locator(".dash-kpi-value").first).to_have_text("19")
+    page.wait_for_load_state()  # stylesheets applied: the DOM can be there before them
     assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
     page.screenshot(path=str(SCREENSHOTS / f"funder-{size}-2-period.png"), full_page=True)
 
