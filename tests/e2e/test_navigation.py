@@ -39,7 +39,9 @@ def test_the_coordinator_reaches_the_administration_through_one_menu(
     browser, live_server, coordinator, screenshots_dir, viewport
 ):
     phone = viewport["width"] < 1200  # the navbar collapses under Bootstrap's xl breakpoint
-    context = browser.new_context(viewport=viewport, locale="fr-FR", timezone_id="Europe/Paris")
+    context = browser.new_context(
+        reduced_motion="reduce", viewport=viewport, locale="fr-FR", timezone_id="Europe/Paris"
+    )
     page = context.new_page()
     page.set_default_timeout(10_000)
     visit = Visit(page, live_server.url, screenshots_dir, f"nav-{viewport['width']}")

@@ -62,7 +62,7 @@ def test_a_funder_changes_the_period_and_downloads_a_published_bilan(browser, li
     team, year = funded_team
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     size = "phone" if viewport["width"] < 500 else "desktop"
-    context = browser.new_context(viewport=viewport, locale="fr-FR", accept_downloads=True)
+    context = browser.new_context(reduced_motion="reduce", viewport=viewport, locale="fr-FR", accept_downloads=True)
     page = context.new_page()
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))

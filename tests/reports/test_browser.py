@@ -30,7 +30,9 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 def browser_page(browser, monkeypatch):
     """A desktop page of pytest-playwright's browser (one Playwright instance per test process)."""
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    context = browser.new_context(
+        reduced_motion="reduce", viewport={"width": 1280, "height": 900}, accept_downloads=True
+    )
     yield context.new_page()
     context.close()
     # The ORM used inside Playwright's event loop opened its own connection: close it, or PostgreSQL

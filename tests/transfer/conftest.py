@@ -52,7 +52,7 @@ CHROMIUM = "/usr/bin/chromium"
 
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
-    return {**browser_context_args, "locale": "fr-FR"}
+    return {**browser_context_args, "locale": "fr-FR", "reduced_motion": "reduce"}
 
 
 @pytest.fixture(scope="session")

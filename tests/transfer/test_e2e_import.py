@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from actions.models import Domain
 from emps import reference_data
@@ -75,9 +76,10 @@ def test_import_flow_in_a_browser(page, live_server, demo, tmp_path):
     page.get_by_role("button", name="Administration").click()  # the coordinator's menu
     page.click("text=Import / export")
     page.wait_for_selector("h1:has-text('Import / export')")
-    assert page.is_hidden("#div_id_create_partners")
+    # transfer.js shows the option for the kinds that take it: wait for it rather than read too early.
+    expect(page.locator("#div_id_create_partners")).to_be_hidden()
     page.select_option("select[name=kind]", "interventions")
-    assert page.is_visible("#div_id_create_partners")
+    expect(page.locator("#div_id_create_partners")).to_be_visible()
     page.select_option("select[name=kind]", "jeunes")
     shot(page, "1-import-page")
 
