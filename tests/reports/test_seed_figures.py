@@ -4,8 +4,20 @@ from dataclasses import replace
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from reports.builders import Scope, build_bilan
+from reports.builders import (
+    Scope,
+    build_age_sex,
+    build_bilan,
+    build_genre,
+    build_origin_sex,
+    build_public,
+    build_qpv_share,
+    build_quartiers,
+    build_situation_sex,
+)
 from reports.document import bilan_document
 from tests.reports.conftest import SEED_END, SEED_START
 
@@ -184,3 +196,22 @@ def test_the_number_of_queries_does_not_grow_with_the_data(seed_team, db, django
         bilan = build_bilan(scope=scope, start=SEED_START, end=SEED_END)
     assert len(captured.captured_queries) == before
     assert bilan.public.total == 100
+
+
+def test_the_youth_tables_of_a_bilan_share_one_query_and_match_the_builders_alone(seed_team, db):
+    """Inside build_bilan the youth tables are sums over one grouped query; alone, each builder runs its
+    own small query. Both give the seed's figures: the shared rows change the cost, never a figure."""
+    scope = Scope.for_team(seed_team)
+    with CaptureQueriesContext(connection) as captured:
+        bilan = build_bilan(scope=scope, start=SEED_START, end=SEED_END)
+    # The level subquery (on support episodes) and the situation subquery each run in one query only.
+    assert sum("youths_supportepisode" in q["sql"] for q in captured.captured_queries) == 1
+    assert sum("youths_situationrecord" in q["sql"] for q in captured.captured_queries) == 1
+    period = {"scope": scope, "start": SEED_START, "end": SEED_END}
+    assert bilan.public == build_public(**period)
+    assert bilan.age_sex == build_age_sex(**period)
+    assert bilan.genre == build_genre(**period)
+    assert bilan.origin_sex == build_origin_sex(**period)
+    assert bilan.situation_sex == build_situation_sex(**period)
+    assert bilan.qpv == build_qpv_share(**period)
+    assert bilan.quartiers == build_quartiers(**period)
