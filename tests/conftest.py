@@ -62,6 +62,7 @@ def _reference_data_after_flush(request):
         seed_all()
 
 
+CHROMIUM = "/usr/bin/chromium"  # Debian's Chromium; never `playwright install`
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -74,7 +75,25 @@ CHROMIUM_ARGS = [
 ]
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """Browser tests (mark `e2e`) run last, and are skipped with a message without Chromium, unless
+    EMPS_REQUIRE_BROWSER=1 (CI), where a missing Chromium stops the run."""
+    # They run on a transactional database flushed after each of them. pytest-django runs them last,
+    # but pytest then groups the tests using pytest-playwright's parametrised session fixture and moves
+    # them back among the others: put them last again, so that later tests keep their data.
+    items.sort(key=lambda item: "live_server" in getattr(item, "fixturenames", ()))
+    if os.path.exists(CHROMIUM):
+        return
+    if os.environ.get("EMPS_REQUIRE_BROWSER") == "1":
+        raise pytest.UsageError(f"{CHROMIUM} is missing: apt-get install -y chromium")
+    skip = pytest.mark.skip(reason=f"{CHROMIUM} is missing (apt-get install -y chromium)")
+    for item in items:
+        if "e2e" in item.keywords:
+            item.add_marker(skip)
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     """Every browser test of every folder drives Debian's Chromium through one Playwright instance."""
-    return {**browser_type_launch_args, "executable_path": "/usr/bin/chromium", "args": CHROMIUM_ARGS}
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}

@@ -2,7 +2,6 @@
 must never reach a funder, published bilans, and the browser for the end-to-end test."""
 
 import datetime
-import os
 
 import pytest
 
@@ -17,39 +16,6 @@ from tests.reports.conftest import seed_bilan, seed_coordinator, seed_team  # no
 from tests.youths.factories import SituationRecordFactory, SupportEpisodeFactory, YouthFactory
 
 PASSWORD = "correct-horse-battery-staple"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-# The sync Playwright API runs an event loop in the test thread; the ORM calls stay synchronous.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-@pytest.hookimpl(trylast=True)
-def pytest_collection_modifyitems(config, items):
-    # Browser tests run on a transactional database flushed after them: keep them last.
-    items.sort(key=lambda item: "live_server" in getattr(item, "fixturenames", ()))
-    if os.path.exists(CHROMIUM):
-        return
-    if os.environ.get("EMPS_REQUIRE_BROWSER") == "1":
-        raise pytest.UsageError(f"{CHROMIUM} is missing: apt-get install -y chromium")
-    skip = pytest.mark.skip(reason=f"{CHROMIUM} is missing (apt-get install -y chromium)")
-    for item in items:
-        if "e2e" in item.keywords:
-            item.add_marker(skip)
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
 
 
 @pytest.fixture

@@ -10,26 +10,14 @@ from tests.actions.factories import InterventionFactory, PresenceSessionFactory
 from tests.reports.conftest import day
 from tests.youths.factories import YouthFactory
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "e2e" / "screenshots"
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def browser_page(browser, monkeypatch):
+def browser_page(browser):
     """A desktop page of pytest-playwright's browser (one Playwright instance per test process)."""
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     context = browser.new_context(
         reduced_motion="reduce", viewport={"width": 1280, "height": 900}, accept_downloads=True
     )

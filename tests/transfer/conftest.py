@@ -47,28 +47,6 @@ def partners(db):
     return [PartnerFactory(name="Mission Locale Hénin"), PartnerFactory(name="Collège Jean Macé")]
 
 
-CHROMIUM = "/usr/bin/chromium"
-
-
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "fr-FR", "reduced_motion": "reduce"}
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    return {
-        **browser_type_launch_args,
-        "executable_path": CHROMIUM,
-        "args": [
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--lang=fr-FR",
-        ],
-    }

@@ -4,7 +4,6 @@ Screenshots land in tests/e2e/screenshots/ (not versioned) for a human to look a
 """
 
 import datetime
-import os
 from pathlib import Path
 
 import pytest
@@ -14,21 +13,13 @@ from actions.models import Domain
 from emps import reference_data
 from emps.demo import create_demo
 from emps.models import PartnerCategory
-from tests.transfer.conftest import CHROMIUM
 from tests.transfer.helpers import YOUTH_HEADER, csv_bytes
 from youths.models import EndReason, Origin, Situation, Youth
 
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        not Path(CHROMIUM).exists() and not os.environ.get("EMPS_REQUIRE_BROWSER"),
-        reason="Chromium absent (/usr/bin/chromium) : tests de navigateur ignorés.",
-    ),
 ]
-
-# Playwright's sync API runs an event loop in the test thread; the ORM must be allowed to run beside it.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "e2e" / "screenshots"
 
