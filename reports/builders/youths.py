@@ -120,8 +120,18 @@ def situation_expression(end: datetime.date):
 # --- One grouped query for every youth table -------------------------------------------------------
 
 # What a youth in the period is counted by: the builders below each need a few of these.
-FACTS = ("level", "age", "sex", "origin", "situation_in_force", "commune", "commune_name", "quartier_name", "is_qpv")
-FACTS += ("is_new",)
+FACTS = (
+    "level",
+    "age",
+    "sex",
+    "origin",
+    "situation_in_force",
+    "commune",
+    "commune_name",
+    "quartier_name",
+    "is_qpv",
+    "is_new",
+)
 
 _shared_facts: ContextVar[dict | None] = ContextVar("shared_youth_facts", default=None)
 
