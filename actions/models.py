@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from emps.models import Commune, Partner, Quartier, ReferenceItem, Team
+from emps.models import Commune, Partner, Quartier, ReferenceItem, Team, TeamScopedQuerySet
 from youths.models import Youth
 
 from .enums import ActionKind, Carrying, InterventionKind, MeetingKind, Place
@@ -20,19 +20,8 @@ class Domain(ReferenceItem):
         verbose_name_plural = _("domaines travaillés")
 
 
-def _team_scope(queryset, user, team_field="team"):
-    if not user.is_authenticated:
-        return queryset.none()
-    if user.is_superuser:
-        return queryset
-    if user.is_funder:
-        return queryset.none()
-    return queryset.filter(**{f"{team_field}__in": user.teams.values("pk")})
-
-
-class InterventionQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        return _team_scope(self, user, "youth__team")
+class InterventionQuerySet(TeamScopedQuerySet):
+    team_field = "youth__team"
 
 
 class Intervention(models.Model):
@@ -84,11 +73,6 @@ class Intervention(models.Model):
         return f"{self.date:%d/%m/%Y} – {self.youth}"
 
 
-class CollectiveActionQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        return _team_scope(self, user)
-
-
 class CollectiveAction(models.Model):
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="actions", verbose_name=_("équipe"))
     date = models.DateField(_("date"))
@@ -120,7 +104,7 @@ class CollectiveAction(models.Model):
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
 
-    objects = CollectiveActionQuerySet.as_manager()
+    objects = TeamScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("action collective")
@@ -130,11 +114,6 @@ class CollectiveAction(models.Model):
 
     def __str__(self):
         return f"{self.date:%d/%m/%Y} – {self.title}"
-
-
-class PresenceSessionQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        return _team_scope(self, user)
 
 
 class PresenceSession(models.Model):
@@ -175,7 +154,7 @@ class PresenceSession(models.Model):
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
 
-    objects = PresenceSessionQuerySet.as_manager()
+    objects = TeamScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("présence sociale")
@@ -203,11 +182,6 @@ class PresenceSession(models.Model):
         from decimal import Decimal
 
         return (Decimal(self.duration_minutes) / 60).quantize(Decimal("0.01")).normalize()
-
-
-class PartnerMeetingQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        return _team_scope(self, user)
 
 
 class PartnerMeeting(models.Model):
@@ -245,7 +219,7 @@ class PartnerMeeting(models.Model):
     )
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
 
-    objects = PartnerMeetingQuerySet.as_manager()
+    objects = TeamScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("temps partenarial")

@@ -8,6 +8,24 @@ from .enums import Role
 DEFAULT_AGE_BRACKETS = [[6, 9], [10, 11], [12, 15], [16, 17], [18, 20], [21, 24]]
 
 
+class TeamScopedQuerySet(models.QuerySet):
+    """Records of the teams the user belongs to; funders read none (they see aggregates only).
+
+    Subclasses name the path to the team in `team_field` when the record holds no team itself.
+    """
+
+    team_field = "team"
+
+    def visible_to(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        if user.is_funder:
+            return self.none()
+        return self.filter(**{f"{self.team_field}__in": user.teams.values("pk")})
+
+
 class TeamQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Teams a user may see: their own; a funder's also through their communes."""

@@ -3,21 +3,13 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from emps.models import Commune, Team
+from emps.models import Commune, Team, TeamScopedQuerySet
 
 MAX_NARRATIVE_LENGTH = 6000
 
 
-class BilanNarrativeQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Narratives of the teams the user belongs to. Funders read none (dashboards only)."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_superuser:
-            return self
-        if user.is_funder:
-            return self.none()
-        return self.filter(team__in=user.teams.values("pk"))
+class BilanNarrativeQuerySet(TeamScopedQuerySet):
+    """Narratives of the teams the user belongs to (`visible_to`). Funders read none (dashboards only)."""
 
     def for_bilan(self, *, team, commune, start, end):
         """The narrative of one bilan: a team, the whole team (commune None) or one commune, a period."""

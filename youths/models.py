@@ -7,7 +7,7 @@ from django.db.models.lookups import IsNull
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from emps.models import Commune, Partner, Quartier, ReferenceItem, Team
+from emps.models import Commune, Partner, Quartier, ReferenceItem, Team, TeamScopedQuerySet
 
 from .enums import Level, Sex
 
@@ -47,16 +47,8 @@ class EndReason(ReferenceItem):
         verbose_name_plural = _("motifs de fin")
 
 
-class YouthQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Youths of the teams the user belongs to. Funders see none: aggregates only."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_superuser:
-            return self
-        if user.is_funder:
-            return self.none()
-        return self.filter(team__in=user.teams.values("pk"))
+class YouthQuerySet(TeamScopedQuerySet):
+    """Youths of the teams the user belongs to (`visible_to`). Funders see none: aggregates only."""
 
     def search(self, text):
         """Youths whose reference, first name or nickname (or last name, when recorded) contains `text`."""
