@@ -3,9 +3,16 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from emps.admin import ReferenceItemAdmin
 
-from .models import CollectiveAction, Domain, Intervention, PartnerMeeting, PresenceSession
+from .models import CollectiveAction, Domain, Intervention, InterventionDomain, PartnerMeeting, PresenceSession
 
 admin.site.register(Domain, ReferenceItemAdmin)
+
+
+class InterventionDomainInline(admin.TabularInline):
+    model = InterventionDomain
+    fields = ["domain"]
+    extra = 0
+    min_num = 1
 
 
 @admin.register(Intervention)
@@ -15,8 +22,9 @@ class InterventionAdmin(SimpleHistoryAdmin):
     search_fields = ["youth__reference", "youth__first_name"]
     date_hierarchy = "date"
     list_select_related = ["youth", "author"]
-    filter_horizontal = ["domains", "educators", "partners"]
+    filter_horizontal = ["educators", "partners"]
     autocomplete_fields = ["youth"]
+    inlines = [InterventionDomainInline]
 
 
 @admin.register(CollectiveAction)

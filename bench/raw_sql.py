@@ -51,12 +51,11 @@ AGE_SEX = f"""
 """
 
 DOMAINS = """
-    SELECT d.code, count(*), count(DISTINCT i.youth_id)
+    SELECT d.code, count(*), count(DISTINCT t.youth_id)
     FROM actions_intervention_domains t
-    JOIN actions_intervention i ON i.id = t.intervention_id
-    JOIN youths_youth y ON y.id = i.youth_id
+    JOIN youths_youth y ON y.id = t.youth_id
     JOIN actions_domain d ON d.id = t.domain_id
-    WHERE y.team_id = ANY(%(teams)s) AND i.date BETWEEN %(start)s AND %(end)s
+    WHERE y.team_id = ANY(%(teams)s) AND t.date BETWEEN %(start)s AND %(end)s
     GROUP BY d.code
 """
 

@@ -104,8 +104,7 @@ def _history_links(history_rows, model) -> dict:
     historical = model.history.model
     fields, values = [], {}
     for field in getattr(historical, "_history_m2m_fields", []):
-        through_name = f"{historical._meta.model_name}_{field.name}"
-        through = next(r.related_model for r in historical._meta.related_objects if r.name == through_name)
+        through = getattr(historical, field.name).model  # the history of the field's links
         target = field.m2m_reverse_field_name()
         rows = through.objects.filter(history__in=[row.pk for row in history_rows]).select_related(target)
         for link in rows:

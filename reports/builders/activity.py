@@ -2,15 +2,14 @@
 
 import datetime
 
-from django.db.models import Count, F, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, F, Max, Min, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from actions.enums import ActionKind, Carrying, MeetingKind, Place
-from actions.models import CollectiveAction, Domain, Intervention, PartnerMeeting, PresenceSession
+from actions.models import CollectiveAction, Domain, Intervention, InterventionDomain, PartnerMeeting, PresenceSession
 from emps.models import Commune
-from youths.models import Youth
 
 from .types import (
     ActionGroup,
@@ -87,37 +86,30 @@ def meetings_in_period(scope: Scope, start: datetime.date, end: datetime.date) -
 
 def build_domains(*, scope: Scope, start: datetime.date, end: datetime.date) -> DomainTable:
     """Domaines travaillés: interventions tagged with each domain (Total), distinct youths (Jeunes), % of all tags."""
-    # Start from the through table joined to the period's interventions (an index range on the
-    # scope's youths), then attach the few domains: never LEFT JOIN every intervention to the domains.
+    # Each tag carries a copy of its intervention's youth and date (see InterventionDomain): the
+    # period's tags of the scope are one range of the (youth, date, domain) index from the scope's
+    # youths, without joining the interventions.
+    tags = InterventionDomain.objects.filter(youth__team__in=scope.team_ids, date__gte=start, date__lte=end)
+    if scope.communes is not None:
+        tags = tags.filter(youth__commune__in=scope.commune_ids)
     tagged = {
         row["domain"]: row
-        for row in Intervention.domains.through.objects.filter(
-            intervention_in_period_q(scope, start, end, prefix="intervention__")
-        )
-        .values("domain")
-        # Count a column of the (intervention, domain) unique index, not the row id: index-only scans.
-        .annotate(total=Count("intervention"), youths=Count("intervention__youth", distinct=True))
+        for row in tags.values("domain")
+        # COUNT(*), not a column outside the index: an index-only scan.
+        .annotate(total=Count("*"), youths=Count("youth", distinct=True))
         .order_by()
     }
     domains = [
         {**d, "total": tagged.get(d["pk"], {}).get("total", 0), "youths": tagged.get(d["pk"], {}).get("youths", 0)}
         for d in Domain.objects.values("pk", "code", "label", "order", "is_active")
     ]
-    # Both overall figures in one pass over the scope's youths: each youth's interventions in the period
-    # are counted by an index-only probe on (youth, date); COUNT(DISTINCT youth) over every intervention
-    # sorted a million rows at federation scale.
-    per_youth = (
-        Intervention.objects.filter(youth=OuterRef("pk"), date__gte=start, date__lte=end)
-        .order_by()
+    # Both overall figures in one pass: the period's interventions grouped by youth (an index-only
+    # range of (youth, date, id) from each youth of the scope), then summed and counted.
+    overall = (
+        interventions_in_period(scope, start, end)
         .values("youth")
         .annotate(n=Count("pk"))
-        .values("n")
-    )
-    youths = Youth.objects.filter(team__in=scope.team_ids)
-    if scope.communes is not None:
-        youths = youths.filter(commune__in=scope.commune_ids)
-    overall = youths.annotate(n=Subquery(per_youth)).aggregate(
-        interventions=Coalesce(Sum("n"), 0), youths=Count("pk", filter=Q(n__gt=0))
+        .aggregate(interventions=Coalesce(Sum("n"), 0), youths=Count("youth"))
     )
     shown = [d for d in domains if d["is_active"] or d["total"]]
     grand_total = sum(d["total"] for d in shown)

@@ -82,7 +82,7 @@ def test_backup_and_restore_give_back_the_same_database(full_database, tmp_path)
     before = snapshot()
     figures = period_figures(team=full_database, start=datetime.date(2024, 1, 1), end=datetime.date(2024, 12, 31))
     assert sum(len(rows) for rows in before.values()) > 2000
-    assert len(before["actions.HistoricalIntervention_domains"]) > 100
+    assert len(before["actions.HistoricalInterventionDomain"]) > 100
 
     out = io.StringIO()
     call_command("backup_data", output=str(archive), stdout=out)

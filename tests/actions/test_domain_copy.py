@@ -1,0 +1,81 @@
+"""Each tag keeps a copy of its intervention's youth and date, kept exact by triggers (both databases).
+
+The domains table of the bilan counts from that copy: if it went stale, a youth would be counted in the
+wrong period or the wrong team. These tests write as the application does and read the table back.
+"""
+
+import datetime
+
+import pytest
+
+from actions.models import Domain, Intervention, InterventionDomain
+from reports.builders import Scope, build_domains
+from tests.actions.factories import InterventionFactory
+from tests.youths.factories import YouthFactory
+
+pytestmark = pytest.mark.django_db
+
+YEAR_2023 = {"start": datetime.date(2023, 1, 1), "end": datetime.date(2023, 12, 31)}
+YEAR_2024 = {"start": datetime.date(2024, 1, 1), "end": datetime.date(2024, 12, 31)}
+
+
+def copies(intervention):
+    return set(InterventionDomain.objects.filter(intervention=intervention).values_list("youth", "date"))
+
+
+def domain_youths(team, **period):
+    table = build_domains(scope=Scope.for_team(team), **period)
+    return {row.code: (row.total, row.youths) for row in table.rows if row.total}
+
+
+@pytest.fixture
+def domains():
+    return list(Domain.objects.order_by("order")[:2])
+
+
+def test_a_new_tag_copies_its_intervention_youth_and_date(team, domains):
+    youth = YouthFactory(team=team)
+    intervention = InterventionFactory(youth=youth, date=datetime.date(2023, 5, 2), domains=domains)
+    assert copies(intervention) == {(youth.pk, datetime.date(2023, 5, 2))}
+
+
+def test_tags_follow_their_intervention_to_another_date_and_youth(team, other_team, domains):
+    youth, other = YouthFactory(team=team), YouthFactory(team=other_team)
+    intervention = InterventionFactory(youth=youth, date=datetime.date(2023, 5, 2), domains=domains)
+    assert domain_youths(team, **YEAR_2023) == {d.code: (1, 1) for d in domains}
+
+    intervention.date = datetime.date(2024, 2, 3)
+    intervention.save()
+    assert domain_youths(team, **YEAR_2023) == {}
+    assert domain_youths(team, **YEAR_2024) == {d.code: (1, 1) for d in domains}
+
+    Intervention.objects.filter(pk=intervention.pk).update(youth=other)  # a queryset update too
+    assert copies(intervention) == {(other.pk, datetime.date(2024, 2, 3))}
+    assert domain_youths(team, **YEAR_2024) == {}
+    assert domain_youths(other_team, **YEAR_2024) == {d.code: (1, 1) for d in domains}
+
+
+def test_bulk_created_tags_get_their_copy_too(team, domains):
+    """The import and the synthetic data write the links in bulk, without any Python code per row."""
+    youth = YouthFactory(team=team)
+    intervention = InterventionFactory(youth=youth, date=datetime.date(2023, 9, 9), domains=[])
+    InterventionDomain.objects.bulk_create(InterventionDomain(intervention=intervention, domain=d) for d in domains)
+    assert copies(intervention) == {(youth.pk, datetime.date(2023, 9, 9))}
+
+
+def test_a_copy_written_by_hand_is_put_right(team, other_team, domains):
+    youth = YouthFactory(team=team)
+    intervention = InterventionFactory(youth=youth, date=datetime.date(2023, 9, 9), domains=domains[:1])
+    InterventionDomain.objects.filter(intervention=intervention).update(
+        youth=YouthFactory(team=other_team), date=datetime.date(2020, 1, 1)
+    )
+    assert copies(intervention) == {(youth.pk, datetime.date(2023, 9, 9))}
+
+
+def test_removing_a_domain_removes_it_from_the_table(team, domains):
+    youth = YouthFactory(team=team)
+    intervention = InterventionFactory(youth=youth, date=datetime.date(2023, 5, 2), domains=domains)
+    intervention.domains.remove(domains[0])
+    assert domain_youths(team, **YEAR_2023) == {domains[1].code: (1, 1)}
+    intervention.delete()
+    assert domain_youths(team, **YEAR_2023) == {}
