@@ -5,9 +5,11 @@ rows carry the youth's level, age, bracket and situation computed by the databas
 """
 
 import datetime
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from operator import itemgetter
+from typing import TypeVar
 
 from django.db.models import (
     BooleanField,
@@ -52,6 +54,7 @@ UNKNOWN = ""  # the key of a "Non renseigné" row
 OUT_OF_BRACKETS = "hors-tranches"
 AGE_UNKNOWN = "age-inconnu"
 SEXES = (Sex.MALE, Sex.FEMALE, Sex.NON_BINARY)
+T = TypeVar("T")
 
 
 def youths_in_period(scope: Scope, start: datetime.date, end: datetime.date) -> QuerySet[Youth]:
@@ -133,26 +136,42 @@ FACTS = (
     "is_new",
 )
 
-_shared_facts: ContextVar[dict | None] = ContextVar("shared_youth_facts", default=None)
+_shared: ContextVar[dict | None] = ContextVar("shared_period_queries", default=None)
 
 
 @contextmanager
-def shared_youth_facts() -> Iterator[None]:
-    """Within the block, the youth tables of one scope and period share one grouped query.
+def shared_period_queries() -> Iterator[None]:
+    """Within the block, the tables of one scope and period share their costliest queries.
 
     `build_bilan` and the funders' dashboard build six or seven youth tables: each evaluating the
-    level and situation subqueries for every youth cost a query per table. The rows live only for the
-    block (one request's build), so they can never be stale.
+    level and situation subqueries for every youth cost a query per table, so they share one grouped
+    query (`youth_facts`); the domains and the monthly tables share one count of the interventions
+    (`reports.builders.activity.intervention_counts`). The results live only for the block (one
+    request's build), so they can never be stale.
     """
-    token = _shared_facts.set({})
+    token = _shared.set({})
     try:
         yield
     finally:
-        _shared_facts.reset(token)
+        _shared.reset(token)
 
 
-def _facts_query(scope: Scope, start: datetime.date, end: datetime.date, fields: Iterable[str]) -> list[dict]:
-    fields = tuple(fields)
+def shared_result(key: tuple, compute: Callable[[], T]) -> T:
+    """`compute()`, made once per `key` inside `shared_period_queries()`; every time outside it."""
+    shared = _shared.get()
+    if shared is None:
+        return compute()
+    if key not in shared:
+        shared[key] = compute()
+    return shared[key]
+
+
+def scope_key(scope: Scope, start: datetime.date, end: datetime.date) -> tuple:
+    return (tuple(scope.team_ids), None if scope.communes is None else tuple(scope.commune_ids), start, end)
+
+
+def _facts_rows(scope: Scope, start: datetime.date, end: datetime.date, fields: tuple[str, ...]) -> list[tuple]:
+    """(value of each field…, number of youths) tuples: the one grouped query."""
     expressions = {
         "level": lambda: level_expression(start, end),
         "age": lambda: age_expression(end),
@@ -164,30 +183,47 @@ def _facts_query(scope: Scope, start: datetime.date, end: datetime.date, fields:
     }
     annotations = {name: expressions[name]() for name in fields if name in expressions}
     return list(
-        youths_in_period(scope, start, end).annotate(**annotations).values(*fields).annotate(n=Count("pk")).order_by()
+        youths_in_period(scope, start, end)
+        .annotate(**annotations)
+        .values(*fields)
+        .annotate(n=Count("pk"))
+        .values_list(*fields, "n")
+        .order_by()
     )
 
 
-def youth_facts(scope: Scope, start: datetime.date, end: datetime.date, fields: Iterable[str]) -> list[dict]:
-    """Youths in the period grouped by `fields` (names of FACTS), with their number `n`.
+def _regroup(rows: list[tuple], columns: tuple[str, ...], fields: tuple[str, ...]) -> list[dict]:
+    """Rows of `_facts_rows(…, columns)` summed by `fields` (a subset of the columns), as dicts with `n`."""
+    key_of = itemgetter(*(columns.index(name) for name in fields)) if fields else (lambda row: ())
+    counts: dict = {}
+    for row in rows:
+        key = key_of(row)
+        counts[key] = counts.get(key, 0) + row[-1]
+    if len(fields) == 1:
+        return [{fields[0]: key, "n": n} for key, n in counts.items()]
+    return [{**dict(zip(fields, key, strict=True)), "n": n} for key, n in counts.items()]
 
-    Alone, one query grouped by just those fields; inside `shared_youth_facts()`, one query grouped by
-    every fact, made once for the scope and period and summed by each table.
+
+def youth_facts(scope: Scope, start: datetime.date, end: datetime.date, fields: Iterable[str]) -> list[dict]:
+    """Youths in the period grouped by `fields` (names of FACTS): one dict per group, with its number `n`.
+
+    Alone, one query grouped by just those fields; inside `shared_period_queries()`, one query grouped by
+    every fact, made once for the scope and period, then summed here by the fields each table asks for.
     """
-    shared = _shared_facts.get()
-    if shared is None:
-        return _facts_query(scope, start, end, fields)
-    key = (tuple(scope.team_ids), None if scope.communes is None else tuple(scope.commune_ids), start, end)
-    if key not in shared:
-        shared[key] = _facts_query(scope, start, end, FACTS)
-    return shared[key]
+    fields = tuple(fields)
+    if _shared.get() is None:
+        return _regroup(_facts_rows(scope, start, end, fields), fields, fields)
+    key = ("youth facts", *scope_key(scope, start, end))
+    rows = shared_result(key, lambda: _facts_rows(scope, start, end, FACTS))
+    return shared_result((*key, fields), lambda: _regroup(rows, FACTS, fields))
 
 
 def tally(rows: Iterable[dict], *keys: str) -> dict:
     """{value of keys (one key: the value, several: a tuple): number of youths} from fact rows."""
+    key_of = itemgetter(*keys)
     counts: dict = {}
     for row in rows:
-        key = row[keys[0]] if len(keys) == 1 else tuple(row[k] for k in keys)
+        key = key_of(row)
         counts[key] = counts.get(key, 0) + row["n"]
     return counts
 

@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, F, Sum
-from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext_lazy as _
 
 from actions.enums import Place
@@ -36,7 +35,8 @@ from reports.builders import (
     hours,
     sessions_in_period,
 )
-from reports.builders.youths import levels_from_public, shared_youth_facts
+from reports.builders.activity import MonthStart, months_between
+from reports.builders.youths import levels_from_public, shared_period_queries
 
 
 @dataclass(frozen=True)
@@ -80,19 +80,11 @@ class Dashboard:
         return not self.public.total and not self.activity.collective_actions and not self.presence.sessions
 
 
-def months_between(start: datetime.date, end: datetime.date) -> list[datetime.date]:
-    months, month = [], start.replace(day=1)
-    while month <= end:
-        months.append(month)
-        month = (month + datetime.timedelta(days=32)).replace(day=1)
-    return months
-
-
 def build_presence_months(*, scope: Scope, start: datetime.date, end: datetime.date) -> tuple[PresenceMonth, ...]:
     """Street presence month by month and place: sessions, hours, person-hours (one grouped query)."""
     rows = (
         sessions_in_period(scope, start, end)
-        .annotate(month=TruncMonth("date"))
+        .annotate(month=MonthStart("date"))
         .values("month", "place")
         .annotate(
             sessions=Count("pk"),
@@ -100,10 +92,7 @@ def build_presence_months(*, scope: Scope, start: datetime.date, end: datetime.d
             person_minutes=Sum(F("duration_minutes") * F("educator_count")),
         )
     )
-    found = {}
-    for row in rows:
-        month = row["month"].date() if isinstance(row["month"], datetime.datetime) else row["month"]
-        found[(month, row["place"])] = row
+    found = {(row["month"], row["place"]): row for row in rows}
     return tuple(
         PresenceMonth(
             month=month,
@@ -129,7 +118,7 @@ def build_dashboard(*, scope: Scope, start: datetime.date, end: datetime.date, w
     """
     if start > end:
         raise ValueError("The period's start is after its end.")
-    with shared_youth_facts():  # the youth tables share one grouped query
+    with shared_period_queries():  # the youth tables share one grouped query
         return _build_dashboard(scope=scope, start=start, end=end, with_partners=with_partners)
 
 
