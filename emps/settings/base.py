@@ -97,12 +97,23 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.bool("DATABASE_JIT_OFF", default=True):
-    # PostgreSQL compiles a query with JIT when its estimated cost is high, which the bilan's correlated
-    # subqueries always are: 15 to 20 ms of compilation for queries that run in 20 to 60 ms, and 0.5 s
-    # for a 0.27 s query over a federation's 30,000 youths (EXPLAIN ANALYZE). Off, unless
-    # the DATABASE_URL sets its own `options` (DATABASE_JIT_OFF=0 behind PgBouncer: see docs/scaling.md).
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Planner settings of the application's sessions, unless the DATABASE_URL sets its own `options`
+    # (behind PgBouncer they go in the database's settings instead: see docs/scaling.md).
+    planner = []
+    if env.bool("DATABASE_JIT_OFF", default=True):
+        # PostgreSQL compiles a query with JIT when its estimated cost is high, which the bilan's correlated
+        # subqueries always are: 15 to 20 ms of compilation for queries that run in 20 to 60 ms, and 0.5 s
+        # for a 0.27 s query over a federation's 30,000 youths (EXPLAIN ANALYZE).
+        planner.append("-c jit=off")
+    if env.str("DATABASE_RANDOM_PAGE_COST", default="1.1"):
+        # PostgreSQL's default (4) prices a random page read as on a spinning disk. On SSD, or with the
+        # database in memory (a federation's fits), it made the planner scan the million interventions
+        # in parallel (100 to 135 ms) rather than walk the (youth, date, id) index from the scope's
+        # youths (35 ms): 1.1 is PostgreSQL's usual advice for SSD.
+        planner.append(f"-c random_page_cost={env.str('DATABASE_RANDOM_PAGE_COST', default='1.1')}")
+    if planner:
+        DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", " ".join(planner))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "emps.User"

@@ -1,7 +1,6 @@
 """Tables about the team's work: domains, collective actions, street presence, partners, meetings."""
 
 import datetime
-from dataclasses import dataclass
 
 from django.db.models import Count, DateField, F, Func, Max, Min, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
@@ -27,7 +26,7 @@ from .types import (
     Scope,
     percent,
 )
-from .youths import scope_key, shared_result, tally, youth_facts, youths_in_period
+from .youths import tally, youth_facts, youths_in_period
 
 # The action log's headings, in the plural.
 ACTION_GROUP_LABELS = {
@@ -85,44 +84,6 @@ def months_between(start: datetime.date, end: datetime.date) -> list[datetime.da
     return months
 
 
-@dataclass(frozen=True)
-class InterventionCounts:
-    """The period's interventions of a scope: by month, in all, and how many youths they concern."""
-
-    by_month: dict[datetime.date, int]
-    total: int
-    youths: int
-
-
-def intervention_counts(scope: Scope, start: datetime.date, end: datetime.date) -> InterventionCounts:
-    """One pass over the period's interventions, shared by the domains and the monthly tables.
-
-    The interventions are grouped by youth and month (an index-only range of (youth, date, id) from
-    each youth of the scope), then summed by month and counted by youth in the same statement.
-    """
-
-    def compute() -> InterventionCounts:
-        months = months_between(start, end)
-        per_youth_month = (
-            interventions_in_period(scope, start, end)
-            .annotate(month=MonthStart("date"))
-            .values("youth", "month")
-            .annotate(n=Count("pk"))
-        )
-        figures = per_youth_month.aggregate(
-            total=Coalesce(Sum("n"), 0),
-            youths=Count("youth", distinct=True),
-            **{f"month_{i}": Coalesce(Sum("n", filter=Q(month=month)), 0) for i, month in enumerate(months)},
-        )
-        return InterventionCounts(
-            by_month={month: figures[f"month_{i}"] for i, month in enumerate(months)},
-            total=figures["total"],
-            youths=figures["youths"],
-        )
-
-    return shared_result(("intervention counts", *scope_key(scope, start, end)), compute)
-
-
 def actions_in_period(scope: Scope, start: datetime.date, end: datetime.date) -> QuerySet[CollectiveAction]:
     """Collective actions dated in the period, in the scope's communes (where the action took place)."""
     queryset = CollectiveAction.objects.filter(team__in=scope.team_ids, date__gte=start, date__lte=end)
@@ -166,7 +127,14 @@ def build_domains(*, scope: Scope, start: datetime.date, end: datetime.date) -> 
         {**d, "total": tagged.get(d["pk"], {}).get("total", 0), "youths": tagged.get(d["pk"], {}).get("youths", 0)}
         for d in Domain.objects.values("pk", "code", "label", "order", "is_active")
     ]
-    counts = intervention_counts(scope, start, end)
+    # Both overall figures in one pass: the period's interventions grouped by youth (an index-only
+    # range of (youth, date, id) from each youth of the scope), then summed and counted.
+    overall = (
+        interventions_in_period(scope, start, end)
+        .values("youth")
+        .annotate(n=Count("pk"))
+        .aggregate(interventions=Coalesce(Sum("n"), 0), youths=Count("youth"))
+    )
     shown = [d for d in domains if d["is_active"] or d["total"]]
     grand_total = sum(d["total"] for d in shown)
     shown.sort(key=lambda d: (-d["total"], d["order"], d["label"]))
@@ -180,7 +148,7 @@ def build_domains(*, scope: Scope, start: datetime.date, end: datetime.date) -> 
         )
         for d in shown
     )
-    return DomainTable(rows=rows, total=grand_total, interventions=counts.total, youths=counts.youths)
+    return DomainTable(rows=rows, total=grand_total, interventions=overall["interventions"], youths=overall["youths"])
 
 
 def scope_communes(scope: Scope) -> list[tuple[int, str]]:
@@ -456,14 +424,14 @@ def build_monthly(*, scope: Scope, start: datetime.date, end: datetime.date) -> 
     """Month by month: youths met for the first time, interventions, collective actions, presence hours."""
     new_youths = youths_in_period(scope, start, end).filter(first_met_on__gte=start, first_met_on__lte=end)
     youths = _by_month(new_youths, "first_met_on", n=Count("pk"))
-    interventions = intervention_counts(scope, start, end).by_month
+    interventions = _by_month(interventions_in_period(scope, start, end), "date", n=Count("pk"))
     actions = _by_month(actions_in_period(scope, start, end), "date", n=Count("pk"))
     presence = _by_month(sessions_in_period(scope, start, end), "date", minutes=Sum("duration_minutes"))
     return tuple(
         MonthRow(
             month=month,
             new_youths=youths.get(month, {}).get("n", 0),
-            interventions=interventions.get(month, 0),
+            interventions=interventions.get(month, {}).get("n", 0),
             collective_actions=actions.get(month, {}).get("n", 0),
             presence_minutes=presence.get(month, {}).get("minutes") or 0,
         )

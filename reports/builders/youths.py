@@ -145,15 +145,19 @@ def shared_period_queries() -> Iterator[None]:
 
     `build_bilan` and the funders' dashboard build six or seven youth tables: each evaluating the
     level and situation subqueries for every youth cost a query per table, so they share one grouped
-    query (`youth_facts`); the domains and the monthly tables share one count of the interventions
-    (`reports.builders.activity.intervention_counts`). The results live only for the block (one
-    request's build), so they can never be stale.
+    query (`youth_facts`). The results live only for the block (one request's build), so they can
+    never be stale.
     """
     token = _shared.set({})
     try:
         yield
     finally:
         _shared.reset(token)
+
+
+def shared_active() -> bool:
+    """Whether the caller runs inside `shared_period_queries()`."""
+    return _shared.get() is not None
 
 
 def shared_result(key: tuple, compute: Callable[[], T]) -> T:
@@ -211,7 +215,7 @@ def youth_facts(scope: Scope, start: datetime.date, end: datetime.date, fields: 
     every fact, made once for the scope and period, then summed here by the fields each table asks for.
     """
     fields = tuple(fields)
-    if _shared.get() is None:
+    if not shared_active():
         return _regroup(_facts_rows(scope, start, end, fields), fields, fields)
     key = ("youth facts", *scope_key(scope, start, end))
     rows = shared_result(key, lambda: _facts_rows(scope, start, end, FACTS))

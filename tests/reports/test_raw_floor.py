@@ -54,8 +54,11 @@ def test_hand_written_sql_gives_the_builders_figures(synthetic, start, end):
         assert built["public"]["total"] and built["domains"] and built["presence_by_place"] and built["actions"]
 
 
-def test_postgresql_connections_run_without_jit():
-    """JIT compilation cost more than the bilan's queries themselves at federation scale (see settings)."""
+def test_postgresql_connections_run_without_jit_and_with_ssd_page_costs():
+    """JIT compilation cost more than the bilan's queries themselves at federation scale, and the default
+    random_page_cost made the planner scan every intervention rather than walk an index (see settings)."""
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone()[0] == "off"
+        cursor.execute("SHOW random_page_cost")
+        assert float(cursor.fetchone()[0]) == 1.1
