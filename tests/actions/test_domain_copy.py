@@ -7,10 +7,12 @@ wrong period or the wrong team. These tests write as the application does and re
 import datetime
 
 import pytest
+from django.urls import reverse
 
 from actions.models import Domain, Intervention, InterventionDomain
 from reports.builders import Scope, build_domains
 from tests.actions.factories import InterventionFactory
+from tests.emps.factories import UserFactory
 from tests.youths.factories import YouthFactory
 
 pytestmark = pytest.mark.django_db
@@ -79,3 +81,35 @@ def test_removing_a_domain_removes_it_from_the_table(team, domains):
     assert domain_youths(team, **YEAR_2023) == {domains[1].code: (1, 1)}
     intervention.delete()
     assert domain_youths(team, **YEAR_2023) == {}
+
+
+def test_the_admin_edits_an_intervention_domains_as_lines(client, team, domains):
+    """A custom through model leaves Django's admin without its domain selector: an inline replaces it."""
+    client.force_login(UserFactory(username="admin", is_superuser=True, is_staff=True))
+    intervention = InterventionFactory(youth=YouthFactory(team=team), date=datetime.date(2023, 5, 2), domains=domains)
+    url = reverse("admin:actions_intervention_change", args=[intervention.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    assert page.content.decode().count('name="interventiondomain_set-') > 0
+    links = list(InterventionDomain.objects.filter(intervention=intervention).order_by("domain__order"))
+    form = {
+        "youth": intervention.youth.pk,
+        "date": "2023-06-01",
+        "kind": "",
+        "note": "",
+        "interventiondomain_set-TOTAL_FORMS": "2",
+        "interventiondomain_set-INITIAL_FORMS": "2",
+        "interventiondomain_set-MIN_NUM_FORMS": "1",
+        "interventiondomain_set-MAX_NUM_FORMS": "1000",
+    }
+    for i, link in enumerate(links):
+        form |= {
+            f"interventiondomain_set-{i}-id": link.pk,
+            f"interventiondomain_set-{i}-intervention": intervention.pk,
+            f"interventiondomain_set-{i}-domain": link.domain_id,
+        }
+    form["interventiondomain_set-1-DELETE"] = "on"
+    response = client.post(url, form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert copies(intervention) == {(intervention.youth.pk, datetime.date(2023, 6, 1))}
+    assert list(intervention.domains.all()) == [links[0].domain]
