@@ -121,7 +121,8 @@ def _funder(username: str, teams) -> object:
 
 def _users():
     """The first team, one of its educators, a funder of that team (a commune's or the State's usual
-    scope) and a funder of ten teams (a département's), created on first use."""
+    scope), a funder of ten teams (a département's) and one of the fifty (a whole federation),
+    created on first use."""
     from emps.models import Role, Team, User
 
     team = Team.objects.order_by("pk").first()
@@ -130,6 +131,7 @@ def _users():
         "educator": educator,
         "funder": _funder("bench-financeur-equipe", [team]),
         "funder10": _funder("bench-financeur", Team.objects.order_by("pk")[:10]),
+        "funder50": _funder("bench-financeur-federation", Team.objects.order_by("pk")[:50]),
     }
     return team, users
 
@@ -149,6 +151,7 @@ def _pages():
         ("educator home", "educator", "home", []),
         ("funder dashboard, 1 team", "funder", "home", []),
         ("funder dashboard, 10 teams", "funder10", "home", []),
+        ("funder dashboard, 50 teams", "funder50", "home", []),
     ]
 
 
