@@ -27,10 +27,12 @@ class InterventionDomain(models.Model):
     instead of joining a million interventions: at federation scale that join was most of the funders'
     dashboard. Triggers keep it exact on both databases (migration 0005): the copy is taken from the
     intervention on insert, and follows it when its youth or date changes. Nothing in Python writes it.
+    On SQLite, a migration that rebuilds this table (most AlterField on it) drops its triggers: such a
+    migration must create them again (tests/actions/test_domain_copy.py fails otherwise).
     """
 
-    intervention = models.ForeignKey("Intervention", on_delete=models.CASCADE)
-    domain = models.ForeignKey(Domain, on_delete=models.CASCADE)
+    intervention = models.ForeignKey("Intervention", on_delete=models.CASCADE, verbose_name=_("intervention"))
+    domain = models.ForeignKey(Domain, on_delete=models.CASCADE, verbose_name=_("domaine"))
     youth = models.ForeignKey(
         Youth,
         on_delete=models.DO_NOTHING,
@@ -39,11 +41,14 @@ class InterventionDomain(models.Model):
         null=True,
         editable=False,
         related_name="+",
+        verbose_name=_("jeune"),
     )
-    date = models.DateField(null=True, editable=False)
+    date = models.DateField(_("date"), null=True, editable=False)
 
     class Meta:
         db_table = "actions_intervention_domains"
+        verbose_name = _("domaine de l'intervention")
+        verbose_name_plural = _("domaines de l'intervention")
         unique_together = [("intervention", "domain")]
         indexes = [models.Index(fields=["youth", "date", "domain"], name="tag_youth_date_domain_idx")]
 
