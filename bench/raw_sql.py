@@ -16,7 +16,7 @@ import datetime
 from django.db import connection
 
 from reports.builders import Scope, build_age_sex, build_domains, build_presence, build_public, build_specific_actions
-from reports.builders.youths import shared_period_queries
+from reports.builders.youths import shared_youth_facts
 
 YOUTHS_IN_PERIOD = """
     SELECT y.id, y.sex, y.birth_year, y.birth_month, y.first_met_on
@@ -162,7 +162,7 @@ def raw_figures(team_ids: list[int], start: datetime.date, end: datetime.date, b
 
 def builder_figures(scope: Scope, start: datetime.date, end: datetime.date) -> dict:
     # As `build_bilan` calls them: the youth tables share one grouped query.
-    with shared_period_queries():
+    with shared_youth_facts():
         return _builder_figures(scope, start, end)
 
 

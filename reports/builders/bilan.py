@@ -19,7 +19,7 @@ from .youths import (
     build_quartiers,
     build_situation_sex,
     levels_from_public,
-    shared_period_queries,
+    shared_youth_facts,
 )
 
 
@@ -45,7 +45,7 @@ def build_bilan(*, scope: Scope, start: datetime.date, end: datetime.date) -> Bi
     """Every table of the bilan d'activité, computed by grouped queries (a constant number of them)."""
     if start > end:
         raise ValueError("The period's start is after its end.")
-    with shared_period_queries():
+    with shared_youth_facts():
         return _build_bilan(scope=scope, start=start, end=end)
 
 

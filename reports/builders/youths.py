@@ -5,11 +5,10 @@ rows carry the youth's level, age, bracket and situation computed by the databas
 """
 
 import datetime
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from operator import itemgetter
-from typing import TypeVar
 
 from django.db.models import (
     BooleanField,
@@ -54,7 +53,6 @@ UNKNOWN = ""  # the key of a "Non renseigné" row
 OUT_OF_BRACKETS = "hors-tranches"
 AGE_UNKNOWN = "age-inconnu"
 SEXES = (Sex.MALE, Sex.FEMALE, Sex.NON_BINARY)
-T = TypeVar("T")
 
 
 def youths_in_period(scope: Scope, start: datetime.date, end: datetime.date) -> QuerySet[Youth]:
@@ -136,42 +134,22 @@ FACTS = (
     "is_new",
 )
 
-_shared: ContextVar[dict | None] = ContextVar("shared_period_queries", default=None)
+_shared_facts: ContextVar[dict | None] = ContextVar("shared_youth_facts", default=None)
 
 
 @contextmanager
-def shared_period_queries() -> Iterator[None]:
-    """Within the block, the tables of one scope and period share their costliest queries.
+def shared_youth_facts() -> Iterator[None]:
+    """Within the block, the youth tables of one scope and period share one grouped query.
 
     `build_bilan` and the funders' dashboard build six or seven youth tables: each evaluating the
-    level and situation subqueries for every youth cost a query per table, so they share one grouped
-    query (`youth_facts`). The results live only for the block (one request's build), so they can
-    never be stale.
+    level and situation subqueries for every youth cost a query per table. The rows live only for the
+    block (one request's build), so they can never be stale.
     """
-    token = _shared.set({})
+    token = _shared_facts.set({})
     try:
         yield
     finally:
-        _shared.reset(token)
-
-
-def shared_active() -> bool:
-    """Whether the caller runs inside `shared_period_queries()`."""
-    return _shared.get() is not None
-
-
-def shared_result(key: tuple, compute: Callable[[], T]) -> T:
-    """`compute()`, made once per `key` inside `shared_period_queries()`; every time outside it."""
-    shared = _shared.get()
-    if shared is None:
-        return compute()
-    if key not in shared:
-        shared[key] = compute()
-    return shared[key]
-
-
-def scope_key(scope: Scope, start: datetime.date, end: datetime.date) -> tuple:
-    return (tuple(scope.team_ids), None if scope.communes is None else tuple(scope.commune_ids), start, end)
+        _shared_facts.reset(token)
 
 
 def _facts_rows(scope: Scope, start: datetime.date, end: datetime.date, fields: tuple[str, ...]) -> list[tuple]:
@@ -211,15 +189,19 @@ def _regroup(rows: list[tuple], columns: tuple[str, ...], fields: tuple[str, ...
 def youth_facts(scope: Scope, start: datetime.date, end: datetime.date, fields: Iterable[str]) -> list[dict]:
     """Youths in the period grouped by `fields` (names of FACTS): one dict per group, with its number `n`.
 
-    Alone, one query grouped by just those fields; inside `shared_period_queries()`, one query grouped by
+    Alone, one query grouped by just those fields; inside `shared_youth_facts()`, one query grouped by
     every fact, made once for the scope and period, then summed here by the fields each table asks for.
     """
     fields = tuple(fields)
-    if not shared_active():
+    shared = _shared_facts.get()
+    if shared is None:
         return _regroup(_facts_rows(scope, start, end, fields), fields, fields)
-    key = ("youth facts", *scope_key(scope, start, end))
-    rows = shared_result(key, lambda: _facts_rows(scope, start, end, FACTS))
-    return shared_result((*key, fields), lambda: _regroup(rows, FACTS, fields))
+    key = (tuple(scope.team_ids), None if scope.communes is None else tuple(scope.commune_ids), start, end)
+    if key not in shared:
+        shared[key] = _facts_rows(scope, start, end, FACTS)
+    if (key, fields) not in shared:
+        shared[key, fields] = _regroup(shared[key], FACTS, fields)
+    return shared[key, fields]
 
 
 def tally(rows: Iterable[dict], *keys: str) -> dict:

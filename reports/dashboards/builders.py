@@ -36,7 +36,7 @@ from reports.builders import (
     sessions_in_period,
 )
 from reports.builders.activity import MonthStart, months_between
-from reports.builders.youths import levels_from_public, shared_period_queries
+from reports.builders.youths import levels_from_public, shared_youth_facts
 
 
 @dataclass(frozen=True)
@@ -118,7 +118,7 @@ def build_dashboard(*, scope: Scope, start: datetime.date, end: datetime.date, w
     """
     if start > end:
         raise ValueError("The period's start is after its end.")
-    with shared_period_queries():  # the youth tables share one grouped query
+    with shared_youth_facts():  # the youth tables share one grouped query
         return _build_dashboard(scope=scope, start=start, end=end, with_partners=with_partners)
 
 
