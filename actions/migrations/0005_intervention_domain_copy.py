@@ -84,23 +84,22 @@ SET youth_id = (SELECT youth_id FROM actions_intervention WHERE id = actions_int
 """
 
 
-def forward(apps, schema_editor):
-    schema_editor.execute(BACKFILL)
+def _execute(schema_editor, postgres: str, sqlite: list[str]) -> None:
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
-        schema_editor.execute(POSTGRES_FORWARD)
+        schema_editor.execute(postgres)
     elif vendor == "sqlite":
-        for statement in SQLITE_FORWARD:
+        for statement in sqlite:
             schema_editor.execute(statement)
+
+
+def forward(apps, schema_editor):
+    schema_editor.execute(BACKFILL)
+    _execute(schema_editor, POSTGRES_FORWARD, SQLITE_FORWARD)
 
 
 def backward(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        schema_editor.execute(POSTGRES_BACKWARD)
-    elif vendor == "sqlite":
-        for statement in SQLITE_BACKWARD:
-            schema_editor.execute(statement)
+    _execute(schema_editor, POSTGRES_BACKWARD, SQLITE_BACKWARD)
 
 
 def copy_fields(historical=False):

@@ -106,12 +106,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         # subqueries always are: 15 to 20 ms of compilation for queries that run in 20 to 60 ms, and 0.5 s
         # for a 0.27 s query over a federation's 30,000 youths (EXPLAIN ANALYZE).
         planner.append("-c jit=off")
-    if env.str("DATABASE_RANDOM_PAGE_COST", default="1.1"):
+    random_page_cost = env.str("DATABASE_RANDOM_PAGE_COST", default="1.1")
+    if random_page_cost:
         # PostgreSQL's default (4) prices a random page read as on a spinning disk. On SSD, or with the
         # database in memory (a federation's fits), it made the planner scan the million interventions
         # in parallel (100 to 135 ms) rather than walk the (youth, date, id) index from the scope's
         # youths (35 ms): 1.1 is PostgreSQL's usual advice for SSD.
-        planner.append(f"-c random_page_cost={env.str('DATABASE_RANDOM_PAGE_COST', default='1.1')}")
+        planner.append(f"-c random_page_cost={random_page_cost}")
     if planner:
         DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", " ".join(planner))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

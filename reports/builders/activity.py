@@ -45,7 +45,8 @@ DSL_KINDS = (ActionKind.DSL, ActionKind.COMMUNAL_EVENT)
 def intervention_in_period_q(scope: Scope, start: datetime.date, end: datetime.date, prefix: str = "") -> Q:
     """The filter of `interventions_in_period`, for a query starting from a table that points to interventions
     (`prefix="intervention__"`): a plain join lets PostgreSQL walk the (youth, date) index from the scope's
-    youths, where `intervention__in=<subquery>` made it scan every intervention of the period.
+    youths, where `intervention__in=<subquery>` made it scan every intervention of the period. Without a
+    prefix it also filters the domain tags, which carry their intervention's youth and date.
     """
     condition = Q(
         **{f"{prefix}youth__team__in": scope.team_ids, f"{prefix}date__gte": start, f"{prefix}date__lte": end}
@@ -113,9 +114,7 @@ def build_domains(*, scope: Scope, start: datetime.date, end: datetime.date) -> 
     # Each tag carries a copy of its intervention's youth and date (see InterventionDomain): the
     # period's tags of the scope are one range of the (youth, date, domain) index from the scope's
     # youths, without joining the interventions.
-    tags = InterventionDomain.objects.filter(youth__team__in=scope.team_ids, date__gte=start, date__lte=end)
-    if scope.communes is not None:
-        tags = tags.filter(youth__commune__in=scope.commune_ids)
+    tags = InterventionDomain.objects.filter(intervention_in_period_q(scope, start, end))
     tagged = {
         row["domain"]: row
         for row in tags.values("domain")
