@@ -20,37 +20,50 @@ class Domain(ReferenceItem):
         verbose_name_plural = _("domaines travaillés")
 
 
-class InterventionDomain(models.Model):
-    """A domain worked on in an intervention, with a copy of the intervention's youth and date.
-
-    The copy lets the bilan count the youths of each domain from one index, (youth, date, domain),
-    instead of joining a million interventions: at federation scale that join was most of the funders'
-    dashboard. Triggers keep it exact on both databases (migration 0005): the copy is taken from the
-    intervention on insert, and follows it when its youth or date changes. Nothing in Python writes it.
-    On SQLite, a migration that rebuilds this table (most AlterField on it) drops its triggers: such a
-    migration must create them again (tests/actions/test_domain_copy.py fails otherwise).
-    """
-
-    intervention = models.ForeignKey("Intervention", on_delete=models.CASCADE, verbose_name=_("intervention"))
-    domain = models.ForeignKey(Domain, on_delete=models.CASCADE, verbose_name=_("domaine"))
-    youth = models.ForeignKey(
-        Youth,
+def copied_key(model, verbose_name):
+    """A foreign key that only the database writes (triggers copy it from another row, see migrations
+    0005 and 0007): no constraint and no index of its own, not editable in forms."""
+    return models.ForeignKey(
+        model,
         on_delete=models.DO_NOTHING,
         db_constraint=False,
         db_index=False,
         null=True,
         editable=False,
         related_name="+",
-        verbose_name=_("jeune"),
+        verbose_name=verbose_name,
     )
+
+
+class InterventionDomain(models.Model):
+    """A domain worked on in an intervention, with a copy of the intervention's youth, date and team.
+
+    The copy lets the bilan count the youths of each domain from one index, (youth, date, domain) for a
+    commune's youths or (team, date, domain, youth) for whole teams, instead of joining a million
+    interventions: at federation scale that join was most of the funders' dashboard. Triggers keep it
+    exact on both databases (migrations 0005 and 0007): the copy is taken from the intervention on
+    insert, and follows it when its youth, date or team changes. Nothing in Python writes it.
+    On SQLite, a migration that rebuilds this table, actions_intervention or youths_youth (most
+    AlterField on them) drops their triggers: such a migration must create them again
+    (tests/actions/test_domain_copy.py fails otherwise).
+    """
+
+    intervention = models.ForeignKey("Intervention", on_delete=models.CASCADE, verbose_name=_("intervention"))
+    domain = models.ForeignKey(Domain, on_delete=models.CASCADE, verbose_name=_("domaine"))
+    youth = copied_key(Youth, _("jeune"))
     date = models.DateField(_("date"), null=True, editable=False)
+    team = copied_key(Team, _("équipe"))
 
     class Meta:
         db_table = "actions_intervention_domains"
         verbose_name = _("domaine de l'intervention")
         verbose_name_plural = _("domaines de l'intervention")
         unique_together = [("intervention", "domain")]
-        indexes = [models.Index(fields=["youth", "date", "domain"], name="tag_youth_date_domain_idx")]
+        indexes = [
+            # A commune's scope walks the tags from its youths; several teams' scope, from their teams.
+            models.Index(fields=["youth", "date", "domain"], name="tag_youth_date_domain_idx"),
+            models.Index(fields=["team", "date", "domain", "youth"], name="tag_team_date_domain_idx"),
+        ]
 
     def __str__(self):
         return f"{self.intervention} – {self.domain}"
@@ -65,6 +78,9 @@ class Intervention(models.Model):
 
     youth = models.ForeignKey(Youth, on_delete=models.PROTECT, related_name="interventions", verbose_name=_("jeune"))
     date = models.DateField(_("date"))
+    # A copy of the youth's team, kept by triggers (migration 0007) like the tags' copy: the funders'
+    # counts over several teams read one index range per team instead of one per youth.
+    team = copied_key(Team, _("équipe"))
     kind = models.CharField(_("type"), max_length=20, choices=InterventionKind.choices, blank=True)
     domains = models.ManyToManyField(
         Domain, through=InterventionDomain, related_name="interventions", verbose_name=_("domaines")
@@ -105,10 +121,17 @@ class Intervention(models.Model):
             # The id as a last key column makes it covering: the bilan's counts per scope and period
             # are index-only scans from the scope's youths (an INCLUDE would warn on SQLite).
             models.Index(fields=["youth", "date", "id"], name="intervention_youth_date_id_idx"),
+            models.Index(fields=["team", "date", "youth", "id"], name="intervention_team_date_idx"),
         ]
 
     def __str__(self):
         return f"{self.date:%d/%m/%Y} – {self.youth}"
+
+    def save(self, *args, **kwargs):
+        # The database writes the team (a trigger): the instance and its history get the same value.
+        if self.youth_id is not None:
+            self.team_id = self.youth.team_id
+        super().save(*args, **kwargs)
 
 
 class CollectiveAction(models.Model):

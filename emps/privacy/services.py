@@ -69,6 +69,7 @@ INTERVENTION_KEPT_FIELDS = {
     "id",
     "youth",
     "date",
+    "team",  # the youth's team, copied for the counts
     "kind",
     "author",
     "version",

@@ -44,13 +44,15 @@ DSL_KINDS = (ActionKind.DSL, ActionKind.COMMUNAL_EVENT)
 
 def intervention_in_period_q(scope: Scope, start: datetime.date, end: datetime.date, prefix: str = "") -> Q:
     """The filter of `interventions_in_period`, for a query starting from a table that points to interventions
-    (`prefix="intervention__"`): a plain join lets PostgreSQL walk the (youth, date) index from the scope's
-    youths, where `intervention__in=<subquery>` made it scan every intervention of the period. Without a
-    prefix it also filters the domain tags, which carry their intervention's youth and date.
+    (`prefix="intervention__"`): a plain join, where `intervention__in=<subquery>` made PostgreSQL scan every
+    intervention of the period. Without a prefix it also filters the domain tags, which carry their
+    intervention's youth, date and team.
+
+    The team is the copy on the row (the youth's team, see Intervention.team): the period's rows of each
+    team are one range of a (team, date, …) index. A commune's scope still joins the youths for their
+    commune, and PostgreSQL then walks the (youth, date, …) indexes from the commune's youths.
     """
-    condition = Q(
-        **{f"{prefix}youth__team__in": scope.team_ids, f"{prefix}date__gte": start, f"{prefix}date__lte": end}
-    )
+    condition = Q(**{f"{prefix}team__in": scope.team_ids, f"{prefix}date__gte": start, f"{prefix}date__lte": end})
     if scope.communes is not None:
         condition &= Q(**{f"{prefix}youth__commune__in": scope.commune_ids})
     return condition
@@ -111,9 +113,8 @@ def meetings_in_period(scope: Scope, start: datetime.date, end: datetime.date) -
 
 def build_domains(*, scope: Scope, start: datetime.date, end: datetime.date) -> DomainTable:
     """Domaines travaillés: interventions tagged with each domain (Total), distinct youths (Jeunes), % of all tags."""
-    # Each tag carries a copy of its intervention's youth and date (see InterventionDomain): the
-    # period's tags of the scope are one range of the (youth, date, domain) index from the scope's
-    # youths, without joining the interventions.
+    # Each tag carries a copy of its intervention's youth, date and team (see InterventionDomain): the
+    # period's tags of the scope are index ranges, without joining the interventions.
     tags = InterventionDomain.objects.filter(intervention_in_period_q(scope, start, end))
     tagged = {
         row["domain"]: row

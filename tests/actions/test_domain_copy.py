@@ -1,7 +1,8 @@
-"""Each tag keeps a copy of its intervention's youth and date, kept exact by triggers (both databases).
+"""Each tag keeps a copy of its intervention's youth, date and team, and each intervention a copy of its
+youth's team, kept exact by triggers (both databases).
 
-The domains table of the bilan counts from that copy: if it went stale, a youth would be counted in the
-wrong period or the wrong team. These tests write as the application does and read the table back.
+The bilan and the dashboards count from these copies: if one went stale, a youth would be counted in the
+wrong period or the wrong team. These tests write as the application does and read the tables back.
 """
 
 import datetime
@@ -23,6 +24,12 @@ YEAR_2024 = {"start": datetime.date(2024, 1, 1), "end": datetime.date(2024, 12, 
 
 def copies(intervention):
     return set(InterventionDomain.objects.filter(intervention=intervention).values_list("youth", "date"))
+
+
+def teams(intervention):
+    """The team on the intervention's row, then the teams on its tags' rows (as the database holds them)."""
+    row = Intervention.objects.values_list("team", flat=True).get(pk=intervention.pk)
+    return row, set(InterventionDomain.objects.filter(intervention=intervention).values_list("team", flat=True))
 
 
 def domain_youths(team, **period):
@@ -113,3 +120,53 @@ def test_the_admin_edits_an_intervention_domains_as_lines(client, team, domains)
     assert response.status_code == 302, response.content.decode()[:2000]
     assert copies(intervention) == {(intervention.youth.pk, datetime.date(2023, 6, 1))}
     assert list(intervention.domains.all()) == [links[0].domain]
+
+
+def test_an_intervention_and_its_tags_take_the_youth_team(team, domains):
+    intervention = InterventionFactory(youth=YouthFactory(team=team), date=datetime.date(2023, 5, 2), domains=domains)
+    assert teams(intervention) == (team.pk, {team.pk})
+    assert intervention.team_id == team.pk  # the saved instance agrees with its row
+
+
+def test_a_youth_moving_to_another_team_takes_its_interventions_along(team, other_team, domains):
+    """The bilan counts a youth's interventions in the youth's team: after the move, in the new one only."""
+    youth = YouthFactory(team=team)
+    intervention = InterventionFactory(youth=youth, date=datetime.date(2023, 5, 2), domains=domains)
+    youth.team = other_team
+    youth.save()
+    assert teams(intervention) == (other_team.pk, {other_team.pk})
+    assert domain_youths(team, **YEAR_2023) == {}
+    assert domain_youths(other_team, **YEAR_2023) == {d.code: (1, 1) for d in domains}
+    scope = Scope.for_team(other_team)
+    assert build_domains(scope=scope, **YEAR_2023).interventions == 1
+
+
+def test_an_intervention_given_to_a_youth_of_another_team_changes_team(team, other_team, domains):
+    intervention = InterventionFactory(youth=YouthFactory(team=team), date=datetime.date(2023, 5, 2), domains=domains)
+    Intervention.objects.filter(pk=intervention.pk).update(youth=YouthFactory(team=other_team))
+    assert teams(intervention) == (other_team.pk, {other_team.pk})
+
+
+def test_a_team_written_by_hand_is_put_right(team, other_team, domains):
+    intervention = InterventionFactory(youth=YouthFactory(team=team), date=datetime.date(2023, 5, 2), domains=domains)
+    Intervention.objects.filter(pk=intervention.pk).update(team=other_team)
+    InterventionDomain.objects.filter(intervention=intervention).update(team=other_team)
+    assert teams(intervention) == (team.pk, {team.pk})
+
+
+def test_bulk_created_interventions_get_the_team_too(team, domains):
+    """The import and the synthetic data insert interventions in bulk: no save() runs."""
+    youth = YouthFactory(team=team)
+    (intervention,) = Intervention.objects.bulk_create([Intervention(youth=youth, date=datetime.date(2023, 9, 9))])
+    InterventionDomain.objects.bulk_create(InterventionDomain(intervention=intervention, domain=d) for d in domains)
+    assert teams(intervention) == (team.pk, {team.pk})
+
+
+def test_a_youth_restored_after_its_interventions_gives_them_its_team(team, domains):
+    """A restore loads the tables in any order (the foreign keys are checked at commit)."""
+    youth = YouthFactory(team=team)
+    intervention = InterventionFactory(youth=youth, date=datetime.date(2023, 9, 9), domains=domains)
+    Intervention.objects.filter(pk=intervention.pk).update(youth_id=youth.pk + 1000)  # its youth, not yet there
+    assert teams(intervention) == (None, {None})
+    YouthFactory(team=team, pk=youth.pk + 1000)
+    assert teams(intervention) == (team.pk, {team.pk})
