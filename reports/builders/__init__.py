@@ -66,8 +66,9 @@ Lower level, for other aggregates on the same population: `youths_in_period`, `i
 The youth tables (public, age, genre, origin, situation, QPV, quartiers, and the levels of the activity
 table) are sums over `youths.youth_facts(scope, start, end, fields)`: youths in the period grouped by
 the named facts. Alone, each builder asks for its few facts (one small query); inside
-`youths.shared_youth_facts()`, as `build_bilan` and the funders' `build_dashboard` do, one query grouped
-by every fact serves them all for the length of the block, so nothing outlives one build.
+`youths.shared_youth_facts()`, as `build_bilan` and the funders' `build_dashboard` do, one statement
+computes each youth's facts once and gives every table's grouping (`youths.SHARED_GROUPINGS`) for the
+length of the block, so nothing outlives one build.
 
 Counting rules (the report's footnotes say them in French, see `reports/rules.py`):
 a youth counts when first met, met in an intervention or in a collective action during the period,

@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.db import connection
 from django.db.models import Count, DateField, F, Func, Max, Min, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
@@ -11,6 +12,7 @@ from actions.enums import ActionKind, Carrying, MeetingKind, Place
 from actions.models import CollectiveAction, Domain, Intervention, InterventionDomain, PartnerMeeting, PresenceSession
 from emps.models import Commune
 
+from .sql import fetch_over
 from .types import (
     ActionGroup,
     ActionItem,
@@ -115,13 +117,21 @@ def build_domains(*, scope: Scope, start: datetime.date, end: datetime.date) -> 
     """Domaines travaillés: interventions tagged with each domain (Total), distinct youths (Jeunes), % of all tags."""
     # Each tag carries a copy of its intervention's youth, date and team (see InterventionDomain): the
     # period's tags of the scope are index ranges, without joining the interventions.
-    tags = InterventionDomain.objects.filter(intervention_in_period_q(scope, start, end))
-    tagged = {
-        row["domain"]: row
-        for row in tags.values("domain")
-        # COUNT(*), not a column outside the index: an index-only scan.
-        .annotate(total=Count("*"), youths=Count("youth", distinct=True))
+    # Counted in two steps, tags per domain and youth, then per domain: hashing the (domain, youth)
+    # pairs is cheaper than the sort of COUNT(DISTINCT youth) (a third at ten teams, two thirds at fifty).
+    # COUNT(*), not a column outside the index: an index-only scan.
+    per_youth = (
+        InterventionDomain.objects.filter(intervention_in_period_q(scope, start, end))
+        .values("domain", "youth")
+        .annotate(n=Count("*"))
         .order_by()
+    )
+    domain, n = connection.ops.quote_name("domain"), connection.ops.quote_name("n")
+    tagged = {
+        pk: {"total": total, "youths": youths}
+        for pk, total, youths in fetch_over(
+            per_youth, f"SELECT {domain}, SUM({n}), COUNT(*) FROM ({{rows}}) per_youth GROUP BY {domain}"
+        )
     }
     domains = [
         {**d, "total": tagged.get(d["pk"], {}).get("total", 0), "youths": tagged.get(d["pk"], {}).get("youths", 0)}

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from operator import itemgetter
 
+from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
@@ -33,6 +34,7 @@ from actions.models import CollectiveAction, Intervention
 from youths.enums import Level, Sex
 from youths.models import Origin, Situation, SituationRecord, SupportEpisode, Youth
 
+from .sql import fetch_over
 from .types import (
     GenreRow,
     GenreTable,
@@ -134,12 +136,25 @@ FACTS = (
     "is_new",
 )
 
+# The facts the youth tables group by, one tuple per table (inside `shared_youth_facts()`, one query
+# gives all of them).
+SHARED_GROUPINGS = (
+    ("level", "is_new"),  # public, levels
+    ("age", "sex"),  # age pyramid, genre
+    ("origin", "sex"),
+    ("situation_in_force", "sex"),
+    ("is_qpv",),
+    ("commune", "level"),  # activity by commune
+    ("commune_name", "quartier_name", "is_qpv"),  # quartiers
+)
+BOOLEAN_FACTS = ("is_qpv", "is_new")  # SQLite returns 0 and 1 to a raw cursor
+
 _shared_facts: ContextVar[dict | None] = ContextVar("shared_youth_facts", default=None)
 
 
 @contextmanager
 def shared_youth_facts() -> Iterator[None]:
-    """Within the block, the youth tables of one scope and period share one grouped query.
+    """Within the block, the youth tables of one scope and period share one query.
 
     `build_bilan` and the funders' dashboard build six or seven youth tables: each evaluating the
     level and situation subqueries for every youth cost a query per table. The rows live only for the
@@ -152,8 +167,8 @@ def shared_youth_facts() -> Iterator[None]:
         _shared_facts.reset(token)
 
 
-def _facts_rows(scope: Scope, start: datetime.date, end: datetime.date, fields: tuple[str, ...]) -> list[tuple]:
-    """(value of each field…, number of youths) tuples: the one grouped query."""
+def _facts_queryset(scope: Scope, start: datetime.date, end: datetime.date, fields: tuple[str, ...]) -> QuerySet:
+    """One row per youth in the period, with the named facts."""
     expressions = {
         "level": lambda: level_expression(start, end),
         "age": lambda: age_expression(end),
@@ -164,44 +179,57 @@ def _facts_rows(scope: Scope, start: datetime.date, end: datetime.date, fields: 
         "is_qpv": lambda: F("quartier__is_qpv"),
     }
     annotations = {name: expressions[name]() for name in fields if name in expressions}
-    return list(
-        youths_in_period(scope, start, end)
-        .annotate(**annotations)
-        .values(*fields)
-        .annotate(n=Count("pk"))
-        .values_list(*fields, "n")
-        .order_by()
-    )
+    return youths_in_period(scope, start, end).annotate(**annotations).values(*fields)
 
 
-def _regroup(rows: list[tuple], columns: tuple[str, ...], fields: tuple[str, ...]) -> list[dict]:
-    """Rows of `_facts_rows(…, columns)` summed by `fields` (a subset of the columns), as dicts with `n`."""
-    key_of = itemgetter(*(columns.index(name) for name in fields)) if fields else (lambda row: ())
-    counts: dict = {}
-    for row in rows:
-        key = key_of(row)
-        counts[key] = counts.get(key, 0) + row[-1]
-    if len(fields) == 1:
-        return [{fields[0]: key, "n": n} for key, n in counts.items()]
-    return [{**dict(zip(fields, key, strict=True)), "n": n} for key, n in counts.items()]
+def _grouped_facts(scope: Scope, start: datetime.date, end: datetime.date, fields: tuple[str, ...]) -> list[dict]:
+    """Youths in the period grouped by `fields`: one grouped query."""
+    rows = _facts_queryset(scope, start, end, fields).annotate(n=Count("pk")).order_by()
+    return [dict(row) for row in rows]
+
+
+def _all_groupings(scope: Scope, start: datetime.date, end: datetime.date) -> dict[tuple[str, ...], list[dict]]:
+    """Every grouping of SHARED_GROUPINGS from one statement: the facts of each youth are computed once
+    (a common table expression, which both databases materialise when it is read more than once), then
+    grouped by the database for each table. The branches of the UNION keep every column in its place,
+    NULL where a branch does not group by it; an empty first branch gives the columns their types.
+    """
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(name) for name in FACTS)
+    branches = [f"SELECT -1, {columns}, 0 FROM facts WHERE 1 = 0"]
+    for index, grouping in enumerate(SHARED_GROUPINGS):
+        selected = ", ".join(quote(name) if name in grouping else "NULL" for name in FACTS)
+        branches.append(
+            f"SELECT {index}, {selected}, COUNT(*) FROM facts GROUP BY {', '.join(quote(name) for name in grouping)}"
+        )
+    statement = f"WITH facts ({columns}) AS ({{rows}}) " + " UNION ALL ".join(branches)
+    result: dict[tuple[str, ...], list[dict]] = {grouping: [] for grouping in SHARED_GROUPINGS}
+    for index, *values, n in fetch_over(_facts_queryset(scope, start, end, FACTS).order_by(), statement):
+        grouping = SHARED_GROUPINGS[index]
+        row = {name: values[FACTS.index(name)] for name in grouping}
+        for name in BOOLEAN_FACTS:
+            if name in row and row[name] is not None:
+                row[name] = bool(row[name])
+        row["n"] = n
+        result[grouping].append(row)
+    return result
 
 
 def youth_facts(scope: Scope, start: datetime.date, end: datetime.date, fields: Iterable[str]) -> list[dict]:
     """Youths in the period grouped by `fields` (names of FACTS): one dict per group, with its number `n`.
 
-    Alone, one query grouped by just those fields; inside `shared_youth_facts()`, one query grouped by
-    every fact, made once for the scope and period, then summed here by the fields each table asks for.
+    Alone, one query grouped by just those fields; inside `shared_youth_facts()`, the groupings of
+    SHARED_GROUPINGS come from one statement made once for the scope and period (other fields: a query
+    of their own).
     """
     fields = tuple(fields)
     shared = _shared_facts.get()
-    if shared is None:
-        return _regroup(_facts_rows(scope, start, end, fields), fields, fields)
+    if shared is None or fields not in SHARED_GROUPINGS:
+        return _grouped_facts(scope, start, end, fields)
     key = (tuple(scope.team_ids), None if scope.communes is None else tuple(scope.commune_ids), start, end)
     if key not in shared:
-        shared[key] = _facts_rows(scope, start, end, FACTS)
-    if (key, fields) not in shared:
-        shared[key, fields] = _regroup(shared[key], FACTS, fields)
-    return shared[key, fields]
+        shared[key] = _all_groupings(scope, start, end)
+    return shared[key][fields]
 
 
 def tally(rows: Iterable[dict], *keys: str) -> dict:

@@ -118,7 +118,7 @@ def build_dashboard(*, scope: Scope, start: datetime.date, end: datetime.date, w
     """
     if start > end:
         raise ValueError("The period's start is after its end.")
-    with shared_youth_facts():  # the youth tables share one grouped query
+    with shared_youth_facts():  # the youth tables share one statement
         return _build_dashboard(scope=scope, start=start, end=end, with_partners=with_partners)
 
 
