@@ -51,20 +51,22 @@ AGE_SEX = f"""
     FROM y GROUP BY 1, 2
 """
 
+# The interventions and their tags carry the youth's team (a copy kept by triggers): the floor reads
+# the (team, date, …) indexes, as the builders do.
 DOMAINS = """
-    SELECT d.code, count(*), count(DISTINCT t.youth_id)
-    FROM actions_intervention_domains t
-    JOIN youths_youth y ON y.id = t.youth_id
+    SELECT d.code, sum(t.n), count(*)
+    FROM (SELECT domain_id, youth_id, count(*) AS n FROM actions_intervention_domains
+          WHERE team_id = ANY(%(teams)s) AND date BETWEEN %(start)s AND %(end)s
+          GROUP BY 1, 2) t
     JOIN actions_domain d ON d.id = t.domain_id
-    WHERE y.team_id = ANY(%(teams)s) AND t.date BETWEEN %(start)s AND %(end)s
     GROUP BY d.code
 """
 
 DOMAINS_OVERALL = """
-    SELECT COALESCE(sum(n), 0), count(*) FILTER (WHERE n > 0)
-    FROM (SELECT (SELECT count(*) FROM actions_intervention i
-                  WHERE i.youth_id = y.id AND i.date BETWEEN %(start)s AND %(end)s) AS n
-          FROM youths_youth y WHERE y.team_id = ANY(%(teams)s)) per_youth
+    SELECT COALESCE(sum(n), 0), count(*)
+    FROM (SELECT youth_id, count(*) AS n FROM actions_intervention
+          WHERE team_id = ANY(%(teams)s) AND date BETWEEN %(start)s AND %(end)s
+          GROUP BY youth_id) per_youth
 """
 
 PRESENCE = """
