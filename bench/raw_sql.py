@@ -5,7 +5,8 @@ plain dict, with every figure the five compared builders give the bilan: the pub
 continuing), youths by age bracket and sex, the domains (Total, Jeunes, and the table's interventions and
 youths), street presence (by place and by commune and quartier: sessions, minutes, person-minutes) and the
 collective actions (by kind and title: times, youths, anonymous participants, first and last dates,
-partners). `bench/run.py` asserts the two dicts equal before it compares their times.
+partners; `with_actions=False` leaves them out, as the funders' dashboard does). `bench/run.py` asserts
+the two dicts equal before it compares their times.
 
 The SQL is what a careful developer would write by hand: one statement per table, CTEs for the youths
 in the period, grouping sets where one table has two breakdowns, and no ORM in between.
@@ -114,7 +115,9 @@ def _bracket(age, brackets) -> str:
     return "hors-tranches"
 
 
-def raw_figures(team_ids: list[int], start: datetime.date, end: datetime.date, brackets) -> dict:
+def raw_figures(
+    team_ids: list[int], start: datetime.date, end: datetime.date, brackets, *, with_actions: bool = True
+) -> dict:
     params = {"teams": list(team_ids), "start": start, "end": end, "year": end.year, "month": end.month}
     with connection.cursor() as cursor:
         cursor.execute(PUBLIC, params)
@@ -140,11 +143,13 @@ def raw_figures(team_ids: list[int], start: datetime.date, end: datetime.date, b
                 by_quartier[(commune, quartier or "")] = (sessions, int(minutes), int(person_minutes))
             else:
                 by_place[place] = (sessions, int(minutes), int(person_minutes))
-        cursor.execute(ACTIONS, params)
-        actions = {
-            (kind, title): (times, youths, int(anonymous), first, last, tuple(names))
-            for kind, title, times, youths, anonymous, first, last, names in cursor.fetchall()
-        }
+        actions = {}
+        if with_actions:
+            cursor.execute(ACTIONS, params)
+            actions = {
+                (kind, title): (times, youths, int(anonymous), first, last, tuple(names))
+                for kind, title, times, youths, anonymous, first, last, names in cursor.fetchall()
+            }
     total = sum(levels.values())
     return {
         "public": {
@@ -162,13 +167,13 @@ def raw_figures(team_ids: list[int], start: datetime.date, end: datetime.date, b
     }
 
 
-def builder_figures(scope: Scope, start: datetime.date, end: datetime.date) -> dict:
+def builder_figures(scope: Scope, start: datetime.date, end: datetime.date, *, with_actions: bool = True) -> dict:
     # As `build_bilan` calls them: the youth tables share one grouped query.
     with shared_youth_facts():
-        return _builder_figures(scope, start, end)
+        return _builder_figures(scope, start, end, with_actions)
 
 
-def _builder_figures(scope: Scope, start: datetime.date, end: datetime.date) -> dict:
+def _builder_figures(scope: Scope, start: datetime.date, end: datetime.date, with_actions: bool) -> dict:
     public = build_public(scope=scope, start=start, end=end)
     age_sex: dict = {}
     for row in build_age_sex(scope=scope, start=start, end=end).rows:
@@ -186,7 +191,7 @@ def _builder_figures(scope: Scope, start: datetime.date, end: datetime.date) -> 
             item.last_date,
             item.partners,
         )
-        for group in build_specific_actions(scope=scope, start=start, end=end)
+        for group in (build_specific_actions(scope=scope, start=start, end=end) if with_actions else ())
         for item in group.items
     }
     return {

@@ -37,6 +37,27 @@ def median_time(fn, repeat: int, **kwargs) -> tuple[float, object]:
     return statistics.median(times), result
 
 
+def builders_beside_raw(
+    scope, start: datetime.date, end: datetime.date, runs: int, with_actions: bool = True
+) -> tuple[float, float]:
+    """Median seconds of the builders and of the hand-written SQL for the same figures, run alternately so
+    that both see the same load on a shared machine."""
+    from raw_sql import builder_figures, raw_figures
+
+    ids = [team.pk for team in scope.teams]
+    builder_times, raw_times = [], []
+    for _ in range(runs):
+        builder_times.append(
+            median_time(builder_figures, 1, scope=scope, start=start, end=end, with_actions=with_actions)[0]
+        )
+        raw_times.append(
+            median_time(
+                raw_figures, 1, team_ids=ids, start=start, end=end, brackets=scope.brackets(), with_actions=with_actions
+            )[0]
+        )
+    return statistics.median(builder_times), statistics.median(raw_times)
+
+
 def bench_builders(results: dict, repeat: int) -> None:
     from raw_sql import builder_figures, raw_figures
 
@@ -59,18 +80,12 @@ def bench_builders(results: dict, repeat: int) -> None:
     ]
     for label, scope, start, end in cases:
         ids = [t.pk for t in scope.teams]
-        # Alternate the two so that both see the same load on a shared machine, after one warm-up each.
-        builder_times, raw_times = [], []
+        # One warm-up each, and a check that both give the same figures.
         warm_up, built = median_time(builder_figures, 1, scope=scope, start=start, end=end)
         raw = raw_figures(team_ids=ids, start=start, end=end, brackets=scope.brackets())
         assert built == raw, f"{label}: builders and raw SQL disagree\n{built}\n{raw}"
         runs = max(repeat, 21) if warm_up < 0.5 else repeat  # more runs where one is a few milliseconds
-        for _ in range(runs):
-            builder_times.append(median_time(builder_figures, 1, scope=scope, start=start, end=end)[0])
-            raw_times.append(
-                median_time(raw_figures, 1, team_ids=ids, start=start, end=end, brackets=scope.brackets())[0]
-            )
-        builder_s, raw_s = statistics.median(builder_times), statistics.median(raw_times)
+        builder_s, raw_s = builders_beside_raw(scope, start, end, runs)
         bilan_s, _ = median_time(build_bilan, repeat, scope=scope, start=start, end=end)
         results["builders"].append(
             {
@@ -189,6 +204,41 @@ def bench_pages(results: dict, repeat: int) -> None:
         }
         results["pages"].append(row)
         print(f"  {label} {url}: {row['median_ms']} ms, {row['queries']} queries, HTTP {status}", flush=True)
+
+
+def bench_dashboard_floor(results: dict, repeat: int) -> None:
+    """The floor under each funder's dashboard: the hand-written SQL of `raw_sql.py` for the figures the
+    dashboard shares with the bilan (public by level and new youths, ages × sex, domains, presence),
+    over the dashboard's default period, beside the same figures from the builders. Those are only part
+    of the page's figures: if the floor alone is over 150 ms, no query plan brings the page under it."""
+    from django.utils import timezone
+    from raw_sql import builder_figures, raw_figures
+
+    from reports.builders import Scope
+    from reports.dashboards.builders import DEFAULT_PRESET, preset_period
+
+    start, end = preset_period(DEFAULT_PRESET, timezone.localdate())
+    _team, users = _users()
+    for label, who in (("1 team", "funder"), ("10 teams", "funder10"), ("50 teams", "funder50")):
+        scope = Scope.of(teams=list(users[who].teams.order_by("pk")))
+        ids = [team.pk for team in scope.teams]
+        built = builder_figures(scope=scope, start=start, end=end, with_actions=False)
+        raw = raw_figures(team_ids=ids, start=start, end=end, brackets=scope.brackets(), with_actions=False)
+        assert built == raw, f"dashboard of {label}: builders and raw SQL disagree"
+        builder_s, raw_s = builders_beside_raw(scope, start, end, max(repeat, 5), with_actions=False)
+        row = {
+            "case": f"funder dashboard, {label}",
+            "start": start.isoformat(),
+            "end": end.isoformat(),
+            "builders_ms": round(builder_s * 1000, 1),
+            "raw_sql_ms": round(raw_s * 1000, 1),
+        }
+        results["dashboard_floor"].append(row)
+        print(
+            f"  {row['case']} ({start} to {end}), shared figures: builders {row['builders_ms']} ms, "
+            f"raw SQL {row['raw_sql_ms']} ms",
+            flush=True,
+        )
 
 
 def bench_import(results: dict) -> None:
@@ -348,6 +398,10 @@ def print_table(results: dict) -> None:
             print(f"{r['page']:32} skipped ({r['skipped']})")
         else:
             print(f"{r['page']:32} {r['median_ms']:>8.1f}ms {str(r['queries']):>10} {r['status']:>6}")
+    if results["dashboard_floor"]:
+        print(f"\n{'Dashboard, figures shared with the bilan':40} {'builders':>10} {'raw SQL':>10}")
+    for r in results["dashboard_floor"]:
+        print(f"{r['case']:40} {r['builders_ms']:>8.1f}ms {r['raw_sql_ms']:>8.1f}ms")
     if "import" in parts:
         print(f"\nImport: {results.get('import')}")
     if "load" in parts:
@@ -416,6 +470,7 @@ def main() -> int:
         "repeat": options.repeat,
         "builders": [],
         "pages": [],
+        "dashboard_floor": [],
         "load": [],
     }
     results["parts"] = [part for part in PARTS if part in options.only]
@@ -428,6 +483,8 @@ def main() -> int:
     if "pages" in options.only:
         print("Pages through the test client", flush=True)
         bench_pages(results, options.repeat)
+        print("Dashboard floor: the figures it shares with the bilan, hand-written SQL", flush=True)
+        bench_dashboard_floor(results, options.repeat)
     if "import" in options.only:
         print("Interventions import", flush=True)
         bench_import(results)

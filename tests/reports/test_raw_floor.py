@@ -54,6 +54,20 @@ def test_hand_written_sql_gives_the_builders_figures(synthetic, start, end):
         assert built["public"]["total"] and built["domains"] and built["presence_by_place"] and built["actions"]
 
 
+def test_the_dashboard_floor_leaves_out_only_the_actions_by_title(synthetic):
+    """The bench's dashboard floor times the figures the funders' dashboard shares with the bilan: every
+    one but the collective actions by title, which the dashboard does not show."""
+    scope = Scope.of(teams=synthetic)
+    start, end = datetime.date(2025, 1, 1), datetime.date(2025, 12, 31)
+    whole = builder_figures(scope=scope, start=start, end=end)
+    built = builder_figures(scope=scope, start=start, end=end, with_actions=False)
+    raw = raw_figures(
+        team_ids=[t.pk for t in synthetic], start=start, end=end, brackets=scope.brackets(), with_actions=False
+    )
+    assert built == raw == {**whole, "actions": {}}
+    assert whole["actions"]
+
+
 def test_postgresql_connections_run_without_jit_and_with_ssd_page_costs():
     """JIT compilation cost more than the bilan's queries themselves at federation scale, and the default
     random_page_cost made the planner scan every intervention rather than walk an index (see settings)."""
