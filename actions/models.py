@@ -290,3 +290,106 @@ class PartnerMeeting(models.Model):
 
     def __str__(self):
         return f"{self.date:%d/%m/%Y} – {self.title}"
+
+
+# --- Summaries kept by the database -----------------------------------------------------------------
+
+
+def summary_key(model, verbose_name):
+    """A key of a summary row: written only by the database's triggers (migration 0008), no constraint."""
+    return models.ForeignKey(
+        model,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        editable=False,
+        related_name="+",
+        verbose_name=verbose_name,
+    )
+
+
+class InterventionMonth(models.Model):
+    """How many interventions each team logged in each month.
+
+    Like the tags' copies, a summary that only the database writes: triggers on actions_intervention
+    (migration 0008) add and remove each row as it is written, in the same transaction, on both
+    databases. It is never stale, so it is no cache: the funders' dashboard of a federation counts
+    its interventions month by month from 600 rows instead of 490,000. `actions.summaries` rebuilds
+    and checks every summary (`manage.py rebuild_summaries`).
+    """
+
+    team = summary_key(Team, _("équipe"))
+    month = models.DateField(_("mois"))  # its first day
+    interventions = models.PositiveIntegerField(_("interventions"))
+
+    class Meta:
+        verbose_name = _("interventions du mois")
+        verbose_name_plural = _("interventions par mois")
+        constraints = [models.UniqueConstraint(fields=["team", "month"], name="intervention_month_unique")]
+
+    def __str__(self):
+        return f"{self.team_id} {self.month:%m/%Y}: {self.interventions}"
+
+
+class YouthYear(models.Model):
+    """One youth's interventions in one calendar year: the first and last dates, how many, the team.
+
+    A youth has an intervention in a period [start, end] exactly when a row of theirs has
+    first_on ≤ end and last_on ≥ start, and first_on ≥ start or last_on ≤ end (a date of the row in the
+    period) or, when the period lies strictly between the two dates, an intervention in it (the only
+    case that reads the interventions). The dashboards and the bilan count the youths of a period from
+    these rows, about one per youth instead of one per intervention. Kept by triggers (migration 0008).
+    """
+
+    youth = summary_key(Youth, _("jeune"))
+    year = models.PositiveSmallIntegerField(_("année"))
+    team = summary_key(Team, _("équipe"))
+    first_on = models.DateField(_("première intervention"))
+    last_on = models.DateField(_("dernière intervention"))
+    interventions = models.PositiveIntegerField(_("interventions"))
+
+    class Meta:
+        verbose_name = _("année d'un jeune")
+        verbose_name_plural = _("années des jeunes")
+        constraints = [models.UniqueConstraint(fields=["youth", "year"], name="youth_year_unique")]
+        indexes = [
+            # Every column: the counts over whole teams are index-only scans of one range per team.
+            models.Index(
+                fields=["team", "year", "youth", "first_on", "last_on", "interventions"], name="youth_year_team_idx"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.youth_id} {self.year}: {self.interventions}"
+
+
+class YouthYearDomain(models.Model):
+    """One youth's interventions tagged with one domain in one calendar year (as YouthYear, per domain).
+
+    The "Jeunes" column of the domains table counts these rows instead of the tags. Kept by triggers on
+    the tags (migration 0008), which carry their intervention's youth, date and team.
+    """
+
+    youth = summary_key(Youth, _("jeune"))
+    year = models.PositiveSmallIntegerField(_("année"))
+    domain = summary_key(Domain, _("domaine"))
+    team = summary_key(Team, _("équipe"))
+    first_on = models.DateField(_("première intervention"))
+    last_on = models.DateField(_("dernière intervention"))
+    tags = models.PositiveIntegerField(_("interventions"))
+
+    class Meta:
+        verbose_name = _("domaine d'un jeune dans l'année")
+        verbose_name_plural = _("domaines des jeunes par année")
+        constraints = [
+            models.UniqueConstraint(fields=["youth", "year", "domain"], name="youth_year_domain_unique"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["team", "year", "domain", "youth", "first_on", "last_on", "tags"],
+                name="youth_year_domain_team_idx",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.youth_id} {self.year} {self.domain_id}: {self.tags}"

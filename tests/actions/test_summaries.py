@@ -1,0 +1,206 @@
+"""The summaries of the interventions (per team and month, per youth and year, per youth, year and domain)
+are kept exact by the database's triggers, on both databases, whatever writes the interventions and tags.
+
+The dashboards and the bilan count from them: a summary gone wrong would show a wrong figure to the funders.
+Each test writes as the application (or an import, a restore, an admin) does, then checks every summary
+against a computation from scratch, and the figures a user reads.
+"""
+
+import datetime
+import random
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from actions.models import Domain, Intervention, InterventionDomain, InterventionMonth, YouthYear, YouthYearDomain
+from actions.summaries import summaries_differences, summaries_rebuild
+from reports.builders import Scope, build_domains, build_monthly
+from tests.actions.factories import InterventionFactory
+from tests.youths.factories import YouthFactory
+
+pytestmark = pytest.mark.django_db
+
+D = datetime.date
+
+
+@pytest.fixture
+def domains():
+    return list(Domain.objects.order_by("order")[:3])
+
+
+def months(team):
+    return dict(InterventionMonth.objects.filter(team=team).values_list("month", "interventions"))
+
+
+def test_an_intervention_counts_in_its_team_month_and_youth_year(team, domains):
+    youth = YouthFactory(team=team)
+    InterventionFactory(youth=youth, date=D(2023, 5, 2), domains=domains[:2])
+    InterventionFactory(youth=youth, date=D(2023, 5, 20), domains=domains[:1])
+    InterventionFactory(youth=youth, date=D(2023, 9, 1), domains=domains[:1])
+    assert months(team) == {D(2023, 5, 1): 2, D(2023, 9, 1): 1}
+    assert list(YouthYear.objects.values_list("youth", "year", "team", "first_on", "last_on", "interventions")) == [
+        (youth.pk, 2023, team.pk, D(2023, 5, 2), D(2023, 9, 1), 3)
+    ]
+    by_domain = {
+        row[0]: row[1:]
+        for row in YouthYearDomain.objects.values_list("domain", "first_on", "last_on", "tags", "team", "year")
+    }
+    assert by_domain == {
+        domains[0].pk: (D(2023, 5, 2), D(2023, 9, 1), 3, team.pk, 2023),
+        domains[1].pk: (D(2023, 5, 2), D(2023, 5, 2), 1, team.pk, 2023),
+    }
+    assert summaries_differences() == {}
+
+
+def test_moving_and_deleting_interventions_updates_the_summaries(team, other_team, domains):
+    youth, other = YouthFactory(team=team), YouthFactory(team=other_team)
+    first = InterventionFactory(youth=youth, date=D(2023, 5, 2), domains=domains[:2])
+    last = InterventionFactory(youth=youth, date=D(2023, 11, 3), domains=domains[:1])
+
+    first.date = D(2024, 1, 15)  # to another month and year, through the form's save
+    first.save()
+    assert months(team) == {D(2023, 11, 1): 1, D(2024, 1, 1): 1}
+    assert set(YouthYear.objects.values_list("year", "first_on", "last_on")) == {
+        (2023, D(2023, 11, 3), D(2023, 11, 3)),
+        (2024, D(2024, 1, 15), D(2024, 1, 15)),
+    }
+    Intervention.objects.filter(pk=last.pk).update(youth=other)  # a queryset update: no save()
+    assert months(team) == {D(2024, 1, 1): 1}
+    assert months(other_team) == {D(2023, 11, 1): 1}
+    assert summaries_differences() == {}
+
+    first.domains.remove(domains[1])
+    last.delete()
+    first.delete()
+    assert not InterventionMonth.objects.exists()
+    assert not YouthYear.objects.exists()
+    assert not YouthYearDomain.objects.exists()
+
+
+def test_a_youth_moving_to_another_team_takes_its_summaries_along(team, other_team, domains):
+    youth = YouthFactory(team=team)
+    for day in (D(2023, 5, 2), D(2023, 6, 2), D(2024, 2, 2)):
+        InterventionFactory(youth=youth, date=day, domains=domains)
+    youth.team = other_team
+    youth.save()
+    assert months(team) == {}
+    assert months(other_team) == {D(2023, 5, 1): 1, D(2023, 6, 1): 1, D(2024, 2, 1): 1}
+    assert set(YouthYear.objects.values_list("team", flat=True)) == {other_team.pk}
+    assert set(YouthYearDomain.objects.values_list("team", flat=True)) == {other_team.pk}
+    assert summaries_differences() == {}
+
+
+def test_bulk_writes_as_the_import_does_are_counted(team, domains):
+    youth = YouthFactory(team=team)
+    created = Intervention.objects.bulk_create(
+        [Intervention(youth=youth, date=D(2023, 3, day)) for day in range(1, 11)]
+    )
+    InterventionDomain.objects.bulk_create(
+        InterventionDomain(intervention=intervention, domain=domain) for intervention in created for domain in domains
+    )
+    assert months(team) == {D(2023, 3, 1): 10}
+    assert YouthYearDomain.objects.filter(tags=10).count() == 3
+    InterventionDomain.objects.filter(intervention__in=created[:4], domain=domains[0]).delete()
+    Intervention.objects.filter(pk__in=[i.pk for i in created[8:]]).update(date=D(2023, 4, 1))
+    assert months(team) == {D(2023, 3, 1): 8, D(2023, 4, 1): 2}
+    assert summaries_differences() == {}
+
+
+def test_a_tag_moved_to_another_intervention_or_domain_is_counted_there(team, domains):
+    youth, other = YouthFactory(team=team), YouthFactory(team=team)
+    one = InterventionFactory(youth=youth, date=D(2023, 5, 2), domains=domains[:1])
+    two = InterventionFactory(youth=other, date=D(2022, 5, 2), domains=[])
+    InterventionDomain.objects.filter(intervention=one).update(intervention=two)
+    assert list(YouthYearDomain.objects.values_list("youth", "year", "tags")) == [(other.pk, 2022, 1)]
+    InterventionDomain.objects.filter(intervention=two).update(domain=domains[2])
+    assert list(YouthYearDomain.objects.values_list("domain", flat=True)) == [domains[2].pk]
+    assert summaries_differences() == {}
+
+
+def test_a_restore_loading_a_youth_after_its_interventions_counts_them_then(team, domains):
+    youth = YouthFactory(team=team)
+    intervention = InterventionFactory(youth=youth, date=D(2023, 9, 9), domains=domains)
+    Intervention.objects.filter(pk=intervention.pk).update(youth_id=youth.pk + 1000)  # its youth, not yet there
+    assert months(team) == {}
+    assert summaries_differences() == {}
+    YouthFactory(team=team, pk=youth.pk + 1000)
+    assert months(team) == {D(2023, 9, 1): 1}
+    assert summaries_differences() == {}
+
+
+def test_random_writes_leave_every_summary_exact(team, other_team, domains):
+    """A few hundred writes of every kind, in random order: the summaries equal a recomputation."""
+    rng = random.Random(7)
+    youths = [YouthFactory(team=rng.choice([team, other_team])) for _ in range(6)]
+    interventions = []
+    for step in range(300):
+        action = rng.random()
+        if action < 0.45 or not interventions:
+            interventions.append(
+                InterventionFactory(
+                    youth=rng.choice(youths),
+                    date=D(2022, 1, 1) + datetime.timedelta(days=rng.randrange(3 * 365)),
+                    domains=rng.sample(domains, rng.randint(0, 3)),
+                )
+            )
+        elif action < 0.6:
+            intervention = rng.choice(interventions)
+            intervention.date = D(2022, 1, 1) + datetime.timedelta(days=rng.randrange(3 * 365))
+            intervention.save()
+        elif action < 0.7:
+            Intervention.objects.filter(pk=rng.choice(interventions).pk).update(youth=rng.choice(youths))
+        elif action < 0.8:
+            interventions.pop(rng.randrange(len(interventions))).delete()
+        elif action < 0.9:
+            rng.choice(interventions).domains.set(rng.sample(domains, rng.randint(0, 3)))
+        else:
+            youth = rng.choice(youths)
+            youth.team = other_team if youth.team == team else team
+            youth.save()
+        if step % 50 == 49:
+            assert summaries_differences() == {}, f"after step {step}"
+    assert summaries_differences() == {}
+    assert InterventionMonth.objects.exists() and YouthYearDomain.objects.exists()
+
+
+def test_the_figures_read_from_the_summaries_follow_each_write(team, domains):
+    """What the funders read: the monthly interventions and the domains table, right after each change."""
+    scope, year = Scope.for_team(team), {"start": D(2023, 1, 1), "end": D(2023, 12, 31)}
+    youth = YouthFactory(team=team)
+    intervention = InterventionFactory(youth=youth, date=D(2023, 4, 10), domains=domains[:1])
+    monthly = {row.month: row.interventions for row in build_monthly(scope=scope, **year) if row.interventions}
+    assert monthly == {D(2023, 4, 1): 1}
+    intervention.date = D(2023, 7, 10)
+    intervention.save()
+    monthly = {row.month: row.interventions for row in build_monthly(scope=scope, **year) if row.interventions}
+    assert monthly == {D(2023, 7, 1): 1}
+    intervention.domains.add(domains[1])
+    table = build_domains(scope=scope, **year)
+    assert {row.code: (row.total, row.youths) for row in table.rows if row.total} == {
+        domains[0].code: (1, 1),
+        domains[1].code: (1, 1),
+    }
+    intervention.delete()
+    assert build_domains(scope=scope, **year).youths == 0
+
+
+def test_rebuild_puts_right_a_summary_written_by_hand(team, domains):
+    InterventionFactory(youth=YouthFactory(team=team), date=D(2023, 4, 10), domains=domains)
+    InterventionMonth.objects.update(interventions=5)
+    YouthYearDomain.objects.filter(domain=domains[0]).delete()
+    assert summaries_differences() == {"actions_interventionmonth": (1, 1), "actions_youthyeardomain": (1, 0)}
+    with pytest.raises(CommandError, match="actions_interventionmonth : 1 ligne"):
+        call_command("rebuild_summaries", "--check")
+    call_command("rebuild_summaries")
+    assert summaries_differences() == {}
+    assert months(team) == {D(2023, 4, 1): 1}
+    call_command("rebuild_summaries", "--check")  # exact: exits normally
+
+
+def test_rebuild_from_scratch_gives_the_rows_the_triggers_keep(team, domains):
+    for day in range(1, 20):
+        InterventionFactory(youth=YouthFactory(team=team), date=D(2023, 1 + day % 12, day), domains=domains[: day % 4])
+    kept = {model: set(model.objects.values_list("youth", "year")) for model in (YouthYear, YouthYearDomain)}
+    summaries_rebuild()
+    assert {model: set(model.objects.values_list("youth", "year")) for model in kept} == kept
+    assert summaries_differences() == {}
