@@ -2,17 +2,15 @@
 
 import datetime
 
-from django.db import connection
 from django.db.models import Count, DateField, F, Func, Max, Min, Q, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from actions.enums import ActionKind, Carrying, MeetingKind, Place
-from actions.models import CollectiveAction, Domain, Intervention, InterventionDomain, PartnerMeeting, PresenceSession
+from actions.models import CollectiveAction, Domain, Intervention, PartnerMeeting, PresenceSession
 from emps.models import Commune
 
-from .sql import fetch_over
+from .summaries import domain_totals, intervention_totals, monthly_interventions
 from .types import (
     ActionGroup,
     ActionItem,
@@ -115,36 +113,14 @@ def meetings_in_period(scope: Scope, start: datetime.date, end: datetime.date) -
 
 def build_domains(*, scope: Scope, start: datetime.date, end: datetime.date) -> DomainTable:
     """Domaines travaillés: interventions tagged with each domain (Total), distinct youths (Jeunes), % of all tags."""
-    # Each tag carries a copy of its intervention's youth, date and team (see InterventionDomain): the
-    # period's tags of the scope are index ranges, without joining the interventions.
-    # Counted in two steps, tags per domain and youth, then per domain: hashing the (domain, youth)
-    # pairs is cheaper than the sort of COUNT(DISTINCT youth) (a third at ten teams, two thirds at fifty).
-    # COUNT(*), not a column outside the index: an index-only scan.
-    per_youth = (
-        InterventionDomain.objects.filter(intervention_in_period_q(scope, start, end))
-        .values("domain", "youth")
-        .annotate(n=Count("*"))
-        .order_by()
-    )
-    domain, n = connection.ops.quote_name("domain"), connection.ops.quote_name("n")
-    tagged = {
-        pk: {"total": total, "youths": youths}
-        for pk, total, youths in fetch_over(
-            per_youth, f"SELECT {domain}, SUM({n}), COUNT(*) FROM ({{rows}}) per_youth GROUP BY {domain}"
-        )
-    }
+    # Both columns, and the table's interventions and youths, come from the youths' yearly summaries that
+    # the database keeps (one row a youth, year and domain instead of one a tag, see `summaries`).
+    tagged = domain_totals(scope, start, end)
     domains = [
-        {**d, "total": tagged.get(d["pk"], {}).get("total", 0), "youths": tagged.get(d["pk"], {}).get("youths", 0)}
+        {**d, "total": tagged.get(d["pk"], (0, 0))[0], "youths": tagged.get(d["pk"], (0, 0))[1]}
         for d in Domain.objects.values("pk", "code", "label", "order", "is_active")
     ]
-    # Both overall figures in one pass: the period's interventions grouped by youth (an index-only
-    # range of (youth, date, id) from each youth of the scope), then summed and counted.
-    overall = (
-        interventions_in_period(scope, start, end)
-        .values("youth")
-        .annotate(n=Count("pk"))
-        .aggregate(interventions=Coalesce(Sum("n"), 0), youths=Count("youth"))
-    )
+    interventions, youths = intervention_totals(scope, start, end)
     shown = [d for d in domains if d["is_active"] or d["total"]]
     grand_total = sum(d["total"] for d in shown)
     shown.sort(key=lambda d: (-d["total"], d["order"], d["label"]))
@@ -158,7 +134,7 @@ def build_domains(*, scope: Scope, start: datetime.date, end: datetime.date) -> 
         )
         for d in shown
     )
-    return DomainTable(rows=rows, total=grand_total, interventions=overall["interventions"], youths=overall["youths"])
+    return DomainTable(rows=rows, total=grand_total, interventions=interventions, youths=youths)
 
 
 def scope_communes(scope: Scope) -> list[tuple[int, str]]:
@@ -434,7 +410,10 @@ def build_monthly(*, scope: Scope, start: datetime.date, end: datetime.date) -> 
     """Month by month: youths met for the first time, interventions, collective actions, presence hours."""
     new_youths = youths_in_period(scope, start, end).filter(first_met_on__gte=start, first_met_on__lte=end)
     youths = _by_month(new_youths, "first_met_on", n=Count("pk"))
-    interventions = _by_month(interventions_in_period(scope, start, end), "date", n=Count("pk"))
+    if scope.communes is None:  # whole teams: their monthly counts, kept by the database
+        interventions = {month: {"n": n} for month, n in monthly_interventions(scope, start, end).items()}
+    else:
+        interventions = _by_month(interventions_in_period(scope, start, end), "date", n=Count("pk"))
     actions = _by_month(actions_in_period(scope, start, end), "date", n=Count("pk"))
     presence = _by_month(sessions_in_period(scope, start, end), "date", minutes=Sum("duration_minutes"))
     return tuple(
