@@ -10,6 +10,14 @@ the two dicts equal before it compares their times.
 
 The SQL is what a careful developer would write by hand: one statement per table, CTEs for the youths
 in the period, grouping sets where one table has two breakdowns, and no ORM in between.
+
+As the builders do, by default (`summaries=True`) the youths with an intervention in the period and the
+domains table read the youth-year summaries (actions_youthyear, actions_youthyeardomain, migration
+actions/0008) with the rule of reports/builders/summaries.py: a row wholly inside the period counts its
+figure as is, a row straddling a bound counts its interventions (or tags) from the base table between
+max(start, first_on) and min(end, last_on), and a youth with rows in several years counts once (a period
+within one calendar year has one row per youth and domain: its rows are counted as they are).
+`summaries=False` reads only the base tables (interventions, tags): an independent oracle for the tests.
 """
 
 import datetime
@@ -31,8 +39,36 @@ YOUTHS_IN_PERIOD = """
                    WHERE p.youth_id = y.id AND a.date BETWEEN %(start)s AND %(end)s))
 """
 
-PUBLIC = f"""
-    WITH y AS ({YOUTHS_IN_PERIOD})
+# The youth-year rows of the teams that overlap the period: an index range of (team, year) per team.
+YOUTH_YEARS_TOUCHING = """
+    SELECT r.youth_id, r.first_on, r.last_on, r.interventions FROM actions_youthyear r
+    WHERE r.team_id = ANY(%(teams)s) AND r.year BETWEEN %(start_year)s AND %(end_year)s
+      AND r.first_on <= %(end)s AND r.last_on >= %(start)s
+"""
+
+# A touching row with a date in the period qualifies at once; one lying across the whole period is checked
+# against the youth's interventions.
+YOUTHS_IN_PERIOD_SUMMARIES = f"""
+    WITH with_interventions AS (
+        SELECT r.youth_id FROM ({YOUTH_YEARS_TOUCHING}) r
+        WHERE r.first_on >= %(start)s OR r.last_on <= %(end)s
+           OR EXISTS (SELECT 1 FROM actions_intervention i
+                      WHERE i.youth_id = r.youth_id AND i.date BETWEEN %(start)s AND %(end)s)
+    )
+    SELECT y.id, y.sex, y.birth_year, y.birth_month, y.first_met_on
+    FROM youths_youth y
+    WHERE y.team_id = ANY(%(teams)s)
+      AND ((y.first_met_on BETWEEN %(start)s AND %(end)s)
+        OR y.id IN (SELECT youth_id FROM with_interventions)
+        OR EXISTS (SELECT 1 FROM actions_collectiveaction_participants p
+                   JOIN actions_collectiveaction a ON a.id = p.collectiveaction_id
+                   WHERE p.youth_id = y.id AND a.date BETWEEN %(start)s AND %(end)s))
+"""
+
+
+def _public(youths_in_period: str) -> str:
+    return f"""
+    WITH y AS ({youths_in_period})
     SELECT COALESCE(
         (SELECT e.level FROM youths_supportepisode e
          WHERE e.youth_id = y.id AND e.started_on <= %(end)s AND (e.ended_on IS NULL OR e.ended_on >= %(start)s)
@@ -44,13 +80,19 @@ PUBLIC = f"""
     FROM y GROUP BY 1
 """
 
-AGE_SEX = f"""
-    WITH y AS ({YOUTHS_IN_PERIOD})
+
+def _age_sex(youths_in_period: str) -> str:
+    return f"""
+    WITH y AS ({youths_in_period})
     SELECT CASE WHEN y.birth_month > %(month)s OR (y.birth_month IS NULL AND %(month)s < 7)
                 THEN %(year)s - 1 - y.birth_year ELSE %(year)s - y.birth_year END AS age,
            y.sex, count(*)
     FROM y GROUP BY 1, 2
 """
+
+
+PUBLIC, PUBLIC_SUMMARIES = _public(YOUTHS_IN_PERIOD), _public(YOUTHS_IN_PERIOD_SUMMARIES)
+AGE_SEX, AGE_SEX_SUMMARIES = _age_sex(YOUTHS_IN_PERIOD), _age_sex(YOUTHS_IN_PERIOD_SUMMARIES)
 
 # The interventions and their tags carry the youth's team (a copy kept by triggers): the floor reads
 # the (team, date, …) indexes, as the builders do.
@@ -68,6 +110,66 @@ DOMAINS_OVERALL = """
     FROM (SELECT youth_id, count(*) AS n FROM actions_intervention
           WHERE team_id = ANY(%(teams)s) AND date BETWEEN %(start)s AND %(end)s
           GROUP BY youth_id) per_youth
+"""
+
+# From the summaries: each touching row's interventions (tags) in the period, `n`: its figure when the row
+# lies wholly inside, else a count of the youth's (and domain's) base rows between max(start, first_on) and
+# min(end, last_on), an index range of one youth. A period within one calendar year has one row per youth
+# (and domain): its rows are counted as they are; over several years, one total per youth (and domain) first.
+DOMAIN_ROWS_COUNTED = """
+    touching AS (
+        SELECT r.domain_id, r.youth_id, r.first_on, r.last_on, r.tags FROM actions_youthyeardomain r
+        WHERE r.team_id = ANY(%(teams)s) AND r.year BETWEEN %(start_year)s AND %(end_year)s
+          AND r.first_on <= %(end)s AND r.last_on >= %(start)s
+    ),
+    counted AS (
+        SELECT t.domain_id, t.youth_id,
+               CASE WHEN t.first_on >= %(start)s AND t.last_on <= %(end)s THEN t.tags
+                    ELSE (SELECT count(*) FROM actions_intervention_domains x
+                          WHERE x.youth_id = t.youth_id AND x.domain_id = t.domain_id
+                            AND x.date BETWEEN GREATEST(%(start)s, t.first_on) AND LEAST(%(end)s, t.last_on))
+               END AS n
+        FROM touching t
+    )
+"""
+
+# Grouped by domain id (a dozen groups, hashed), the codes joined after.
+DOMAINS_SUMMARIES_ONE_YEAR = f"""
+    WITH {DOMAIN_ROWS_COUNTED}
+    SELECT d.code, s.n, s.youths
+    FROM (SELECT domain_id, sum(n) AS n, count(*) AS youths FROM counted WHERE n > 0 GROUP BY domain_id) s
+    JOIN actions_domain d ON d.id = s.domain_id
+"""
+
+DOMAINS_SUMMARIES = f"""
+    WITH {DOMAIN_ROWS_COUNTED},
+    per_youth AS (SELECT domain_id, youth_id, sum(n) AS n FROM counted WHERE n > 0 GROUP BY 1, 2)
+    SELECT d.code, s.n, s.youths
+    FROM (SELECT domain_id, sum(n) AS n, count(*) AS youths FROM per_youth GROUP BY domain_id) s
+    JOIN actions_domain d ON d.id = s.domain_id
+"""
+
+YOUTH_ROWS_COUNTED = f"""
+    counted AS (
+        SELECT t.youth_id,
+               CASE WHEN t.first_on >= %(start)s AND t.last_on <= %(end)s THEN t.interventions
+                    ELSE (SELECT count(*) FROM actions_intervention i
+                          WHERE i.youth_id = t.youth_id
+                            AND i.date BETWEEN GREATEST(%(start)s, t.first_on) AND LEAST(%(end)s, t.last_on))
+               END AS n
+        FROM ({YOUTH_YEARS_TOUCHING}) t
+    )
+"""
+
+DOMAINS_OVERALL_SUMMARIES_ONE_YEAR = f"""
+    WITH {YOUTH_ROWS_COUNTED}
+    SELECT COALESCE(sum(n), 0), count(*) FROM counted WHERE n > 0
+"""
+
+DOMAINS_OVERALL_SUMMARIES = f"""
+    WITH {YOUTH_ROWS_COUNTED}
+    SELECT COALESCE(sum(n), 0), count(*)
+    FROM (SELECT youth_id, sum(n) AS n FROM counted WHERE n > 0 GROUP BY youth_id) per_youth
 """
 
 PRESENCE = """
@@ -116,25 +218,55 @@ def _bracket(age, brackets) -> str:
 
 
 def raw_figures(
-    team_ids: list[int], start: datetime.date, end: datetime.date, brackets, *, with_actions: bool = True
+    team_ids: list[int],
+    start: datetime.date,
+    end: datetime.date,
+    brackets,
+    *,
+    with_actions: bool = True,
+    summaries: bool = True,
 ) -> dict:
-    params = {"teams": list(team_ids), "start": start, "end": end, "year": end.year, "month": end.month}
+    params = {
+        "teams": list(team_ids),
+        "start": start,
+        "end": end,
+        "start_year": start.year,
+        "end_year": end.year,
+        "year": end.year,
+        "month": end.month,
+    }
+    if summaries and start.year == end.year:
+        public, age_sex_sql, domains_sql, overall_sql = (
+            PUBLIC_SUMMARIES,
+            AGE_SEX_SUMMARIES,
+            DOMAINS_SUMMARIES_ONE_YEAR,
+            DOMAINS_OVERALL_SUMMARIES_ONE_YEAR,
+        )
+    elif summaries:
+        public, age_sex_sql, domains_sql, overall_sql = (
+            PUBLIC_SUMMARIES,
+            AGE_SEX_SUMMARIES,
+            DOMAINS_SUMMARIES,
+            DOMAINS_OVERALL_SUMMARIES,
+        )
+    else:
+        public, age_sex_sql, domains_sql, overall_sql = PUBLIC, AGE_SEX, DOMAINS, DOMAINS_OVERALL
     with connection.cursor() as cursor:
-        cursor.execute(PUBLIC, params)
+        cursor.execute(public, params)
         levels: dict = {}
         new = 0
         for level, n, first_met in cursor.fetchall():
             key = level if level in ("paei", "asep", "accroche") else ""
             levels[key] = levels.get(key, 0) + n
             new += first_met
-        cursor.execute(AGE_SEX, params)
+        cursor.execute(age_sex_sql, params)
         age_sex: dict = {}
         for age, sex, n in cursor.fetchall():
             key = (_bracket(age, brackets), sex or "")
             age_sex[key] = age_sex.get(key, 0) + n
-        cursor.execute(DOMAINS, params)
+        cursor.execute(domains_sql, params)
         domains = {code: (total, youths) for code, total, youths in cursor.fetchall()}
-        cursor.execute(DOMAINS_OVERALL, params)
+        cursor.execute(overall_sql, params)
         domain_overall = tuple(cursor.fetchone())
         cursor.execute(PRESENCE, params)
         by_place, by_quartier = {}, {}

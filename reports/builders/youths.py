@@ -157,14 +157,16 @@ _shared_facts: ContextVar[dict | None] = ContextVar("shared_youth_facts", defaul
 
 
 @contextmanager
-def shared_youth_facts() -> Iterator[None]:
+def shared_youth_facts(groupings: tuple[tuple[str, ...], ...] = SHARED_GROUPINGS) -> Iterator[None]:
     """Within the block, the youth tables of one scope and period share one query.
 
     `build_bilan` and the funders' dashboard build six or seven youth tables: each evaluating the
-    level and situation subqueries for every youth cost a query per table. The rows live only for the
-    block (one request's build), so they can never be stale.
+    level and situation subqueries for every youth cost a query per table. `groupings` (a part of
+    SHARED_GROUPINGS) are the ones the block's tables read: the dashboard shows no quartier table, and
+    leaves out its grouping and its joins. The rows live only for the block (one request's build), so
+    they can never be stale.
     """
-    token = _shared_facts.set({})
+    token = _shared_facts.set({"groupings": groupings, "rows": {}})
     try:
         yield
     finally:
@@ -192,25 +194,28 @@ def _grouped_facts(scope: Scope, start: datetime.date, end: datetime.date, field
     return [dict(row) for row in rows]
 
 
-def _all_groupings(scope: Scope, start: datetime.date, end: datetime.date) -> dict[tuple[str, ...], list[dict]]:
-    """Every grouping of SHARED_GROUPINGS from one statement: the facts of each youth are computed once
-    (a common table expression, which both databases materialise when it is read more than once), then
+def _all_groupings(
+    scope: Scope, start: datetime.date, end: datetime.date, groupings: tuple[tuple[str, ...], ...]
+) -> dict[tuple[str, ...], list[dict]]:
+    """Every grouping of `groupings` from one statement: the facts of each youth are computed once (a
+    common table expression, which both databases materialise when it is read more than once), then
     grouped by the database for each table. The branches of the UNION keep every column in its place,
     NULL where a branch does not group by it; an empty first branch gives the columns their types.
     """
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(name) for name in FACTS)
+    facts = tuple(name for name in FACTS if any(name in grouping for grouping in groupings))
+    columns = ", ".join(quote(name) for name in facts)
     branches = [f"SELECT -1, {columns}, 0 FROM facts WHERE 1 = 0"]
-    for index, grouping in enumerate(SHARED_GROUPINGS):
-        selected = ", ".join(quote(name) if name in grouping else "NULL" for name in FACTS)
+    for index, grouping in enumerate(groupings):
+        selected = ", ".join(quote(name) if name in grouping else "NULL" for name in facts)
         branches.append(
             f"SELECT {index}, {selected}, COUNT(*) FROM facts GROUP BY {', '.join(quote(name) for name in grouping)}"
         )
     statement = f"WITH facts ({columns}) AS ({{rows}}) " + " UNION ALL ".join(branches)
-    result: dict[tuple[str, ...], list[dict]] = {grouping: [] for grouping in SHARED_GROUPINGS}
-    for index, *values, n in fetch_over(_facts_queryset(scope, start, end, FACTS).order_by(), statement):
-        grouping = SHARED_GROUPINGS[index]
-        row = {name: values[FACTS.index(name)] for name in grouping}
+    result: dict[tuple[str, ...], list[dict]] = {grouping: [] for grouping in groupings}
+    for index, *values, n in fetch_over(_facts_queryset(scope, start, end, facts).order_by(), statement):
+        grouping = groupings[index]
+        row = {name: values[facts.index(name)] for name in grouping}
         for name in BOOLEAN_FACTS:
             if name in row and row[name] is not None:
                 row[name] = bool(row[name])
@@ -222,18 +227,17 @@ def _all_groupings(scope: Scope, start: datetime.date, end: datetime.date) -> di
 def youth_facts(scope: Scope, start: datetime.date, end: datetime.date, fields: Iterable[str]) -> list[dict]:
     """Youths in the period grouped by `fields` (names of FACTS): one dict per group, with its number `n`.
 
-    Alone, one query grouped by just those fields; inside `shared_youth_facts()`, the groupings of
-    SHARED_GROUPINGS come from one statement made once for the scope and period (other fields: a query
-    of their own).
+    Alone, one query grouped by just those fields; inside `shared_youth_facts()`, the block's groupings
+    come from one statement made once for the scope and period (other fields: a query of their own).
     """
     fields = tuple(fields)
     shared = _shared_facts.get()
-    if shared is None or fields not in SHARED_GROUPINGS:
+    if shared is None or fields not in shared["groupings"]:
         return _grouped_facts(scope, start, end, fields)
     key = (tuple(scope.team_ids), None if scope.communes is None else tuple(scope.commune_ids), start, end)
-    if key not in shared:
-        shared[key] = _all_groupings(scope, start, end)
-    return shared[key][fields]
+    if key not in shared["rows"]:
+        shared["rows"][key] = _all_groupings(scope, start, end, shared["groupings"])
+    return shared["rows"][key][fields]
 
 
 def tally(rows: Iterable[dict], *keys: str) -> dict:

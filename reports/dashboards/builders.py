@@ -36,7 +36,10 @@ from reports.builders import (
     sessions_in_period,
 )
 from reports.builders.activity import MonthStart, months_between
-from reports.builders.youths import levels_from_public, shared_youth_facts
+from reports.builders.youths import SHARED_GROUPINGS, levels_from_public, shared_youth_facts
+
+# The youth tables of the dashboard: the bilan's but the quartiers of residence, which it does not show.
+DASHBOARD_GROUPINGS = tuple(grouping for grouping in SHARED_GROUPINGS if "quartier_name" not in grouping)
 
 
 @dataclass(frozen=True)
@@ -118,7 +121,7 @@ def build_dashboard(*, scope: Scope, start: datetime.date, end: datetime.date, w
     """
     if start > end:
         raise ValueError("The period's start is after its end.")
-    with shared_youth_facts():  # the youth tables share one statement
+    with shared_youth_facts(DASHBOARD_GROUPINGS):  # the youth tables share one statement
         return _build_dashboard(scope=scope, start=start, end=end, with_partners=with_partners)
 
 

@@ -18,6 +18,7 @@ from reports.builders import (
     build_situation_sex,
 )
 from reports.builders.youths import SHARED_GROUPINGS, shared_youth_facts, youth_facts
+from reports.dashboards.builders import DASHBOARD_GROUPINGS
 from tests.reports.conftest import SEED_END, SEED_START
 
 pytestmark = pytest.mark.django_db
@@ -65,3 +66,17 @@ def test_a_grouping_not_shared_gets_a_query_of_its_own(seed_team):
     with shared_youth_facts():
         rows = youth_facts(scope, SEED_START, SEED_END, ("sex",))
     assert sum(row["n"] for row in rows) == build_public(scope=scope, start=SEED_START, end=SEED_END).total
+
+
+def test_the_dashboard_shares_its_groupings_without_the_quartiers(seed_team):
+    """The funders' dashboard shows no quartier table: its shared statement leaves that grouping out, and
+    the tables it shows are the same as alone."""
+    scope, (start, end) = Scope.for_team(seed_team), PERIODS[0]
+    alone = [build(scope=scope, start=start, end=end) for build in YOUTH_TABLES]
+    with shared_youth_facts(DASHBOARD_GROUPINGS), CaptureQueriesContext(connection) as captured:
+        shared = [build(scope=scope, start=start, end=end) for build in YOUTH_TABLES]
+    assert shared == alone
+    statements = [query["sql"] for query in captured]
+    assert len([sql for sql in statements if "WITH facts" in sql]) == 1
+    assert "quartier_name" not in next(sql for sql in statements if "WITH facts" in sql)
+    assert any("quartier_name" in sql for sql in statements)  # build_quartiers alone: a query of its own
