@@ -44,8 +44,9 @@ class InterventionDomain(models.Model):
     exact on both databases (migrations 0005 and 0007): the copy is taken from the intervention on
     insert, and follows it when its youth, date or team changes. Nothing in Python writes it.
     On SQLite, a migration that rebuilds this table, actions_intervention or youths_youth (most
-    AlterField on them) drops their triggers: such a migration must create them again
-    (tests/actions/test_domain_copy.py fails otherwise).
+    AlterField on them) drops their triggers, the summaries' of migration 0008 too: such a migration must
+    create them again (tests/actions/test_domain_copy.py and test_summaries.py fail otherwise), and
+    `manage.py rebuild_summaries` then rewrites the summaries.
     """
 
     intervention = models.ForeignKey("Intervention", on_delete=models.CASCADE, verbose_name=_("intervention"))
