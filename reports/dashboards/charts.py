@@ -77,19 +77,25 @@ def _column(x, baseline, width, height, value, colour) -> str:
 
 def horizontal_bars(rows, *, title: str, css_class: str, colour=BLUE, empty: str = "") -> SafeString:
     """Bars for (label, value, share-or-None) rows, in their order."""
-    label_width, value_width, row_height, top = 138, 66, 22, 4
+    texts = []
+    for _label_text, value, share in rows:
+        text = _label(value)
+        if share is not None and not is_masked(share) and not is_masked(value):
+            text += f" ({share} %)"
+        texts.append(text)
+    # The figures' column fits the longest (« 15199 (24 %) » at a federation's scale): 6.5 units a
+    # character of the 11-unit bold digits, the bars take what is left.
+    label_width, row_height, top = 138, 22, 4
+    value_width = max(66, math.ceil(6.5 * max((len(text) for text in texts), default=0)) + 8)
     bar_width = WIDTH - label_width - value_width
     height = top + row_height * max(len(rows), 1) + 6
     largest = max((_number(value) for _label_text, value, _share in rows), default=0) or 1
     body = []
-    for i, (label, value, share) in enumerate(rows):
+    for i, ((label, value, _share), text) in enumerate(zip(rows, texts, strict=True)):
         y = top + i * row_height
         body.append(_text(label_width - 6, y + 15, label, "end", font_size="11"))
         body.append(f'<rect x="{label_width}" y="{y + 4}" width="{bar_width}" height="14" fill="{GRID}" rx="2"/>')
         body.append(_bar(label_width, y + 4, bar_width * _number(value) / largest, 14, value, colour))
-        text = _label(value)
-        if share is not None and not is_masked(share) and not is_masked(value):
-            text += f" ({share} %)"
         body.append(_text(label_width + bar_width + 5, y + 15, text, font_weight="600", font_size="11"))
     if not rows:
         body.append(_text(WIDTH / 2, 20, empty, "middle", fill=MUTED))
