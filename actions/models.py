@@ -20,15 +20,16 @@ class Domain(ReferenceItem):
         verbose_name_plural = _("domaines travaillés")
 
 
-def copied_key(model, verbose_name):
+def copied_key(model, verbose_name, *, null: bool = True):
     """A foreign key that only the database writes (triggers copy it from another row, see migrations
-    0005 and 0007): no constraint and no index of its own, not editable in forms."""
+    0005 and 0007, or summarise rows under it, see 0008): no constraint and no index of its own, not
+    editable in forms."""
     return models.ForeignKey(
         model,
         on_delete=models.DO_NOTHING,
         db_constraint=False,
         db_index=False,
-        null=True,
+        null=null,
         editable=False,
         related_name="+",
         verbose_name=verbose_name,
@@ -297,16 +298,8 @@ class PartnerMeeting(models.Model):
 
 
 def summary_key(model, verbose_name):
-    """A key of a summary row: written only by the database's triggers (migration 0008), no constraint."""
-    return models.ForeignKey(
-        model,
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        db_index=False,
-        editable=False,
-        related_name="+",
-        verbose_name=verbose_name,
-    )
+    """A key of a summary row (never null)."""
+    return copied_key(model, verbose_name, null=False)
 
 
 class InterventionMonth(models.Model):
