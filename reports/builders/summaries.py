@@ -83,7 +83,7 @@ def intervention_totals(scope: Scope, start: datetime.date, end: datetime.date) 
     q = connection.ops.quote_name
     youths = "COUNT(*)" if start.year == end.year else f"COUNT(DISTINCT {q('youth')})"  # one row a youth and year
     ((interventions, count),) = fetch_over(rows, f"SELECT SUM({q('n')}), {youths} FROM ({{rows}}) r WHERE {q('n')} > 0")
-    return interventions or 0, count
+    return int(interventions or 0), count  # PostgreSQL's SUM of integers is a numeric: a Decimal
 
 
 def domain_totals(scope: Scope, start: datetime.date, end: datetime.date) -> dict[int, tuple[int, int]]:
@@ -98,7 +98,7 @@ def domain_totals(scope: Scope, start: datetime.date, end: datetime.date) -> dic
             f"SELECT {domain}, SUM({n}), COUNT(*) FROM (SELECT {domain}, {youth}, SUM({n}) AS {n} FROM ({{rows}}) r "
             f"WHERE {n} > 0 GROUP BY {domain}, {youth}) per_youth GROUP BY {domain}"
         )
-    return {pk: (total, youths) for pk, total, youths in fetch_over(rows, statement)}
+    return {pk: (int(total), youths) for pk, total, youths in fetch_over(rows, statement)}
 
 
 def _month_end(day: datetime.date) -> datetime.date:

@@ -82,6 +82,11 @@ def test_summaries_give_the_plain_counts(activity, start, end):
         expected = plain_counts(scope, start, end)
         table = build_domains(scope=scope, start=start, end=end)
         assert (table.interventions, table.youths) == (expected["interventions"], expected["youths"])
+        # Counts, not PostgreSQL's numeric sums (Django's plural forms refuse a Decimal count).
+        assert {type(figure) for row in table.rows for figure in (row.total, row.youths)} | {
+            type(table.interventions),
+            type(table.total),
+        } == {int}
         assert {row.code: (row.total, row.youths) for row in table.rows if row.total} == expected["domains"]
         monthly = {row.month: row.interventions for row in build_monthly(scope=scope, start=start, end=end)}
         assert {month: n for month, n in monthly.items() if n} == expected["months"]
