@@ -9,7 +9,7 @@ figure masked to protect it (« s ») as an empty slot; both carry their label.
 import math
 from decimal import Decimal
 
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
@@ -39,7 +39,7 @@ def _label(value) -> str:
         return str(value)
     if isinstance(value, Decimal) and value == value.to_integral_value():
         value = int(value)
-    return f"{value}".replace(".", ",")
+    return number_format(value, force_grouping=True)  # « 15 199 », « 247,5 »
 
 
 def _slot(x, y, width, height) -> str:

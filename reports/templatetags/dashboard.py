@@ -17,12 +17,12 @@ def _masked(value):
 
 @register.filter
 def cell(value):
-    """A count: « 12 », a masked one as « ≤ 2 » or « s » with its explanation on hover."""
+    """A count: « 12 », « 53 212 », a masked one as « ≤ 2 » or « s » with its explanation on hover."""
     if getattr(value, "is_masked", False):
         return _masked(value)
     if value is None or value == "":
         return "–"
-    return number_format(value)
+    return number_format(value, force_grouping=True)  # « 53 212 », as French readers expect
 
 
 @register.filter
@@ -37,13 +37,13 @@ def share(value):
 
 @register.filter
 def hours1(value):
-    """Hours to one decimal: « 165 », « 247,5 »."""
+    """Hours to one decimal: « 165 », « 247,5 », « 1 913,5 »."""
     if getattr(value, "is_masked", False):
         return _masked(value)
     value = Decimal(value or 0)
     if value == value.to_integral_value():
-        return number_format(int(value))
-    return number_format(value, decimal_pos=1)
+        return number_format(int(value), force_grouping=True)
+    return number_format(value, decimal_pos=1, force_grouping=True)
 
 
 @register.filter
