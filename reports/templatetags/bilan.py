@@ -24,16 +24,25 @@ def pct(value) -> str:
 
 
 @register.filter
+def count(value):
+    """53212 → « 53 212 » (digits grouped by three, as French readers expect); a masked figure of a
+    published bilan as it prints (« ≤ 2 », « s »), anything else unchanged."""
+    if getattr(value, "is_masked", False) or isinstance(value, bool) or not isinstance(value, int | Decimal):
+        return value
+    return number_format(value, force_grouping=True)
+
+
+@register.filter
 def decimal1(value) -> str:
-    """165 → « 165 », 247.5 → « 247,5 »; None → « – »."""
+    """165 → « 165 », 247.5 → « 247,5 », 1913.5 → « 1 913,5 »; None → « – »."""
     if value is None:
         return "–"
     if getattr(value, "is_masked", False):  # a masked figure of a published bilan: « s »
         return str(value)
     value = Decimal(value)
     if value == value.to_integral_value():
-        return number_format(int(value))
-    return number_format(value, decimal_pos=1)
+        return number_format(int(value), force_grouping=True)
+    return number_format(value, decimal_pos=1, force_grouping=True)
 
 
 @register.filter
