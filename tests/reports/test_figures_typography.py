@@ -1,0 +1,39 @@
+"""Figures in the bilan and its charts are written as French readers expect: digits grouped by three with a
+no-break space (« 53 212 », « 1 913,5 »), masked figures of a published bilan left as they print."""
+
+from decimal import Decimal
+
+from reports.builders import DomainRow, DomainTable
+from reports.charts import domains_chart
+from reports.dashboards.masking import Masked
+from reports.templatetags.bilan import count, decimal1
+
+
+def test_counts_and_hours_group_their_digits():
+    assert (count(53212), count(999), count(0)) == ("53\xa0212", "999", "0")
+    assert (decimal1(Decimal("1913.5")), decimal1(Decimal("1200")), decimal1(Decimal("247.5"))) == (
+        "1\xa0913,5",
+        "1\xa0200",
+        "247,5",
+    )
+
+
+def test_masked_and_other_values_pass_through():
+    small, hidden = Masked(primary=True, threshold=2), Masked(primary=False, threshold=2)
+    assert (str(count(small)), str(count(hidden))) == ("≤ 2", "s")  # not « 2 », the number under the mask
+    assert count("–") == "–" and count(None) is None and count(True) is True
+
+
+def test_the_domains_chart_writes_grouped_figures_inside_its_width():
+    table = DomainTable(
+        rows=(
+            DomainRow(code="loisirs", label="Loisir / Sport / Culture", total=15199, youths=3000, percent=Decimal(24)),
+        ),
+        total=15199,
+        interventions=12000,
+        youths=3000,
+    )
+    svg = str(domains_chart(table))
+    assert "15\xa0199  (24 %)" in svg
+    x = float(svg.split('font-weight="600">')[0].rsplit('<text x="', 1)[1].split('"')[0])
+    assert x + 7.2 * len("15\xa0199  (24 %)") <= 610  # the figures' column widened to fit
