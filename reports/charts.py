@@ -36,14 +36,18 @@ def _text(x, y, text, anchor="start", **attrs) -> str:
     return f'<text x="{x}" y="{y}" text-anchor="{anchor}"{extra}>{escape(text)}</text>'
 
 
+def figure_column_width(texts, *, char_width: float, padding: int, minimum: int) -> int:
+    """The width of a column of figures right of the bars that fits the longest of `texts` (bold digits
+    of about `char_width` units each): « 15 199  (24 %) » for a federation; the bars take what is left."""
+    return max(minimum, math.ceil(char_width * max((len(text) for text in texts), default=0)) + padding)
+
+
 def domains_chart(domains: DomainTable) -> SafeString:
     """Horizontal bars: interventions by domain, in the table's order, with the count and the share."""
     rows = [row for row in domains.rows if row.total] or list(domains.rows)
     texts = [f"{number_format(row.total, force_grouping=True)}  ({row.percent} %)" for row in rows]
-    # 610 units wide; the figures' column fits the longest figure (« 15 199  (24 %) » for a federation),
-    # at about 7.2 units a character of the 12-unit bold digits, and the bars take what is left.
     width, label_width, row_height, top = 610, 190, 24, 8
-    value_width = max(90, math.ceil(7.2 * max((len(text) for text in texts), default=0)) + 10)
+    value_width = figure_column_width(texts, char_width=7.2, padding=10, minimum=90)  # 12-unit digits
     bar_width = width - label_width - value_width
     height = top + row_height * max(len(rows), 1) + 8
     largest = max((row.total for row in rows), default=0) or 1

@@ -14,7 +14,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from reports.builders import ActivityTable, DomainTable, SexTable
-from reports.charts import BLUE, GRID, MUTED, ORANGE, _svg, _text
+from reports.charts import BLUE, GRID, MUTED, ORANGE, _svg, _text, figure_column_width
 
 from .masking import is_masked
 
@@ -83,10 +83,8 @@ def horizontal_bars(rows, *, title: str, css_class: str, colour=BLUE, empty: str
         if share is not None and not is_masked(share) and not is_masked(value):
             text += f" ({share} %)"
         texts.append(text)
-    # The figures' column fits the longest (« 15199 (24 %) » at a federation's scale): 6.5 units a
-    # character of the 11-unit bold digits, the bars take what is left.
     label_width, row_height, top = 138, 22, 4
-    value_width = max(66, math.ceil(6.5 * max((len(text) for text in texts), default=0)) + 8)
+    value_width = figure_column_width(texts, char_width=6.5, padding=8, minimum=66)  # 11-unit digits
     bar_width = WIDTH - label_width - value_width
     height = top + row_height * max(len(rows), 1) + 6
     largest = max((_number(value) for _label_text, value, _share in rows), default=0) or 1

@@ -27,7 +27,7 @@ def pct(value) -> str:
 def count(value):
     """53212 → « 53 212 » (digits grouped by three, as French readers expect); a masked figure of a
     published bilan as it prints (« ≤ 2 », « s »), anything else unchanged."""
-    if getattr(value, "is_masked", False) or isinstance(value, bool) or not isinstance(value, int | Decimal):
+    if getattr(value, "is_masked", False) or isinstance(value, bool) or not isinstance(value, int | float | Decimal):
         return value
     return number_format(value, force_grouping=True)
 

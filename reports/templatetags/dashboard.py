@@ -6,6 +6,8 @@ from django import template
 from django.utils.formats import number_format
 from django.utils.html import format_html
 
+from reports.templatetags.bilan import count, decimal1  # the bilan's figures, the same typography
+
 register = template.Library()
 
 NARROW_NBSP = "\u202f"
@@ -22,7 +24,7 @@ def cell(value):
         return _masked(value)
     if value is None or value == "":
         return "–"
-    return number_format(value, force_grouping=True)  # « 53 212 », as French readers expect
+    return count(value)
 
 
 @register.filter
@@ -40,10 +42,7 @@ def hours1(value):
     """Hours to one decimal: « 165 », « 247,5 », « 1 913,5 »."""
     if getattr(value, "is_masked", False):
         return _masked(value)
-    value = Decimal(value or 0)
-    if value == value.to_integral_value():
-        return number_format(int(value), force_grouping=True)
-    return number_format(value, decimal_pos=1, force_grouping=True)
+    return decimal1(value or 0)
 
 
 @register.filter
