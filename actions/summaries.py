@@ -1,14 +1,19 @@
-"""The summaries of the interventions (InterventionMonth, YouthYear, YouthYearDomain), computed from scratch.
+"""The summaries the database keeps, computed from scratch: those of the interventions (InterventionMonth,
+YouthYear, YouthYearDomain: triggers of actions' migration 0008) and each youth's latest episodes and
+situation record (YouthLatest: youths' migration 0005).
 
-The database keeps them (triggers, migration 0008); this module computes what they must hold from the
-interventions and tags themselves, to check them (`summaries_differences`) and to write them again
-(`summaries_rebuild`) after anything that bypassed the triggers: on SQLite, a migration that rebuilds
-actions_intervention or actions_intervention_domains drops their triggers.
+This module computes what they must hold from the interventions, tags, episodes and records themselves,
+to check them (`summaries_differences`) and to write them again (`summaries_rebuild`) after anything
+that bypassed the triggers: on SQLite, a migration that rebuilds one of those tables drops its triggers.
 """
+
+from collections import defaultdict
 
 from django.db import transaction
 from django.db.models import Count, F, Max, Min, Model
 from django.db.models.functions import ExtractYear
+
+from youths.models import SituationRecord, SupportEpisode, YouthLatest
 
 from .models import Intervention, InterventionDomain, InterventionMonth, YouthYear, YouthYearDomain
 
@@ -17,13 +22,65 @@ SUMMARIES: tuple[tuple[type[Model], tuple[str, ...], tuple[str, ...]], ...] = (
     (InterventionMonth, ("team_id", "month"), ("interventions",)),
     (YouthYear, ("youth_id", "year"), ("team_id", "first_on", "last_on", "interventions")),
     (YouthYearDomain, ("youth_id", "year", "domain_id"), ("team_id", "first_on", "last_on", "tags")),
+    (
+        YouthLatest,
+        ("youth_id",),
+        (
+            "episode_level",
+            "episode_started_on",
+            "episode_ended_on",
+            "previous_level",
+            "previous_started_on",
+            "previous_ended_on",
+            "earlier_open",
+            "earlier_last_end",
+            "situation_id",
+            "situation_started_on",
+        ),
+    ),
 )
+
+
+def _latest_rows() -> list[dict]:
+    """YouthLatest's rows, from every episode and record (a youth with neither has no row)."""
+    episodes = defaultdict(list)
+    for youth, *episode in SupportEpisode.objects.values_list("youth", "started_on", "pk", "level", "ended_on"):
+        episodes[youth].append(episode)
+    situations = {}
+    for youth, situation, started_on in SituationRecord.objects.order_by("youth", "started_on", "pk").values_list(
+        "youth", "situation", "started_on"
+    ):
+        situations[youth] = (situation, started_on)  # the latest last
+    rows = []
+    for youth in episodes.keys() | situations.keys():
+        latest, previous, *earlier = sorted(episodes[youth], reverse=True) + [None, None]
+        earlier = [episode for episode in earlier if episode is not None]
+        situation, situation_started_on = situations.get(youth, (None, None))
+        ends = [ended_on for _started, _pk, _level, ended_on in earlier if ended_on is not None]
+        rows.append(
+            {
+                "youth_id": youth,
+                "episode_level": latest[2] if latest else None,
+                "episode_started_on": latest[0] if latest else None,
+                "episode_ended_on": latest[3] if latest else None,
+                "previous_level": previous[2] if previous else None,
+                "previous_started_on": previous[0] if previous else None,
+                "previous_ended_on": previous[3] if previous else None,
+                "earlier_open": sum(1 for *_episode, ended_on in earlier if ended_on is None),
+                "earlier_last_end": max(ends, default=None),
+                "situation_id": situation,
+                "situation_started_on": situation_started_on,
+            }
+        )
+    return rows
 
 
 def _expected_rows(model: type[Model]) -> list[dict]:
     """The rows `model` must hold, as dicts of its columns."""
     from reports.builders.activity import MonthStart  # reports reads actions, not the other way round
 
+    if model is YouthLatest:
+        return _latest_rows()
     if model is InterventionMonth:
         rows = (
             Intervention.objects.filter(team__isnull=False)

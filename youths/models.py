@@ -309,3 +309,56 @@ class SituationRecord(models.Model):
 
     def __str__(self):
         return f"{self.situation} ({self.started_on:%d/%m/%Y})"
+
+
+class YouthLatest(models.Model):
+    """A youth's two latest support episodes and latest situation record, kept by the database.
+
+    Triggers on the episodes and situation records (migration 0005) rewrite a youth's row in the same
+    statement as any write to them, so the row is never stale; a youth with neither has no row. The
+    youth tables read a youth's level and situation for a period from it whenever it decides them
+    (see `reports.builders.youths.level_expression`): nearly always, since a period usually ends after
+    the youth's latest episode and record began. `youths.latest` recomputes the rows, to check them
+    (`manage.py rebuild_summaries --check`) or rewrite them. On SQLite, a migration that rebuilds the
+    episodes' or records' table drops its triggers, as it drops the overlap trigger.
+    """
+
+    youth = models.OneToOneField(
+        Youth,
+        primary_key=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        editable=False,
+        related_name="latest",
+        verbose_name=_("jeune"),
+    )
+    # The latest episode (the one begun last), then the one before it.
+    episode_level = models.CharField(_("niveau"), max_length=10, null=True)
+    episode_started_on = models.DateField(_("début"), null=True)
+    episode_ended_on = models.DateField(_("fin"), null=True)
+    previous_level = models.CharField(_("niveau précédent"), max_length=10, null=True)
+    previous_started_on = models.DateField(_("début du précédent"), null=True)
+    previous_ended_on = models.DateField(_("fin du précédent"), null=True)
+    # The episodes before those two: how many are open (none, episodes never overlapping), their last end.
+    earlier_open = models.PositiveIntegerField(_("antérieurs en cours"), default=0)
+    earlier_last_end = models.DateField(_("fin des antérieurs"), null=True)
+    # The latest situation record.
+    situation = models.ForeignKey(
+        Situation,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        null=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("situation"),
+    )
+    situation_started_on = models.DateField(_("situation depuis le"), null=True)
+
+    class Meta:
+        verbose_name = _("dernier état d'un jeune")
+        verbose_name_plural = _("derniers états des jeunes")
+        default_permissions = ()
+
+    def __str__(self):
+        return str(self.youth_id)

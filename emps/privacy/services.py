@@ -32,7 +32,7 @@ from django.utils import timezone
 from actions.models import CollectiveAction, Intervention
 from emps.journal import Action, log_access
 from emps.models import AccessLog
-from youths.models import SituationRecord, SupportEpisode, Youth
+from youths.models import SituationRecord, SupportEpisode, Youth, YouthLatest
 
 # Stored, not displayed through gettext: the record keeps a neutral first name.
 ANONYMOUS_FIRST_NAME = "Anonyme"
@@ -82,6 +82,7 @@ INTERVENTION_KEPT_FIELDS = {
 YOUTH_RELATED_MODELS = {
     SupportEpisode: "kept",
     SituationRecord: "kept",
+    YouthLatest: "kept (the database's summary of the episodes and situations, nothing identifying)",
     Intervention: "free texts erased",
     CollectiveAction: "participation kept",
 }

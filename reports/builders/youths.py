@@ -28,6 +28,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import GreaterThan
 from django.utils.translation import gettext as _
 
 from actions.models import CollectiveAction
@@ -79,17 +80,21 @@ def youths_in_period(scope: Scope, start: datetime.date, end: datetime.date) -> 
     ).order_by()
 
 
-def level_expression(start: datetime.date, end: datetime.date):
-    """The highest level among the episodes overlapping the period; else the latest one begun before its end."""
-    rank = Case(
-        *(When(level=level, then=Value(Level.rank(level))) for level in Level.values),
+def _rank(level):
+    """A level's rank (accroche 0, ASEP 1, PAEI 2), -1 for anything else: `level` is a field or an expression."""
+    return Case(
+        *(When(**{level: value}, then=Value(Level.rank(value))) for value in Level.values),
         default=Value(-1),
         output_field=IntegerField(),
     )
+
+
+def level_from_episodes(start: datetime.date, end: datetime.date):
+    """The level rule read from the youth's episodes themselves (two correlated subqueries)."""
     overlapping = (
         SupportEpisode.objects.filter(youth=OuterRef("pk"), started_on__lte=end)
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=start))
-        .annotate(rank=rank)
+        .annotate(rank=_rank("level"))
         .order_by("-rank", "-started_on")
         .values("level")[:1]
     )
@@ -99,6 +104,38 @@ def level_expression(start: datetime.date, end: datetime.date):
         .values("level")[:1]
     )
     return Coalesce(Subquery(overlapping), Subquery(latest), output_field=CharField())
+
+
+def level_expression(start: datetime.date, end: datetime.date):
+    """The highest level among the episodes overlapping the period; else the latest one begun before its end.
+
+    Read from the youth's `YouthLatest` row (the two latest episodes, kept by triggers) when it decides
+    the rule: the latest episode began by the period's end and the earlier ones all ended before its
+    start, so only the two latest can overlap the period; and when none does, the latest begun before
+    the end is the latest. Otherwise (a period ending before the latest episode began, say) the rule is
+    read from the episodes (`level_from_episodes`).
+    """
+    episode, previous = F("latest__episode_level"), F("latest__previous_level")
+    decided = Q(latest__episode_started_on__lte=end, latest__earlier_open=0) & (
+        Q(latest__earlier_last_end__isnull=True) | Q(latest__earlier_last_end__lt=start)
+    )
+    previous_overlaps = Q(latest__previous_level__isnull=False) & (
+        Q(latest__previous_ended_on__isnull=True) | Q(latest__previous_ended_on__gte=start)
+    )
+    return Case(
+        When(latest__episode_level__isnull=True, then=Value(None)),  # no episode at all
+        When(decided & previous_overlaps & Q(latest__episode_ended_on__lt=start), then=previous),
+        When(
+            decided & previous_overlaps,
+            then=Case(
+                When(GreaterThan(_rank("latest__previous_level"), _rank("latest__episode_level")), then=previous),
+                default=episode,
+            ),
+        ),
+        When(decided, then=episode),
+        default=level_from_episodes(start, end),
+        output_field=CharField(),
+    )
 
 
 def age_expression(end: datetime.date):
@@ -113,8 +150,8 @@ def age_expression(end: datetime.date):
     )
 
 
-def situation_expression(end: datetime.date):
-    """The situation in force on `end`: the latest recorded on or before it, else the earliest recorded."""
+def situation_from_records(end: datetime.date):
+    """The situation rule read from the youth's records themselves (two correlated subqueries)."""
     in_force = (
         SituationRecord.objects.filter(youth=OuterRef("pk"), started_on__lte=end)
         .order_by("-started_on")
@@ -122,6 +159,20 @@ def situation_expression(end: datetime.date):
     )
     earliest = SituationRecord.objects.filter(youth=OuterRef("pk")).order_by("started_on").values("situation")[:1]
     return Coalesce(Subquery(in_force), Subquery(earliest), output_field=IntegerField())
+
+
+def situation_expression(end: datetime.date):
+    """The situation in force on `end`: the latest recorded on or before it, else the earliest recorded.
+
+    The latest record (the youth's `YouthLatest` row) is in force when it began by `end`; otherwise the
+    records decide (`situation_from_records`).
+    """
+    return Case(
+        When(latest__situation_started_on__isnull=True, then=Value(None)),  # no record at all
+        When(latest__situation_started_on__lte=end, then=F("latest__situation")),
+        default=situation_from_records(end),
+        output_field=IntegerField(),
+    )
 
 
 # --- One grouped query for every youth table -------------------------------------------------------
