@@ -387,3 +387,46 @@ class YouthYearDomain(models.Model):
 
     def __str__(self):
         return f"{self.youth_id} {self.year} {self.domain_id}: {self.tags}"
+
+
+class TeamYear(models.Model):
+    """A team's YouthYear rows of one calendar year, summed: how many youths had an intervention, how many.
+
+    Triggers on actions_youthyear (migration 0009) add and subtract each row as the summaries of the
+    interventions write it. A period inside one calendar year whose team had no intervention that year
+    outside it (1 January to today, a whole year) counts from these rows alone: every YouthYear row
+    of the team and year then lies inside the period.
+    """
+
+    team = summary_key(Team, _("équipe"))
+    year = models.PositiveSmallIntegerField(_("année"))
+    youths = models.IntegerField(_("jeunes"))  # no CHECK: triggers add and subtract
+    interventions = models.IntegerField(_("interventions"))
+
+    class Meta:
+        verbose_name = _("année d'une équipe")
+        verbose_name_plural = _("années des équipes")
+        constraints = [models.UniqueConstraint(fields=["team", "year"], name="team_year_unique")]
+
+    def __str__(self):
+        return f"{self.team_id} {self.year}: {self.youths} / {self.interventions}"
+
+
+class TeamYearDomain(models.Model):
+    """A team's YouthYearDomain rows of one calendar year and domain, summed (as TeamYear, per domain)."""
+
+    team = summary_key(Team, _("équipe"))
+    year = models.PositiveSmallIntegerField(_("année"))
+    domain = summary_key(Domain, _("domaine"))
+    youths = models.IntegerField(_("jeunes"))  # no CHECK: triggers add and subtract
+    tags = models.IntegerField(_("interventions"))
+
+    class Meta:
+        verbose_name = _("domaine d'une équipe dans l'année")
+        verbose_name_plural = _("domaines des équipes par année")
+        constraints = [
+            models.UniqueConstraint(fields=["team", "year", "domain"], name="team_year_domain_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.team_id} {self.year} {self.domain_id}: {self.youths} / {self.tags}"

@@ -1,6 +1,7 @@
 """The summaries the database keeps, computed from scratch: those of the interventions (InterventionMonth,
-YouthYear, YouthYearDomain: triggers of actions' migration 0008) and each youth's latest episodes and
-situation record (YouthLatest: youths' migration 0005).
+YouthYear, YouthYearDomain: triggers of actions' migration 0008; their sums per team and year, TeamYear
+and TeamYearDomain: 0009) and each youth's latest episodes and situation record (YouthLatest: youths'
+migration 0005).
 
 This module computes what they must hold from the interventions, tags, episodes and records themselves,
 to check them (`summaries_differences`) and to write them again (`summaries_rebuild`) after anything
@@ -15,13 +16,23 @@ from django.db.models.functions import ExtractYear
 
 from youths.models import SituationRecord, SupportEpisode, YouthLatest
 
-from .models import Intervention, InterventionDomain, InterventionMonth, YouthYear, YouthYearDomain
+from .models import (
+    Intervention,
+    InterventionDomain,
+    InterventionMonth,
+    TeamYear,
+    TeamYearDomain,
+    YouthYear,
+    YouthYearDomain,
+)
 
 # For each summary: its model, the columns that identify a row, and its figures.
 SUMMARIES: tuple[tuple[type[Model], tuple[str, ...], tuple[str, ...]], ...] = (
     (InterventionMonth, ("team_id", "month"), ("interventions",)),
     (YouthYear, ("youth_id", "year"), ("team_id", "first_on", "last_on", "interventions")),
     (YouthYearDomain, ("youth_id", "year", "domain_id"), ("team_id", "first_on", "last_on", "tags")),
+    (TeamYear, ("team_id", "year"), ("youths", "interventions")),
+    (TeamYearDomain, ("team_id", "year", "domain_id"), ("youths", "tags")),
     (
         YouthLatest,
         ("youth_id",),
@@ -39,6 +50,18 @@ SUMMARIES: tuple[tuple[type[Model], tuple[str, ...], tuple[str, ...]], ...] = (
         ),
     ),
 )
+
+
+def _team_year_rows(model: type[Model]) -> list[dict]:
+    """TeamYear's (TeamYearDomain's) rows: the expected youth-year (and domain) rows summed per team and year."""
+    source, figure = (YouthYear, "interventions") if model is TeamYear else (YouthYearDomain, "tags")
+    keys = next(keys for summary, keys, _figures in SUMMARIES if summary is model)
+    sums: dict = defaultdict(lambda: [0, 0])
+    for row in _expected_rows(source):
+        total = sums[tuple(row[key] for key in keys)]
+        total[0] += 1
+        total[1] += row[figure]
+    return [{**dict(zip(keys, key, strict=True)), "youths": n, figure: f} for key, (n, f) in sums.items()]
 
 
 def _latest_rows() -> list[dict]:
@@ -81,6 +104,8 @@ def _expected_rows(model: type[Model]) -> list[dict]:
 
     if model is YouthLatest:
         return _latest_rows()
+    if model in (TeamYear, TeamYearDomain):
+        return _team_year_rows(model)
     if model is InterventionMonth:
         rows = (
             Intervention.objects.filter(team__isnull=False)

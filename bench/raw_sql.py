@@ -203,6 +203,27 @@ DOMAINS_OVERALL_SUMMARIES = f"""
     FROM (SELECT youth_id, sum(n) AS n FROM counted WHERE n > 0 GROUP BY youth_id) per_youth
 """
 
+# A period inside one calendar year that the teams' interventions of that year do not overflow: the sums per
+# team and year (and domain) of the youth-year rows (actions_teamyear, actions_teamyeardomain, migration
+# actions/0009), as the builders read them.
+YEAR_OVERFLOWED = """
+    SELECT EXISTS (SELECT 1 FROM actions_intervention
+                   WHERE team_id = ANY(%(teams)s)
+                     AND (date BETWEEN %(year_start)s AND %(start)s - 1 OR date BETWEEN %(end)s + 1 AND %(year_end)s))
+"""
+
+DOMAINS_TEAM_YEARS = """
+    SELECT d.code, sum(t.tags), sum(t.youths)
+    FROM actions_teamyeardomain t JOIN actions_domain d ON d.id = t.domain_id
+    WHERE t.team_id = ANY(%(teams)s) AND t.year = %(year)s
+    GROUP BY d.code
+"""
+
+DOMAINS_OVERALL_TEAM_YEARS = """
+    SELECT COALESCE(sum(interventions), 0), COALESCE(sum(youths), 0) FROM actions_teamyear
+    WHERE team_id = ANY(%(teams)s) AND year = %(year)s
+"""
+
 PRESENCE = """
     SELECT s.place, c.name, q.name, GROUPING(s.place) AS by_quartier,
            count(*), COALESCE(sum(s.duration_minutes), 0), COALESCE(sum(s.duration_minutes * s.educator_count), 0)
@@ -265,6 +286,8 @@ def raw_figures(
         "end_year": end.year,
         "year": end.year,
         "month": end.month,
+        "year_start": datetime.date(end.year, 1, 1),
+        "year_end": datetime.date(end.year, 12, 31),
     }
     if summaries and start.year == end.year:
         public, age_sex_sql, domains_sql, overall_sql = (
@@ -295,10 +318,14 @@ def raw_figures(
         for age, sex, n in cursor.fetchall():
             key = (_bracket(age, brackets), sex or "")
             age_sex[key] = age_sex.get(key, 0) + n
+        if summaries and start.year == end.year:
+            cursor.execute(YEAR_OVERFLOWED, params)
+            if not cursor.fetchone()[0]:
+                domains_sql, overall_sql = DOMAINS_TEAM_YEARS, DOMAINS_OVERALL_TEAM_YEARS
         cursor.execute(domains_sql, params)
-        domains = {code: (total, youths) for code, total, youths in cursor.fetchall()}
+        domains = {code: (int(total), int(youths)) for code, total, youths in cursor.fetchall() if youths}
         cursor.execute(overall_sql, params)
-        domain_overall = tuple(cursor.fetchone())
+        domain_overall = tuple(int(figure) for figure in cursor.fetchone())
         cursor.execute(PRESENCE, params)
         by_place, by_quartier = {}, {}
         for place, commune, quartier, grouped_by_quartier, sessions, minutes, person_minutes in cursor.fetchall():

@@ -14,6 +14,11 @@ A youth-year row and a period [start, end] (bounds included) relate in one of th
   dates so that another year's interventions are not counted twice.
 The usual periods of the funders' dashboard (1 January to today, last year, the last twelve months) and
 a bilan of whole years have whole rows only, or a few at the bounds.
+
+`TeamYear` and `TeamYearDomain` sum those rows per team and year (and domain), also by triggers
+(migration actions/0009). When a period lies inside one calendar year and no team of a whole-team scope
+had an intervention that year outside it (a whole year; 1 January to today), every row of the year is
+whole: the totals add up a row per team (and domain) instead of one per youth.
 """
 
 import datetime
@@ -22,7 +27,15 @@ from django.db import connection
 from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, When
 from django.db.models.functions import Coalesce
 
-from actions.models import Intervention, InterventionDomain, InterventionMonth, YouthYear, YouthYearDomain
+from actions.models import (
+    Intervention,
+    InterventionDomain,
+    InterventionMonth,
+    TeamYear,
+    TeamYearDomain,
+    YouthYear,
+    YouthYearDomain,
+)
 
 from .sql import fetch_over
 from .types import Scope
@@ -77,8 +90,25 @@ def _in_period(model, source, figure: str, scope: Scope, start: datetime.date, e
     return _rows_touching(model, scope, start, end).annotate(n=n).values(*keys, "youth", "n")
 
 
+def _year_is_inside(scope: Scope, start: datetime.date, end: datetime.date) -> bool:
+    """Whether every youth-year row of the scope's year lies inside the period: a scope of whole teams, a
+    period inside one calendar year, and no intervention of these teams that year before or after it."""
+    if scope.communes is not None or start.year != end.year:
+        return False
+    year_start, year_end = datetime.date(start.year, 1, 1), datetime.date(start.year, 12, 31)
+    if start == year_start and end == year_end:
+        return True
+    outside = Q(date__gte=year_start, date__lt=start) | Q(date__gt=end, date__lte=year_end)
+    return not Intervention.objects.filter(outside, team__in=scope.team_ids).exists()
+
+
 def intervention_totals(scope: Scope, start: datetime.date, end: datetime.date) -> tuple[int, int]:
     """(interventions, distinct youths with one) in the period."""
+    if _year_is_inside(scope, start, end):
+        sums = TeamYear.objects.filter(team__in=scope.team_ids, year=start.year).aggregate(
+            interventions=Sum("interventions"), youths=Sum("youths")
+        )
+        return sums["interventions"] or 0, sums["youths"] or 0
     rows = _in_period(YouthYear, Intervention, "interventions", scope, start, end)
     q = connection.ops.quote_name
     youths = "COUNT(*)" if start.year == end.year else f"COUNT(DISTINCT {q('youth')})"  # one row a youth and year
@@ -88,6 +118,15 @@ def intervention_totals(scope: Scope, start: datetime.date, end: datetime.date) 
 
 def domain_totals(scope: Scope, start: datetime.date, end: datetime.date) -> dict[int, tuple[int, int]]:
     """{domain id: (interventions tagged with it, distinct youths)} in the period."""
+    if _year_is_inside(scope, start, end):
+        sums = (
+            TeamYearDomain.objects.filter(team__in=scope.team_ids, year=start.year)
+            .values("domain")
+            .annotate(total=Sum("tags"), youths=Sum("youths"))
+            .values_list("domain", "total", "youths")
+            .order_by()
+        )
+        return {pk: (int(total), int(youths)) for pk, total, youths in sums}
     rows = _in_period(YouthYearDomain, InterventionDomain, "tags", scope, start, end, "domain")
     q = connection.ops.quote_name
     domain, youth, n = q("domain"), q("youth"), q("n")

@@ -41,6 +41,7 @@ def synthetic():
     [
         pytest.param(datetime.date(2025, 1, 1), datetime.date(2025, 12, 31), id="one-year"),
         pytest.param(datetime.date(2024, 7, 1), END, id="whole-span"),
+        pytest.param(datetime.date(2026, 1, 1), END, id="year-to-date"),  # nothing after END: the team-year sums
         pytest.param(datetime.date(2025, 3, 15), datetime.date(2025, 4, 10), id="mid-month-period"),
         pytest.param(datetime.date(2024, 11, 15), datetime.date(2025, 2, 10), id="across-new-year"),
     ],

@@ -12,7 +12,7 @@ import pytest
 
 from actions.models import Domain, Intervention, InterventionDomain
 from reports.builders import Scope, build_domains, build_monthly, youths_in_period
-from reports.builders.summaries import whole_months
+from reports.builders.summaries import _year_is_inside, whole_months
 from tests.actions.factories import InterventionFactory
 from tests.emps.factories import CommuneFactory
 from tests.youths.factories import YouthFactory
@@ -93,6 +93,24 @@ def test_summaries_give_the_plain_counts(activity, start, end):
         # Every youth with an intervention in the period is in it (others may be, first met or in an action).
         assert expected["met"] <= set(youths_in_period(scope, start, end).values_list("pk", flat=True))
     assert plain_counts(Scope.for_team(team), start, end)["interventions"] or start == end  # not vacuous
+
+
+def test_a_year_to_date_reads_the_team_year_sums_when_nothing_follows_it(activity):
+    """1 January to a day after which the team logged nothing that year: the per-team sums decide; one
+    intervention later in the year, and the youth-year rows do. Both give the plain counts."""
+    team, _second = activity
+    scope = Scope.for_team(team)
+    last = Intervention.objects.filter(team=team, date__year=2023).latest("date").date
+    for end, summed in ((last, True), (last - datetime.timedelta(days=1), False)):
+        assert _year_is_inside(scope, D(2023, 1, 1), end) is summed
+        expected = plain_counts(scope, D(2023, 1, 1), end)
+        table = build_domains(scope=scope, start=D(2023, 1, 1), end=end)
+        assert (table.interventions, table.youths) == (expected["interventions"], expected["youths"])
+        assert {row.code: (row.total, row.youths) for row in table.rows if row.total} == expected["domains"]
+        assert {type(table.interventions), type(table.youths)} | {type(row.youths) for row in table.rows} == {int}
+    # A commune's scope, or a period across two years, never reads them.
+    assert not _year_is_inside(Scope.for_team(team, _second), D(2023, 1, 1), D(2023, 12, 31))
+    assert not _year_is_inside(scope, D(2022, 12, 1), D(2023, 11, 30))
 
 
 def test_youths_in_period_is_exactly_those_with_an_intervention_without_other_relation(team):
