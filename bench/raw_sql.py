@@ -63,9 +63,10 @@ YOUTHS_IN_PERIOD_SUMMARIES = f"""
     WHERE y.team_id = ANY(%(teams)s)
       AND ((y.first_met_on BETWEEN %(start)s AND %(end)s)
         OR y.id IN (SELECT youth_id FROM with_interventions)
-        OR EXISTS (SELECT 1 FROM actions_collectiveaction_participants p
-                   JOIN actions_collectiveaction a ON a.id = p.collectiveaction_id
-                   WHERE p.youth_id = y.id AND a.date BETWEEN %(start)s AND %(end)s))
+        OR y.id IN (SELECT p.youth_id FROM actions_collectiveaction_participants p
+                    JOIN actions_collectiveaction a ON a.id = p.collectiveaction_id
+                    JOIN youths_youth py ON py.id = p.youth_id
+                    WHERE py.team_id = ANY(%(teams)s) AND a.date BETWEEN %(start)s AND %(end)s))
 """
 
 
