@@ -358,9 +358,14 @@ def raw_figures(
     }
 
 
+COMPARED_GROUPINGS = (("level", "is_new"), ("age", "sex"))
+
+
 def builder_figures(scope: Scope, start: datetime.date, end: datetime.date, *, with_actions: bool = True) -> dict:
-    # As `build_bilan` calls them: the youth tables share one grouped query.
-    with shared_youth_facts():
+    # As `build_bilan` calls them, the youth tables share one grouped statement; here it groups by what
+    # these figures need, as the floor's statements do (the bilan's five other youth tables and their
+    # situation and quartier joins are no part of the comparison).
+    with shared_youth_facts(COMPARED_GROUPINGS):
         return _builder_figures(scope, start, end, with_actions)
 
 
