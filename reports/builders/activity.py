@@ -10,7 +10,7 @@ from actions.enums import ActionKind, Carrying, MeetingKind, Place
 from actions.models import CollectiveAction, Domain, Intervention, PartnerMeeting, PresenceSession
 from emps.models import Commune
 
-from .summaries import domain_totals, intervention_totals, monthly_interventions
+from .summaries import domain_totals, intervention_totals, monthly_interventions, year_is_inside
 from .types import (
     ActionGroup,
     ActionItem,
@@ -115,12 +115,13 @@ def build_domains(*, scope: Scope, start: datetime.date, end: datetime.date) -> 
     """Domaines travaillés: interventions tagged with each domain (Total), distinct youths (Jeunes), % of all tags."""
     # Both columns, and the table's interventions and youths, come from the youths' yearly summaries that
     # the database keeps (one row a youth, year and domain instead of one a tag, see `summaries`).
-    tagged = domain_totals(scope, start, end)
+    inside = year_is_inside(scope, start, end)
+    tagged = domain_totals(scope, start, end, inside=inside)
     domains = [
         {**d, "total": tagged.get(d["pk"], (0, 0))[0], "youths": tagged.get(d["pk"], (0, 0))[1]}
         for d in Domain.objects.values("pk", "code", "label", "order", "is_active")
     ]
-    interventions, youths = intervention_totals(scope, start, end)
+    interventions, youths = intervention_totals(scope, start, end, inside=inside)
     shown = [d for d in domains if d["is_active"] or d["total"]]
     grand_total = sum(d["total"] for d in shown)
     shown.sort(key=lambda d: (-d["total"], d["order"], d["label"]))

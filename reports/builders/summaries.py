@@ -90,7 +90,7 @@ def _in_period(model, source, figure: str, scope: Scope, start: datetime.date, e
     return _rows_touching(model, scope, start, end).annotate(n=n).values(*keys, "youth", "n")
 
 
-def _year_is_inside(scope: Scope, start: datetime.date, end: datetime.date) -> bool:
+def year_is_inside(scope: Scope, start: datetime.date, end: datetime.date) -> bool:
     """Whether every youth-year row of the scope's year lies inside the period: a scope of whole teams, a
     period inside one calendar year, and no intervention of these teams that year before or after it."""
     if scope.communes is not None or start.year != end.year:
@@ -102,9 +102,11 @@ def _year_is_inside(scope: Scope, start: datetime.date, end: datetime.date) -> b
     return not Intervention.objects.filter(outside, team__in=scope.team_ids).exists()
 
 
-def intervention_totals(scope: Scope, start: datetime.date, end: datetime.date) -> tuple[int, int]:
-    """(interventions, distinct youths with one) in the period."""
-    if _year_is_inside(scope, start, end):
+def intervention_totals(
+    scope: Scope, start: datetime.date, end: datetime.date, *, inside: bool | None = None
+) -> tuple[int, int]:
+    """(interventions, distinct youths with one) in the period; `inside`: `year_is_inside`, if known."""
+    if year_is_inside(scope, start, end) if inside is None else inside:
         sums = TeamYear.objects.filter(team__in=scope.team_ids, year=start.year).aggregate(
             interventions=Sum("interventions"), youths=Sum("youths")
         )
@@ -116,9 +118,11 @@ def intervention_totals(scope: Scope, start: datetime.date, end: datetime.date) 
     return int(interventions or 0), count  # PostgreSQL's SUM of integers is a numeric: a Decimal
 
 
-def domain_totals(scope: Scope, start: datetime.date, end: datetime.date) -> dict[int, tuple[int, int]]:
-    """{domain id: (interventions tagged with it, distinct youths)} in the period."""
-    if _year_is_inside(scope, start, end):
+def domain_totals(
+    scope: Scope, start: datetime.date, end: datetime.date, *, inside: bool | None = None
+) -> dict[int, tuple[int, int]]:
+    """{domain id: (interventions tagged with it, distinct youths)} in the period; `inside` as above."""
+    if year_is_inside(scope, start, end) if inside is None else inside:
         sums = (
             TeamYearDomain.objects.filter(team__in=scope.team_ids, year=start.year)
             .values("domain")

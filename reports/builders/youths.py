@@ -27,7 +27,6 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
-from django.db.models.lookups import GreaterThan
 from django.utils.translation import gettext as _
 
 from actions.models import CollectiveAction
@@ -123,17 +122,26 @@ def level_expression(start: datetime.date, end: datetime.date):
     previous_overlaps = Q(latest__previous_level__isnull=False) & (
         Q(latest__previous_ended_on__isnull=True) | Q(latest__previous_ended_on__gte=start)
     )
+    levels = Level.values  # lowest first
+    previous_outranks = Q()
+    for index, higher in enumerate(levels):
+        if index:
+            previous_outranks |= Q(latest__previous_level=higher, latest__episode_level__in=levels[:index])
     return Case(
         When(latest__episode_level__isnull=True, then=Value(None)),  # no episode at all
-        When(decided & previous_overlaps & Q(latest__episode_ended_on__lt=start), then=previous),
         When(
-            decided & previous_overlaps,
+            decided,
             then=Case(
-                When(GreaterThan(_rank("latest__previous_level"), _rank("latest__episode_level")), then=previous),
+                When(
+                    previous_overlaps,
+                    then=Case(
+                        When(Q(latest__episode_ended_on__lt=start) | previous_outranks, then=previous),
+                        default=episode,
+                    ),
+                ),
                 default=episode,
             ),
         ),
-        When(decided, then=episode),
         default=level_from_episodes(start, end),
         output_field=CharField(),
     )

@@ -12,7 +12,7 @@ import pytest
 
 from actions.models import Domain, Intervention, InterventionDomain
 from reports.builders import Scope, build_domains, build_monthly, youths_in_period
-from reports.builders.summaries import _year_is_inside, whole_months
+from reports.builders.summaries import year_is_inside, whole_months
 from tests.actions.factories import InterventionFactory
 from tests.emps.factories import CommuneFactory
 from tests.youths.factories import YouthFactory
@@ -102,15 +102,15 @@ def test_a_year_to_date_reads_the_team_year_sums_when_nothing_follows_it(activit
     scope = Scope.for_team(team)
     last = Intervention.objects.filter(team=team, date__year=2023).latest("date").date
     for end, summed in ((last, True), (last - datetime.timedelta(days=1), False)):
-        assert _year_is_inside(scope, D(2023, 1, 1), end) is summed
+        assert year_is_inside(scope, D(2023, 1, 1), end) is summed
         expected = plain_counts(scope, D(2023, 1, 1), end)
         table = build_domains(scope=scope, start=D(2023, 1, 1), end=end)
         assert (table.interventions, table.youths) == (expected["interventions"], expected["youths"])
         assert {row.code: (row.total, row.youths) for row in table.rows if row.total} == expected["domains"]
         assert {type(table.interventions), type(table.youths)} | {type(row.youths) for row in table.rows} == {int}
     # A commune's scope, or a period across two years, never reads them.
-    assert not _year_is_inside(Scope.for_team(team, _second), D(2023, 1, 1), D(2023, 12, 31))
-    assert not _year_is_inside(scope, D(2022, 12, 1), D(2023, 11, 30))
+    assert not year_is_inside(Scope.for_team(team, _second), D(2023, 1, 1), D(2023, 12, 31))
+    assert not year_is_inside(scope, D(2022, 12, 1), D(2023, 11, 30))
 
 
 def test_youths_in_period_is_exactly_those_with_an_intervention_without_other_relation(team):
