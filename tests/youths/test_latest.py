@@ -8,10 +8,11 @@ wrong, or a shortcut taken when it does not decide the rule, would show a wrong 
 
 import datetime
 import random
+import threading
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import transaction
+from django.db import connection, connections, transaction
 
 from actions.summaries import summaries_differences, summaries_rebuild
 from reports.builders.youths import level_expression, level_from_episodes, situation_expression, situation_from_records
@@ -208,3 +209,35 @@ def test_the_command_finds_and_mends_a_wrong_row(team, capsys):
     call_command("rebuild_summaries", "--check")
     assert "Synthèses exactes." in capsys.readouterr().out
     assert summaries_rebuild()["youths_youthlatest"] == 1
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="two transactions at once: PostgreSQL")
+def test_two_transactions_writing_one_youths_situations_take_turns(team):
+    """The second waits for the first to commit, then recomputes the youth's row with both records: without
+    the youth's row lock in the trigger, it would compute without the first record, or collide with it."""
+    youth = YouthFactory(team=team)
+    scolarise, other = Situation.objects.order_by("pk")[:2]
+    errors: list = []
+
+    def second_writer():
+        try:
+            with transaction.atomic():
+                SituationRecord.objects.create(youth_id=youth.pk, situation=other, started_on=D(2024, 1, 1))
+        except Exception as error:  # noqa: BLE001 (reported by the assertion below)
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    with transaction.atomic():
+        SituationRecord.objects.create(youth=youth, situation=scolarise, started_on=D(2023, 1, 1))
+        writer = threading.Thread(target=second_writer)
+        writer.start()
+        writer.join(0.5)
+        assert writer.is_alive()  # waiting for this transaction
+    writer.join(10)
+    assert not writer.is_alive()
+    assert errors == []
+    assert latest(youth)["situation_id"] == other.pk
+    assert latest(youth)["situation_started_on"] == D(2024, 1, 1)
+    assert summaries_differences() == {}
