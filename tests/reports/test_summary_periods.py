@@ -12,7 +12,7 @@ import pytest
 
 from actions.models import Domain, Intervention, InterventionDomain
 from reports.builders import Scope, build_domains, build_monthly, youths_in_period
-from reports.builders.summaries import year_is_inside, whole_months
+from reports.builders.summaries import whole_months, year_is_inside
 from tests.actions.factories import InterventionFactory
 from tests.emps.factories import CommuneFactory
 from tests.youths.factories import YouthFactory
