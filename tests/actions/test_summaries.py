@@ -8,9 +8,11 @@ against a computation from scratch, and the figures a user reads.
 
 import datetime
 import random
+import threading
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection, connections, transaction
 
 from actions.models import Domain, Intervention, InterventionDomain, InterventionMonth, YouthYear, YouthYearDomain
 from actions.summaries import summaries_differences, summaries_rebuild
@@ -207,4 +209,38 @@ def test_rebuild_from_scratch_gives_the_rows_the_triggers_keep(team, domains):
     kept = {model: set(model.objects.values_list("youth", "year")) for model in (YouthYear, YouthYearDomain)}
     summaries_rebuild()
     assert {model: set(model.objects.values_list("youth", "year")) for model in kept} == kept
+    assert summaries_differences() == {}
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="two transactions at once: PostgreSQL")
+def test_two_transactions_editing_one_youths_interventions_take_turns(team):
+    """Two educators move interventions of one youth and year at the same moment: the second waits for the
+    first to commit, then recomputes the youth's year from both (it failed on the row's unique key before)."""
+    youth = YouthFactory(team=team)
+    first = InterventionFactory(youth=youth, date=D(2023, 3, 1))
+    second = InterventionFactory(youth=youth, date=D(2023, 6, 1))
+    errors: list = []
+
+    def second_educator():
+        try:
+            with transaction.atomic():
+                Intervention.objects.filter(pk=second.pk).update(date=D(2023, 11, 30))
+        except Exception as error:  # noqa: BLE001 (reported by the assertion below)
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    with transaction.atomic():
+        Intervention.objects.filter(pk=first.pk).update(date=D(2023, 1, 15))
+        educator = threading.Thread(target=second_educator)
+        educator.start()
+        educator.join(0.5)
+        assert educator.is_alive()  # waiting for this transaction
+    educator.join(10)
+    assert not educator.is_alive()
+    assert errors == []
+    assert list(YouthYear.objects.values_list("first_on", "last_on", "interventions")) == [
+        (D(2023, 1, 15), D(2023, 11, 30), 2)
+    ]
     assert summaries_differences() == {}
