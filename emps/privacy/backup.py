@@ -29,6 +29,8 @@ EXCLUDED = [
     "actions.interventionmonth",
     "actions.youthyear",
     "actions.youthyeardomain",
+    "actions.teamyear",
+    "actions.teamyeardomain",
     "youths.youthlatest",
 ]
 
