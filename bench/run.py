@@ -58,6 +58,20 @@ def builders_beside_raw(
     return statistics.median(builder_times), statistics.median(raw_times)
 
 
+def database_ms(fn, runs: int, **kwargs) -> float:
+    """Median milliseconds `fn` spends in the database (Django's query log: each statement's execute and
+    fetch), over separate runs from the timed ones, which the log would slow down."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    totals = []
+    for _ in range(runs):
+        with CaptureQueriesContext(connection) as captured:
+            fn(**kwargs)
+        totals.append(sum(float(query["time"]) for query in captured.captured_queries) * 1000)
+    return statistics.median(totals)
+
+
 def bench_builders(results: dict, repeat: int) -> None:
     from raw_sql import builder_figures, raw_figures
 
@@ -87,6 +101,9 @@ def bench_builders(results: dict, repeat: int) -> None:
         runs = max(repeat, 21) if warm_up < 0.5 else repeat  # more runs where one is a few milliseconds
         builder_s, raw_s = builders_beside_raw(scope, start, end, runs)
         bilan_s, _ = median_time(build_bilan, repeat, scope=scope, start=start, end=end)
+        # Where the builders' extra time goes: the same statements' time in the database on both sides.
+        builders_db = database_ms(builder_figures, repeat, scope=scope, start=start, end=end)
+        raw_db = database_ms(raw_figures, repeat, team_ids=ids, start=start, end=end, brackets=scope.brackets())
         results["builders"].append(
             {
                 "case": label,
@@ -95,11 +112,17 @@ def bench_builders(results: dict, repeat: int) -> None:
                 "builders_s": round(builder_s, 3),
                 "raw_sql_s": round(raw_s, 3),
                 "ratio": round(builder_s / raw_s, 2),
+                "builders_database_ms": round(builders_db, 1),
+                "raw_sql_database_ms": round(raw_db, 1),
                 "runs": runs,
                 "build_bilan_s": round(bilan_s, 3),
             }
         )
-        print(f"  {label}: builders {builder_s:.3f} s, raw SQL {raw_s:.3f} s, whole bilan {bilan_s:.3f} s", flush=True)
+        print(
+            f"  {label}: builders {builder_s:.3f} s, raw SQL {raw_s:.3f} s, whole bilan {bilan_s:.3f} s; "
+            f"in the database: builders {builders_db:.1f} ms, raw SQL {raw_db:.1f} ms",
+            flush=True,
+        )
 
 
 def bench_pdf(results: dict, repeat: int) -> None:
@@ -383,11 +406,14 @@ def print_table(results: dict) -> None:
     parts = results["parts"]
     print("\n=== EMPS benchmark", results["started"], "===")
     if "builders" in parts or "pdf" in parts:
-        print(f"{'Bilan figures':32} {'builders':>10} {'raw SQL':>10} {'ratio':>6} {'whole bilan':>12}")
+        print(
+            f"{'Bilan figures':32} {'builders':>10} {'raw SQL':>10} {'ratio':>6} {'whole bilan':>12}"
+            f"   {'in the database: builders':>26} {'raw SQL':>8}"
+        )
     for r in results["builders"]:
         print(
             f"{r['case']:32} {r['builders_s']:>9.3f}s {r['raw_sql_s']:>9.3f}s {r['ratio']:>6} "
-            f"{r['build_bilan_s']:>11.3f}s"
+            f"{r['build_bilan_s']:>11.3f}s   {r['builders_database_ms']:>24.1f}ms {r['raw_sql_database_ms']:>6.1f}ms"
         )
     if results.get("pdf"):
         print(f"{'PDF ' + results['pdf']['case']:32} {results['pdf']['seconds']:>9.3f}s")
