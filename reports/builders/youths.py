@@ -81,7 +81,7 @@ def youths_in_period(scope: Scope, start: datetime.date, end: datetime.date) -> 
 
 
 def _rank(level):
-    """A level's rank (accroche 0, ASEP 1, PAEI 2), -1 for anything else: `level` is a field or an expression."""
+    """The rank of the level in the field named `level` (accroche 0, ASEP 1, PAEI 2; -1 for anything else)."""
     return Case(
         *(When(**{level: value}, then=Value(Level.rank(value))) for value in Level.values),
         default=Value(-1),
