@@ -52,12 +52,16 @@ SUMMARIES: tuple[tuple[type[Model], tuple[str, ...], tuple[str, ...]], ...] = (
 )
 
 
-def _team_year_rows(model: type[Model]) -> list[dict]:
+# Each team-year summary and the youth-year summary it sums, with the figure they share.
+TEAM_YEAR_SOURCES = {TeamYear: (YouthYear, "interventions"), TeamYearDomain: (YouthYearDomain, "tags")}
+
+
+def _team_year_rows(model: type[Model], source_rows: list[dict]) -> list[dict]:
     """TeamYear's (TeamYearDomain's) rows: the expected youth-year (and domain) rows summed per team and year."""
-    source, figure = (YouthYear, "interventions") if model is TeamYear else (YouthYearDomain, "tags")
+    figure = TEAM_YEAR_SOURCES[model][1]
     keys = next(keys for summary, keys, _figures in SUMMARIES if summary is model)
     sums: dict = defaultdict(lambda: [0, 0])
-    for row in _expected_rows(source):
+    for row in source_rows:
         total = sums[tuple(row[key] for key in keys)]
         total[0] += 1
         total[1] += row[figure]
@@ -104,8 +108,6 @@ def _expected_rows(model: type[Model]) -> list[dict]:
 
     if model is YouthLatest:
         return _latest_rows()
-    if model in (TeamYear, TeamYearDomain):
-        return _team_year_rows(model)
     if model is InterventionMonth:
         rows = (
             Intervention.objects.filter(team__isnull=False)
@@ -133,13 +135,25 @@ def _as_set(rows, columns: tuple[str, ...]) -> set[tuple]:
     return {tuple(row[name] for name in columns) for row in rows}
 
 
+def _every_expected_rows():
+    """(model, its columns, the rows it must hold) for each summary, in SUMMARIES' order; the team-year
+    sums are added up from the youth-year rows computed just before them, not computed a second time."""
+    computed: dict = {}
+    for model, keys, figures in SUMMARIES:
+        if model in TEAM_YEAR_SOURCES:
+            rows = _team_year_rows(model, computed[TEAM_YEAR_SOURCES[model][0]])
+        else:
+            rows = _expected_rows(model)
+        computed[model] = rows
+        yield model, keys + figures, rows
+
+
 def summaries_differences() -> dict[str, tuple[int, int]]:
     """{summary: (rows missing, rows wrong or extra)} for each summary that differs from its sources;
     empty when every summary is exact."""
     differences = {}
-    for model, keys, figures in SUMMARIES:
-        columns = keys + figures
-        expected = _as_set(_expected_rows(model), columns)
+    for model, columns, rows in _every_expected_rows():
+        expected = _as_set(rows, columns)
         found = _as_set(model.objects.values(*columns), columns)
         if expected != found:
             differences[model._meta.db_table] = (len(expected - found), len(found - expected))
@@ -148,10 +162,9 @@ def summaries_differences() -> dict[str, tuple[int, int]]:
 
 @transaction.atomic
 def summaries_rebuild() -> dict[str, int]:
-    """Write every summary again from the interventions and tags; return the rows of each."""
+    """Write every summary again from its sources; return the rows of each."""
     written = {}
-    for model, _keys, _figures in SUMMARIES:
-        rows = _expected_rows(model)
+    for model, _columns, rows in _every_expected_rows():
         model.objects.all().delete()
         model.objects.bulk_create((model(**row) for row in rows), batch_size=2000)
         written[model._meta.db_table] = len(rows)
