@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from emps.fields import copied_key
 from emps.models import Commune, Partner, Quartier, ReferenceItem, Team, TeamScopedQuerySet
 from youths.models import Youth
 
@@ -18,22 +19,6 @@ class Domain(ReferenceItem):
     class Meta(ReferenceItem.Meta):
         verbose_name = _("domaine travaillé")
         verbose_name_plural = _("domaines travaillés")
-
-
-def copied_key(model, verbose_name, *, null: bool = True):
-    """A foreign key that only the database writes (triggers copy it from another row, see migrations
-    0005 and 0007, or summarise rows under it, see 0008): no constraint and no index of its own, not
-    editable in forms."""
-    return models.ForeignKey(
-        model,
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        db_index=False,
-        null=null,
-        editable=False,
-        related_name="+",
-        verbose_name=verbose_name,
-    )
 
 
 class InterventionDomain(models.Model):

@@ -7,6 +7,7 @@ from django.db.models.lookups import IsNull
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from emps.fields import copied_key
 from emps.models import Commune, Partner, Quartier, ReferenceItem, Team, TeamScopedQuerySet
 
 from .enums import Level, Sex
@@ -343,16 +344,7 @@ class YouthLatest(models.Model):
     earlier_open = models.PositiveIntegerField(_("antérieurs en cours"), default=0)
     earlier_last_end = models.DateField(_("fin des antérieurs"), null=True)
     # The latest situation record.
-    situation = models.ForeignKey(
-        Situation,
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        db_index=False,
-        null=True,
-        editable=False,
-        related_name="+",
-        verbose_name=_("situation"),
-    )
+    situation = copied_key(Situation, _("situation"))
     situation_started_on = models.DateField(_("situation depuis le"), null=True)
 
     class Meta:
