@@ -8,16 +8,16 @@ against a computation from scratch, and the figures a user reads.
 
 import datetime
 import random
-import threading
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 
 from actions.models import Domain, Intervention, InterventionDomain, InterventionMonth, YouthYear, YouthYearDomain
 from actions.summaries import summaries_differences, summaries_rebuild
 from reports.builders import Scope, build_domains, build_monthly
 from tests.actions.factories import InterventionFactory
+from tests.concurrency import start_other_transaction
 from tests.youths.factories import YouthFactory
 
 pytestmark = pytest.mark.django_db
@@ -220,21 +220,11 @@ def test_two_transactions_editing_one_youths_interventions_take_turns(team):
     youth = YouthFactory(team=team)
     first = InterventionFactory(youth=youth, date=D(2023, 3, 1))
     second = InterventionFactory(youth=youth, date=D(2023, 6, 1))
-    errors: list = []
-
-    def second_educator():
-        try:
-            with transaction.atomic():
-                Intervention.objects.filter(pk=second.pk).update(date=D(2023, 11, 30))
-        except Exception as error:  # noqa: BLE001 (reported by the assertion below)
-            errors.append(error)
-        finally:
-            connections.close_all()
-
     with transaction.atomic():
         Intervention.objects.filter(pk=first.pk).update(date=D(2023, 1, 15))
-        educator = threading.Thread(target=second_educator)
-        educator.start()
+        educator, errors = start_other_transaction(
+            lambda: Intervention.objects.filter(pk=second.pk).update(date=D(2023, 11, 30))
+        )
         educator.join(0.5)
         assert educator.is_alive()  # waiting for this transaction
     educator.join(10)

@@ -8,14 +8,14 @@ wrong, or a shortcut taken when it does not decide the rule, would show a wrong 
 
 import datetime
 import random
-import threading
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 
 from actions.summaries import summaries_differences, summaries_rebuild
 from reports.builders.youths import level_expression, level_from_episodes, situation_expression, situation_from_records
+from tests.concurrency import start_other_transaction
 from tests.youths.factories import SituationRecordFactory, SupportEpisodeFactory, YouthFactory
 from youths.enums import Level
 from youths.models import Situation, SituationRecord, SupportEpisode, Youth, YouthLatest
@@ -218,21 +218,11 @@ def test_two_transactions_writing_one_youths_situations_take_turns(team):
     the youth's row lock in the trigger, it would compute without the first record, or collide with it."""
     youth = YouthFactory(team=team)
     scolarise, other = Situation.objects.order_by("pk")[:2]
-    errors: list = []
-
-    def second_writer():
-        try:
-            with transaction.atomic():
-                SituationRecord.objects.create(youth_id=youth.pk, situation=other, started_on=D(2024, 1, 1))
-        except Exception as error:  # noqa: BLE001 (reported by the assertion below)
-            errors.append(error)
-        finally:
-            connections.close_all()
-
     with transaction.atomic():
         SituationRecord.objects.create(youth=youth, situation=scolarise, started_on=D(2023, 1, 1))
-        writer = threading.Thread(target=second_writer)
-        writer.start()
+        writer, errors = start_other_transaction(
+            lambda: SituationRecord.objects.create(youth_id=youth.pk, situation=other, started_on=D(2024, 1, 1))
+        )
         writer.join(0.5)
         assert writer.is_alive()  # waiting for this transaction
     writer.join(10)
