@@ -26,7 +26,7 @@ from .types import (
     Scope,
     percent,
 )
-from .youths import tally, youth_facts, youths_in_period
+from .youths import scope_youths, tally, youth_facts
 
 # The action log's headings, in the plural.
 ACTION_GROUP_LABELS = {
@@ -409,7 +409,8 @@ def _by_month(queryset, date_field: str, **figures) -> dict:
 
 def build_monthly(*, scope: Scope, start: datetime.date, end: datetime.date) -> tuple[MonthRow, ...]:
     """Month by month: youths met for the first time, interventions, collective actions, presence hours."""
-    new_youths = youths_in_period(scope, start, end).filter(first_met_on__gte=start, first_met_on__lte=end)
+    # Met for the first time in the period: in relation by that alone, whatever else youths_in_period tests.
+    new_youths = scope_youths(scope).filter(first_met_on__gte=start, first_met_on__lte=end)
     youths = _by_month(new_youths, "first_met_on", n=Count("pk"))
     if scope.communes is None:  # whole teams: their monthly counts, kept by the database
         interventions = {month: {"n": n} for month, n in monthly_interventions(scope, start, end).items()}

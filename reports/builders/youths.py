@@ -57,6 +57,14 @@ AGE_UNKNOWN = "age-inconnu"
 SEXES = (Sex.MALE, Sex.FEMALE, Sex.NON_BINARY)
 
 
+def scope_youths(scope: Scope) -> QuerySet[Youth]:
+    """The scope's youths, in relation or not: those of its teams, living in its communes if it has some."""
+    queryset = Youth.objects.filter(team__in=scope.team_ids)
+    if scope.communes is not None:
+        queryset = queryset.filter(commune__in=scope.commune_ids)
+    return queryset.order_by()
+
+
 def youths_in_period(scope: Scope, start: datetime.date, end: datetime.date) -> QuerySet[Youth]:
     """Youths of the scope in relation with the team during the period, bounds included.
 
@@ -70,14 +78,11 @@ def youths_in_period(scope: Scope, start: datetime.date, end: datetime.date) -> 
     participations = CollectiveAction.participants.through.objects.filter(
         youth__team__in=scope.team_ids, collectiveaction__date__gte=start, collectiveaction__date__lte=end
     ).values("youth")
-    queryset = Youth.objects.filter(team__in=scope.team_ids)
-    if scope.communes is not None:
-        queryset = queryset.filter(commune__in=scope.commune_ids)
-    return queryset.filter(
+    return scope_youths(scope).filter(
         Q(first_met_on__gte=start, first_met_on__lte=end)
         | Q(pk__in=youths_with_interventions(scope, start, end))
         | Q(pk__in=participations)
-    ).order_by()
+    )
 
 
 def _rank(level):
