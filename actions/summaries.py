@@ -1,22 +1,35 @@
 """The summaries the database keeps, computed from scratch: those of the interventions (InterventionMonth,
 YouthYear, YouthYearDomain: triggers of actions' migration 0008; their sums per team and year, TeamYear
-and TeamYearDomain: 0009) and each youth's latest episodes and situation record (YouthLatest: youths'
-migration 0005).
+and TeamYearDomain: 0009), each youth's latest episodes and situation record (YouthLatest: youths'
+migration 0005) and the facts of each youth's years in relation with the team with their counts per team
+and year (YouthYearFacts, TeamYearFacts: youths' 0006).
 
-This module computes what they must hold from the interventions, tags, episodes and records themselves,
+This module computes what they must hold from the youths, interventions, tags, episodes, records and
+participations themselves,
 to check them (`summaries_differences`) and to write them again (`summaries_rebuild`) after anything
 that bypassed the triggers: on SQLite, a migration that rebuilds one of those tables drops its triggers.
 """
 
+import datetime
 from collections import defaultdict
 
 from django.db import transaction
 from django.db.models import Count, F, Max, Min, Model
 from django.db.models.functions import ExtractYear
 
-from youths.models import SituationRecord, SupportEpisode, YouthLatest
+from youths.enums import Level
+from youths.models import (
+    TEAM_YEAR_FACTS_KEYS,
+    SituationRecord,
+    SupportEpisode,
+    TeamYearFacts,
+    Youth,
+    YouthLatest,
+    YouthYearFacts,
+)
 
 from .models import (
+    CollectiveAction,
     Intervention,
     InterventionDomain,
     InterventionMonth,
@@ -25,6 +38,9 @@ from .models import (
     YouthYear,
     YouthYearDomain,
 )
+
+# The columns that identify a TeamYearFacts row.
+FACTS_COUNT_COLUMNS = tuple("team_id" if name == "team" else name for name in TEAM_YEAR_FACTS_KEYS)
 
 # For each summary: its model, the columns that identify a row, and its figures.
 SUMMARIES: tuple[tuple[type[Model], tuple[str, ...], tuple[str, ...]], ...] = (
@@ -49,6 +65,23 @@ SUMMARIES: tuple[tuple[type[Model], tuple[str, ...], tuple[str, ...]], ...] = (
             "situation_started_on",
         ),
     ),
+    (
+        YouthYearFacts,
+        ("youth_id", "year"),
+        (
+            "team_id",
+            "level",
+            "situation_id",
+            "is_new",
+            "sex",
+            "origin_id",
+            "birth_year",
+            "birth_month",
+            "commune_id",
+            "quartier_id",
+        ),
+    ),
+    (TeamYearFacts, FACTS_COUNT_COLUMNS, ("youths",)),
 )
 
 
@@ -102,12 +135,97 @@ def _latest_rows() -> list[dict]:
     return rows
 
 
+def _year_level(episodes: list[tuple], year: int) -> str | None:
+    """The level rule over a calendar year, from a youth's (started_on, ended_on, level) episodes."""
+    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    begun = [episode for episode in episodes if episode[0] <= end]
+    overlapping = [episode for episode in begun if episode[1] is None or episode[1] >= start]
+    if overlapping:
+        return max(overlapping, key=lambda episode: (Level.rank(episode[2]), episode[0]))[2]
+    return max(begun)[2] if begun else None
+
+
+def _year_situation(records: list[tuple], year: int) -> int | None:
+    """The situation in force on 31 December of `year`, from a youth's sorted (started_on, situation) records."""
+    in_force = [situation for started_on, situation in records if started_on <= datetime.date(year, 12, 31)]
+    return in_force[-1] if in_force else (records[0][1] if records else None)
+
+
+def _year_facts_rows() -> list[dict]:
+    """YouthYearFacts' rows: a youth's years with a first meeting, an intervention or a participation."""
+    fields = ("team_id", "sex", "origin_id", "birth_year", "birth_month", "commune_id", "quartier_id")
+    youths = {row["pk"]: row for row in Youth.objects.values("pk", "first_met_on", *fields)}
+    years = defaultdict(set)
+    for pk, youth in youths.items():
+        years[pk].add(youth["first_met_on"].year)
+    interventions = Intervention.objects.filter(youth__isnull=False, date__isnull=False, team__isnull=False)
+    for youth, year in interventions.values_list("youth", ExtractYear("date")).distinct().order_by():
+        years[youth].add(year)
+    participations = CollectiveAction.participants.through.objects.values_list("youth", "collectiveaction__date")
+    for youth, day in participations:
+        years[youth].add(day.year)
+    episodes = defaultdict(list)
+    for youth, *episode in SupportEpisode.objects.values_list("youth", "started_on", "ended_on", "level"):
+        episodes[youth].append(tuple(episode))
+    records = defaultdict(list)
+    for youth, *record in SituationRecord.objects.order_by("started_on").values_list(
+        "youth", "started_on", "situation"
+    ):
+        records[youth].append(tuple(record))
+    return [
+        {
+            "youth_id": pk,
+            "year": year,
+            "level": _year_level(episodes[pk], year),
+            "situation_id": _year_situation(records[pk], year),
+            "is_new": youths[pk]["first_met_on"] >= datetime.date(year, 1, 1),
+            **{name: youths[pk][name] for name in fields},
+        }
+        for pk in youths
+        for year in sorted(years[pk])
+    ]
+
+
+# Each breakdown of TeamYearFacts and the facts it keeps (the other columns stay blank: "", 0, False).
+BREAKDOWN_FACTS = {
+    TeamYearFacts.Breakdown.LEVEL: ("level", "is_new"),
+    TeamYearFacts.Breakdown.BIRTH: ("birth_year", "birth_month", "sex"),
+    TeamYearFacts.Breakdown.ORIGIN: ("origin_key", "sex"),
+    TeamYearFacts.Breakdown.SITUATION: ("situation_key", "sex"),
+    TeamYearFacts.Breakdown.PLACE: ("commune_key", "quartier_key", "level"),
+}
+
+
+def _team_year_facts_rows(facts_rows: list[dict]) -> list[dict]:
+    """TeamYearFacts' rows: the facts rows counted per team, year and breakdown."""
+    counts: dict = defaultdict(int)
+    for row in facts_rows:
+        values = {
+            "level": row["level"] or "",
+            "is_new": row["is_new"],
+            "birth_year": row["birth_year"] or 0,
+            "birth_month": row["birth_month"] or 0,
+            "sex": row["sex"],
+            "origin_key": row["origin_id"] or 0,
+            "situation_key": row["situation_id"] or 0,
+            "commune_key": row["commune_id"],
+            "quartier_key": row["quartier_id"] or 0,
+        }
+        blank = {"level": "", "is_new": False, "sex": ""}
+        for breakdown, kept in BREAKDOWN_FACTS.items():
+            key = {name: values[name] if name in kept else blank.get(name, 0) for name in values}
+            counts[(row["team_id"], row["year"], int(breakdown), *key.values())] += 1
+    return [{**dict(zip(FACTS_COUNT_COLUMNS, key, strict=True)), "youths": n} for key, n in counts.items()]
+
+
 def _expected_rows(model: type[Model]) -> list[dict]:
     """The rows `model` must hold, as dicts of its columns."""
     from reports.builders.activity import MonthStart  # reports reads actions, not the other way round
 
     if model is YouthLatest:
         return _latest_rows()
+    if model is YouthYearFacts:
+        return _year_facts_rows()
     if model is InterventionMonth:
         rows = (
             Intervention.objects.filter(team__isnull=False)
@@ -142,6 +260,8 @@ def _every_expected_rows():
     for model, keys, figures in SUMMARIES:
         if model in TEAM_YEAR_SOURCES:
             rows = _team_year_rows(model, computed[TEAM_YEAR_SOURCES[model][0]])
+        elif model is TeamYearFacts:
+            rows = _team_year_facts_rows(computed[YouthYearFacts])
         else:
             rows = _expected_rows(model)
         computed[model] = rows

@@ -271,7 +271,11 @@ class SupportEpisode(models.Model):
                 violation_error_message=_("Niveau d'accompagnement inconnu."),
             ),
         ]
-        indexes = [models.Index(fields=["youth", "started_on", "ended_on"], name="episode_youth_dates_idx")]
+        indexes = [
+            models.Index(fields=["youth", "started_on", "ended_on"], name="episode_youth_dates_idx"),
+            # Whether an episode of a scope begins after a day (`reports.builders.youths.year_facts_apply`).
+            models.Index(fields=["started_on"], name="episode_started_idx"),
+        ]
 
     def __str__(self):
         return f"{self.get_level_display()} ({self.started_on:%d/%m/%Y})"
@@ -307,6 +311,7 @@ class SituationRecord(models.Model):
                 violation_error_message=_("Une situation est déjà enregistrée à cette date pour ce jeune."),
             )
         ]
+        indexes = [models.Index(fields=["started_on"], name="situation_started_idx")]
 
     def __str__(self):
         return f"{self.situation} ({self.started_on:%d/%m/%Y})"
@@ -354,3 +359,100 @@ class YouthLatest(models.Model):
 
     def __str__(self):
         return str(self.youth_id)
+
+
+class YouthYearFacts(models.Model):
+    """What the youth tables count of one youth in one calendar year in which they were in relation with
+    the team (first met that year, an intervention that year, or a collective action taken part in).
+
+    Level and situation are those of the whole year (the level rule over 1 January to 31 December, the
+    situation in force on 31 December); the rest is copied from the youth. Triggers (migration 0006)
+    rewrite a youth's rows in the same statement as any write to the youth, their episodes, situation
+    records, yearly interventions (`actions.YouthYear`) or participations, so they are never stale.
+    `TeamYearFacts` counts them per team and year; `actions.summaries` checks and rebuilds both.
+    """
+
+    youth = copied_key(Youth, _("jeune"), null=False)
+    year = models.PositiveSmallIntegerField(_("année"))
+    team = copied_key(Team, _("équipe"), null=False)
+    level = models.CharField(_("niveau"), max_length=10, null=True)
+    situation = copied_key(Situation, _("situation"))
+    is_new = models.BooleanField(_("rencontré pour la première fois"))
+    sex = models.CharField(_("sexe"), max_length=2, blank=True)
+    origin = copied_key(Origin, _("origine de la rencontre"))
+    birth_year = models.PositiveSmallIntegerField(_("année de naissance"), null=True)
+    birth_month = models.PositiveSmallIntegerField(_("mois de naissance"), null=True)
+    commune = copied_key(Commune, _("commune"), null=False)
+    quartier = copied_key(Quartier, _("quartier"))
+
+    class Meta:
+        verbose_name = _("année d'un jeune en relation")
+        verbose_name_plural = _("années des jeunes en relation")
+        default_permissions = ()
+        constraints = [models.UniqueConstraint(fields=["youth", "year"], name="youth_year_facts_unique")]
+
+    def __str__(self):
+        return f"{self.youth_id} {self.year}"
+
+
+# What identifies a TeamYearFacts row: its team, year and breakdown, and the breakdown's columns.
+TEAM_YEAR_FACTS_KEYS = (
+    "team",
+    "year",
+    "breakdown",
+    "level",
+    "is_new",
+    "birth_year",
+    "birth_month",
+    "sex",
+    "origin_key",
+    "situation_key",
+    "commune_key",
+    "quartier_key",
+)
+
+
+class TeamYearFacts(models.Model):
+    """How many youths of a team were in relation with it in a calendar year, by one breakdown of their
+    `YouthYearFacts`: the youth tables of a whole year (or of 1 January to today) read a few hundred of
+    these rows per team instead of one row per youth.
+
+    Each breakdown keeps its own columns and leaves the others at their blank value ("" or 0; 0 also
+    stands for "not recorded"); triggers add each facts row written to its five breakdowns and subtract
+    each row removed, so concurrent writers never undo each other, and a count back to zero is deleted.
+    """
+
+    class Breakdown(models.IntegerChoices):
+        LEVEL = 0, _("niveau et nouveauté")
+        BIRTH = 1, _("naissance et sexe")
+        ORIGIN = 2, _("origine et sexe")
+        SITUATION = 3, _("situation et sexe")
+        PLACE = 4, _("commune, quartier et niveau")
+
+    team = copied_key(Team, _("équipe"), null=False)
+    year = models.PositiveSmallIntegerField(_("année"))
+    breakdown = models.PositiveSmallIntegerField(_("ventilation"), choices=Breakdown.choices)
+    level = models.CharField(_("niveau"), max_length=10, blank=True)
+    is_new = models.BooleanField(_("rencontré pour la première fois"))
+    birth_year = models.PositiveSmallIntegerField(_("année de naissance"))
+    birth_month = models.PositiveSmallIntegerField(_("mois de naissance"))
+    sex = models.CharField(_("sexe"), max_length=2, blank=True)
+    origin_key = models.IntegerField(_("origine de la rencontre"))
+    situation_key = models.IntegerField(_("situation"))
+    commune_key = models.IntegerField(_("commune"))
+    quartier_key = models.IntegerField(_("quartier"))
+    youths = models.IntegerField(_("jeunes"))
+
+    class Meta:
+        verbose_name = _("jeunes d'une équipe dans l'année")
+        verbose_name_plural = _("jeunes des équipes par année")
+        default_permissions = ()
+        constraints = [
+            models.UniqueConstraint(
+                fields=list(TEAM_YEAR_FACTS_KEYS),
+                name="team_year_facts_unique",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.team_id} {self.year} {self.breakdown}: {self.youths}"

@@ -32,6 +32,8 @@ EXCLUDED = [
     "actions.teamyear",
     "actions.teamyeardomain",
     "youths.youthlatest",
+    "youths.youthyearfacts",
+    "youths.teamyearfacts",
 ]
 
 

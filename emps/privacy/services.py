@@ -32,7 +32,7 @@ from django.utils import timezone
 from actions.models import CollectiveAction, Intervention
 from emps.journal import Action, log_access
 from emps.models import AccessLog
-from youths.models import SituationRecord, SupportEpisode, Youth, YouthLatest
+from youths.models import SituationRecord, SupportEpisode, Youth, YouthLatest, YouthYearFacts
 
 # Stored, not displayed through gettext: the record keeps a neutral first name.
 ANONYMOUS_FIRST_NAME = "Anonyme"
@@ -83,6 +83,7 @@ YOUTH_RELATED_MODELS = {
     SupportEpisode: "kept",
     SituationRecord: "kept",
     YouthLatest: "kept (the database's summary of the episodes and situations, nothing identifying)",
+    YouthYearFacts: "rewritten from the anonymised youth by the database (what the yearly counts read)",
     Intervention: "free texts erased",
     CollectiveAction: "participation kept",
 }
