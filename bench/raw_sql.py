@@ -11,7 +11,9 @@ the two dicts equal before it compares their times.
 The SQL is what a careful developer would write by hand: one statement per table, CTEs for the youths
 in the period, grouping sets where one table has two breakdowns, and no ORM in between.
 
-As the builders do, by default (`summaries=True`) the youths' levels read each youth's two latest episodes
+As the builders do, by default (`summaries=True`) the youth tables of a whole year (or of 1 January to a
+day with nothing dated later) read the counts per team and year (youths_teamyearfacts, migration
+youths/0006); otherwise the youths' levels read each youth's two latest episodes
 (youths_youthlatest, migration youths/0005) where they decide the rule, and the youths with an
 intervention in the period and the domains table read the youth-year summaries (actions_youthyear,
 actions_youthyeardomain, migration actions/0008) with the rule of reports/builders/summaries.py: a row
@@ -225,6 +227,41 @@ DOMAINS_OVERALL_TEAM_YEARS = """
     WHERE team_id = ANY(%(teams)s) AND year = %(year)s
 """
 
+# A whole year, or 1 January to a day with nothing of the teams' youths dated later that year: the youth
+# tables of the year counted per team (youths_teamyearfacts, migration youths/0006), as the builders read
+# them; the age is counted on the period's end from the birth year and month.
+YEAR_DATED_LATER = """
+    SELECT EXISTS (SELECT 1 FROM youths_youth WHERE team_id = ANY(%(teams)s)
+                   AND first_met_on > %(end)s AND first_met_on <= %(year_end)s)
+        OR EXISTS (SELECT 1 FROM actions_intervention WHERE team_id = ANY(%(teams)s)
+                   AND date > %(end)s AND date <= %(year_end)s)
+        OR EXISTS (SELECT 1 FROM actions_collectiveaction_participants p
+                   JOIN actions_collectiveaction a ON a.id = p.collectiveaction_id
+                   JOIN youths_youth y ON y.id = p.youth_id
+                   WHERE y.team_id = ANY(%(teams)s) AND a.date > %(end)s AND a.date <= %(year_end)s)
+        OR EXISTS (SELECT 1 FROM youths_supportepisode e JOIN youths_youth y ON y.id = e.youth_id
+                   WHERE y.team_id = ANY(%(teams)s) AND e.started_on > %(end)s AND e.started_on <= %(year_end)s)
+        OR EXISTS (SELECT 1 FROM youths_situationrecord r JOIN youths_youth y ON y.id = r.youth_id
+                   WHERE y.team_id = ANY(%(teams)s) AND r.started_on > %(end)s AND r.started_on <= %(year_end)s)
+"""
+
+PUBLIC_TEAM_YEARS = """
+    SELECT NULLIF(level, ''), sum(youths)::int, COALESCE(sum(youths) FILTER (WHERE is_new), 0)::int
+    FROM youths_teamyearfacts
+    WHERE team_id = ANY(%(teams)s) AND year = %(year)s AND breakdown = 0
+    GROUP BY level
+"""
+
+AGE_SEX_TEAM_YEARS = """
+    SELECT CASE WHEN birth_year = 0 THEN NULL
+                WHEN birth_month > %(month)s OR (birth_month = 0 AND %(month)s < 7) THEN %(year)s - 1 - birth_year
+                ELSE %(year)s - birth_year END AS age,
+           sex, sum(youths)::int
+    FROM youths_teamyearfacts
+    WHERE team_id = ANY(%(teams)s) AND year = %(year)s AND breakdown = 1
+    GROUP BY 1, 2
+"""
+
 PRESENCE = """
     SELECT s.place, c.name, q.name, GROUPING(s.place) AS by_quartier,
            count(*), COALESCE(sum(s.duration_minutes), 0), COALESCE(sum(s.duration_minutes * s.educator_count), 0)
@@ -307,6 +344,11 @@ def raw_figures(
     else:
         public, age_sex_sql, domains_sql, overall_sql = PUBLIC, AGE_SEX, DOMAINS, DOMAINS_OVERALL
     with connection.cursor() as cursor:
+        if summaries and start == params["year_start"]:
+            if end != params["year_end"]:
+                cursor.execute(YEAR_DATED_LATER, params)
+            if end == params["year_end"] or not cursor.fetchone()[0]:
+                public, age_sex_sql = PUBLIC_TEAM_YEARS, AGE_SEX_TEAM_YEARS
         cursor.execute(public, params)
         levels: dict = {}
         new = 0
