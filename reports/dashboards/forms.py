@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from emps.models import Commune, Team
 from reports.builders import Scope
-from reports.forms import DATE_ERRORS, MAX_PERIOD_YEARS, DateInput, InvalidFieldsMixin
+from reports.forms import DATE_ERRORS, MAX_PERIOD_YEARS, DateInput, InvalidFieldsMixin, QuickSelect
 from reports.models import PublishedBilan
 
 from .builders import CUSTOM, DEFAULT_PRESET, PRESETS, preset_period
@@ -36,7 +36,7 @@ class DashboardForm(InvalidFieldsMixin, forms.Form):
         required=False,
         empty_label=_("Toutes mes équipes"),
         error_messages={"invalid_choice": _("Équipe inconnue ou hors de votre périmètre.")},
-        widget=forms.Select(attrs={"class": "form-select"}),
+        widget=QuickSelect(attrs={"class": "form-select"}),
     )
     commune = forms.ModelChoiceField(
         label=_("Commune"),
@@ -44,7 +44,7 @@ class DashboardForm(InvalidFieldsMixin, forms.Form):
         required=False,
         empty_label=_("Toutes les communes"),
         error_messages={"invalid_choice": _("Commune inconnue ou hors de votre périmètre.")},
-        widget=forms.Select(attrs={"class": "form-select"}),
+        widget=QuickSelect(attrs={"class": "form-select"}),
     )
 
     def __init__(self, *args, rights: FigureRights, today: datetime.date, **kwargs):

@@ -20,6 +20,7 @@ scales still work) that prints as its label and that turns any sum it enters int
 """
 
 import dataclasses
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -340,8 +341,7 @@ class _Masker:
         def key(level):
             return _level(level) if commune is None else ("commune", commune, level)
 
-        fields = (("paei", "paei", _("PAEI")), ("asep", "asep", _("ASEP")), ("accroche", "accroche", _("En accroche")))
-        fields += (("level_unknown", "", _("Niveau non renseigné")),)
+        fields = self.activity_fields
         if not apply:
             if commune is not None:
                 g = self.grid
@@ -350,6 +350,12 @@ class _Masker:
                 g.line(cells, g.cell(key("youths"), table.youths, title, _("Total"), _("Jeunes")))
             return table
         return dataclasses.replace(table, **{f: self._value(key(level), getattr(table, f)) for f, level, _l in fields})
+
+    @functools.cached_property
+    def activity_fields(self) -> tuple[tuple[str, str, str], ...]:
+        """(field, level, label) of an activity table's levels (translated once, not once a commune)."""
+        fields = (("paei", "paei", _("PAEI")), ("asep", "asep", _("ASEP")), ("accroche", "accroche", _("En accroche")))
+        return (*fields, ("level_unknown", "", _("Niveau non renseigné")))
 
     def communes(self, tables: tuple[ActivityTable, ...], apply: bool):
         if not apply:
@@ -523,6 +529,13 @@ def masking_summary(document, *, threshold: int | None = None) -> tuple[int, int
     """How many figures the masking would hide: (small counts, figures hidden to protect them)."""
     masker = _masker(document, threshold)
     return len(masker.primary), len(masker.masked - masker.primary)
+
+
+def mask_with_summary(document, *, threshold: int | None = None):
+    """`mask(document)` and `masking_summary(document)` from one walk of the document."""
+    masker = _masker(document, threshold)
+    masked = masker.walk(document, apply=True) if masker.masked else document
+    return masked, (len(masker.primary), len(masker.masked - masker.primary))
 
 
 def plain_masked(value):

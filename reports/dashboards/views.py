@@ -30,7 +30,7 @@ from . import charts
 from .api import api_token_create, api_token_revoke_all
 from .builders import build_dashboard
 from .forms import DashboardForm, PublishForm
-from .masking import mask, masking_summary, threshold_setting
+from .masking import mask_with_summary, masking_summary, threshold_setting
 from .publishing import bilan_for_publication, next_version, publication_warnings, published_bilan_create
 from .scope import figure_rights
 
@@ -88,8 +88,7 @@ def _dashboard_context(request: HttpRequest) -> dict:
     if not form.is_valid():
         return {**context, "dashboard": None}
     raw = build_dashboard(scope=form.scope, start=form.start, end=form.end, with_partners=False)
-    dashboard = mask(raw)
-    hidden_small, hidden_other = masking_summary(raw)
+    dashboard, (hidden_small, hidden_other) = mask_with_summary(raw)
     return {
         **context,
         "dashboard": dashboard,
