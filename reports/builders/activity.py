@@ -353,6 +353,9 @@ def build_specific_actions(*, scope: Scope, start: datetime.date, end: datetime.
     partners: dict = {}
     for r in actions.filter(partners__isnull=False).values("kind", "title", "partners__name").distinct():
         partners.setdefault((r["kind"], r["title"]), set()).add(r["partners__name"])
+    rows_of_kind: dict = {}
+    for r in rows:
+        rows_of_kind.setdefault(r["kind"], []).append(r)
     groups = []
     for kind in ActionKind:
         items = sorted(
@@ -360,14 +363,13 @@ def build_specific_actions(*, scope: Scope, start: datetime.date, end: datetime.
                 ActionItem(
                     title=r["title"],
                     times=r["times"],
-                    youths=youths.get((kind.value, r["title"]), 0),
+                    youths=youths.get((r["kind"], r["title"]), 0),
                     anonymous_participants=r["anonymous"] or 0,
                     first_date=r["first"],
                     last_date=r["last"],
-                    partners=tuple(sorted(partners.get((kind.value, r["title"]), ()))),
+                    partners=tuple(sorted(partners.get((r["kind"], r["title"]), ()))),
                 )
-                for r in rows
-                if r["kind"] == kind.value
+                for r in rows_of_kind.get(kind.value, ())
             ),
             key=lambda item: (-item.times, item.title),
         )
