@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from emps.enums import Role
@@ -38,12 +39,26 @@ LEVEL_COLOURS = {"paei": "#1d4f91", "asep": "#4f7cc0", "accroche": "#a9c1e6", ""
 QPV_COLOURS = ("#1d4f91", "#e4572e", "#cbd5e1")
 
 
+# Beyond this many teams, the page's title counts them and lists them below (a département's funder
+# would otherwise read fifty team names as the title).
+TITLE_TEAMS = 3
+
+
 def _scope_label(scope) -> str:
-    teams = ", ".join(team.name for team in scope.teams)
+    if len(scope.teams) > TITLE_TEAMS:
+        n = len(scope.teams)
+        teams = ngettext("%(n)s équipe", "%(n)s équipes", n) % {"n": n}
+    else:
+        teams = ", ".join(team.name for team in scope.teams)
     if scope.communes is None:
         return teams
     communes = ", ".join(c.name for c in scope.communes)
     return _("%(teams)s · %(communes)s") % {"teams": teams, "communes": communes}
+
+
+def _scope_teams(scope) -> str:
+    """The teams' names when the title only counts them; empty otherwise."""
+    return ", ".join(team.name for team in scope.teams) if len(scope.teams) > TITLE_TEAMS else ""
 
 
 def _charts(dashboard) -> dict:
@@ -95,6 +110,7 @@ def _dashboard_context(request: HttpRequest) -> dict:
         "charts": _charts(dashboard),
         "period": period_label(form.start, form.end),
         "scope_label": _scope_label(form.scope),
+        "scope_teams": _scope_teams(form.scope),
         "several_communes": len(dashboard.activity_by_commune) > 1,
         "actions_total": dashboard.activity.collective_actions
         + dashboard.activity.dsl_initiated

@@ -9,7 +9,7 @@ from django.urls import reverse
 from reports.dashboards.api import api_token_create, hash_key
 from reports.models import ApiToken
 from tests.actions.factories import CollectiveActionFactory, InterventionFactory
-from tests.emps.factories import PartnerFactory, UserFactory
+from tests.emps.factories import PartnerFactory, TeamFactory, UserFactory
 from tests.funders.conftest import funder, youths_in
 
 pytestmark = pytest.mark.django_db
@@ -56,6 +56,20 @@ def test_a_funder_lands_on_the_dashboard_of_their_team(client, funder, team, tod
     assert 'class="dash-kpi-value">4<' in content
     assert "Bilans publiés" in content
     assert "<svg" in content and "style=" not in content.split("<main", 1)[1]
+
+
+def test_a_funder_of_many_teams_reads_their_number_as_the_title_and_the_names_below(client, today):
+    teams = [TeamFactory(name=f"Équipe du secteur {n}") for n in range(1, 5)]
+    client.force_login(funder("departement", teams=teams))
+    content = client.get(DASHBOARD).content.decode()
+    title = content.split('<h1 class="dash-title">', 1)[1].split("</h1>", 1)[0]
+    assert title == "4 équipes"
+    teams_list = content.split('class="dash-details dash-teams"', 1)[1].split("</details>", 1)[0]
+    assert all(f"Équipe du secteur {n}" in teams_list for n in range(1, 5))
+    client.force_login(funder("agglomeration", teams=teams[:3]))
+    content = client.get(DASHBOARD).content.decode()
+    assert "Équipe du secteur 1, Équipe du secteur 2, Équipe du secteur 3</h1>" in content
+    assert "dash-teams" not in content
 
 
 def test_a_funder_without_team_nor_commune_gets_a_message_not_an_error(client):
