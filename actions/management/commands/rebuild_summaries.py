@@ -6,9 +6,11 @@ from actions.summaries import summaries_differences, summaries_rebuild
 class Command(BaseCommand):
     help = (
         "Vérifie (--check) ou réécrit les synthèses que la base tient à jour : celles des interventions (par "
-        "équipe et mois, par jeune et année, par jeune, année et domaine) et les derniers accompagnements et "
-        "situation de chaque jeune. À lancer après une opération qui a contourné ses déclencheurs, par exemple "
-        "une migration SQLite qui reconstruit la table des interventions ou des accompagnements."
+        "équipe et mois, par jeune et année, par jeune, année et domaine), les derniers accompagnements et "
+        "situation de chaque jeune, et ce que comptent les tableaux des jeunes pour chaque année en relation "
+        "(par jeune, puis par équipe). À lancer après une opération qui a contourné ses déclencheurs, par "
+        "exemple une migration SQLite qui reconstruit la table des jeunes, des interventions ou des "
+        "accompagnements."
     )
 
     def add_arguments(self, parser):
