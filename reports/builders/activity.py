@@ -414,8 +414,14 @@ def _by_month(queryset, date_field: str, **figures) -> dict:
     return {row.pop("month"): row for row in rows}
 
 
-def build_monthly(*, scope: Scope, start: datetime.date, end: datetime.date) -> tuple[MonthRow, ...]:
-    """Month by month: youths met for the first time, interventions, collective actions, presence hours."""
+def build_monthly(
+    *, scope: Scope, start: datetime.date, end: datetime.date, presence_minutes: dict | None = None
+) -> tuple[MonthRow, ...]:
+    """Month by month: youths met for the first time, interventions, collective actions, presence hours.
+
+    `presence_minutes` ({first day of a month: minutes}): the presence a caller already counted month by
+    month (the funders' dashboard, by month and place), instead of a query of its own.
+    """
     # Met for the first time in the period: in relation by that alone, whatever else youths_in_period tests.
     new_youths = scope_youths(scope).filter(first_met_on__gte=start, first_met_on__lte=end)
     youths = _by_month(new_youths, "first_met_on", n=Count("pk"))
@@ -424,7 +430,10 @@ def build_monthly(*, scope: Scope, start: datetime.date, end: datetime.date) -> 
     else:
         interventions = _by_month(interventions_in_period(scope, start, end), "date", n=Count("pk"))
     actions = _by_month(actions_in_period(scope, start, end), "date", n=Count("pk"))
-    presence = _by_month(sessions_in_period(scope, start, end), "date", minutes=Sum("duration_minutes"))
+    if presence_minutes is None:
+        presence = _by_month(sessions_in_period(scope, start, end), "date", minutes=Sum("duration_minutes"))
+    else:
+        presence = {month: {"minutes": minutes} for month, minutes in presence_minutes.items()}
     return tuple(
         MonthRow(
             month=month,

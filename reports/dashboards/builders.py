@@ -130,6 +130,7 @@ def _build_dashboard(*, scope: Scope, start: datetime.date, end: datetime.date, 
     activity, activity_by_commune = build_activity_by_commune(
         scope=scope, start=start, end=end, with_partners=with_partners
     )
+    presence_months = build_presence_months(scope=scope, start=start, end=end)
     return Dashboard(
         scope=scope,
         start=start,
@@ -143,9 +144,12 @@ def _build_dashboard(*, scope: Scope, start: datetime.date, end: datetime.date, 
         activity=activity,
         activity_by_commune=activity_by_commune,
         presence=build_presence(scope=scope, start=start, end=end),
-        presence_months=build_presence_months(scope=scope, start=start, end=end),
+        presence_months=presence_months,
         qpv=build_qpv_share(scope=scope, start=start, end=end),
-        monthly=build_monthly(scope=scope, start=start, end=end),
+        # The month's presence from the months by place just counted (one query fewer).
+        monthly=build_monthly(
+            scope=scope, start=start, end=end, presence_minutes={m.month: m.minutes for m in presence_months}
+        ),
     )
 
 

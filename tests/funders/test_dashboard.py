@@ -6,9 +6,12 @@ import json
 import pytest
 from django.urls import reverse
 
+from actions.enums import Place
+from reports.builders import Scope, build_monthly
 from reports.dashboards.api import api_token_create, hash_key
+from reports.dashboards.builders import build_dashboard
 from reports.models import ApiToken
-from tests.actions.factories import CollectiveActionFactory, InterventionFactory
+from tests.actions.factories import CollectiveActionFactory, InterventionFactory, PresenceSessionFactory
 from tests.emps.factories import PartnerFactory, TeamFactory, UserFactory
 from tests.funders.conftest import funder, youths_in
 
@@ -328,3 +331,25 @@ def test_only_coordinators_manage_keys(client, funder, educator, who):
 def test_a_superuser_sees_every_funder(client, funder):
     client.force_login(UserFactory(username="root", is_superuser=True, is_staff=True))
     assert "financeur" in client.get(reverse("funders:api_tokens")).content.decode()
+
+
+def test_the_months_presence_hours_are_those_of_the_bilans_monthly_table(team):
+    """The dashboard takes each month's presence from its months by place (one query fewer): the
+    months must read as the bilan's own monthly table counts them, on every place and month."""
+    sessions = [
+        (datetime.date(2023, 1, 31), 90, Place.STREET),
+        (datetime.date(2023, 2, 1), 45, Place.STREET),
+        (datetime.date(2023, 2, 14), 120, Place.STREET),
+        (datetime.date(2023, 2, 20), 30, list(Place)[-1]),
+        (datetime.date(2023, 12, 31), 60, Place.STREET),
+    ]
+    for day, minutes, place in sessions:
+        PresenceSessionFactory(team=team, date=day, duration_minutes=minutes, place=place)
+    scope, start, end = Scope.for_team(team), datetime.date(2023, 1, 1), datetime.date(2023, 12, 31)
+    dashboard = build_dashboard(scope=scope, start=start, end=end)
+    by_month = {row.month: row.presence_minutes for row in dashboard.monthly}
+    assert by_month == {row.month: row.presence_minutes for row in build_monthly(scope=scope, start=start, end=end)}
+    assert by_month[datetime.date(2023, 1, 1)] == 90
+    assert by_month[datetime.date(2023, 2, 1)] == 195
+    assert by_month[datetime.date(2023, 12, 1)] == 60
+    assert sum(by_month.values()) == 345
