@@ -20,7 +20,13 @@ from django.test.utils import CaptureQueriesContext
 import reports.builders.youths as youth_builders
 from actions.models import CollectiveAction, Intervention
 from actions.services import intervention_record
-from actions.summaries import _team_year_facts_rows, _year_facts_rows, summaries_differences, summaries_rebuild
+from actions.summaries import (
+    SUMMARIES,
+    _team_year_facts_rows,
+    _year_facts_rows,
+    summaries_differences,
+    summaries_rebuild,
+)
 from emps.privacy.services import youth_anonymise
 from reports.builders import Scope, build_bilan, build_public
 from reports.builders.youths import (
@@ -44,35 +50,9 @@ pytestmark = pytest.mark.django_db
 D = datetime.date
 Breakdown = TeamYearFacts.Breakdown
 
-FACTS_FIELDS = (
-    "youth_id",
-    "year",
-    "team_id",
-    "level",
-    "situation_id",
-    "is_new",
-    "sex",
-    "origin_id",
-    "birth_year",
-    "birth_month",
-    "commune_id",
-    "quartier_id",
-)
-COUNT_FIELDS = (
-    "team_id",
-    "year",
-    "breakdown",
-    "level",
-    "is_new",
-    "birth_year",
-    "birth_month",
-    "sex",
-    "origin_key",
-    "situation_key",
-    "commune_key",
-    "quartier_key",
-    "youths",
-)
+# Every column of both tables, as rebuild_summaries compares them.
+FACTS_FIELDS = next(keys + figures for model, keys, figures in SUMMARIES if model is YouthYearFacts)
+COUNT_FIELDS = next(keys + figures for model, keys, figures in SUMMARIES if model is TeamYearFacts)
 
 
 # --- Helpers --------------------------------------------------------------------------------------
