@@ -31,6 +31,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from actions.models import CollectiveAction, Intervention
+from emps.models import Commune, Quartier
 from youths.enums import Level, Sex
 from youths.models import Origin, Situation, SituationRecord, SupportEpisode, TeamYearFacts, Youth
 
@@ -153,11 +154,15 @@ def level_expression(start: datetime.date, end: datetime.date):
     )
 
 
-def age_expression(end: datetime.date):
-    """Completed years on `end`, the birth taken as the 1st of the birth month (1 July without a month)."""
+MONTH_UNKNOWN = Q(birth_month__isnull=True)
+
+
+def age_expression(end: datetime.date, *, month_unknown: Q = MONTH_UNKNOWN):
+    """Completed years on `end`, the birth taken as the 1st of the birth month (1 July without a month,
+    which `month_unknown` tells: a NULL month on the youths, 0 on `TeamYearFacts`)."""
     birthday_not_reached = Q(birth_month__gt=end.month)
     if end.month < 7:
-        birthday_not_reached |= Q(birth_month__isnull=True)
+        birthday_not_reached |= month_unknown
     return Case(
         When(birthday_not_reached, then=Value(end.year - 1) - F("birth_year")),
         default=Value(end.year) - F("birth_year"),
@@ -362,13 +367,9 @@ def year_facts_apply(scope: Scope, start: datetime.date, end: datetime.date) -> 
 def _kept_age(end: datetime.date):
     """`age_expression` over TeamYearFacts' birth columns (0: not recorded), so that the database sums the
     counts of a birth year and month by age (of the birth breakdown; NULL in the others)."""
-    birthday_not_reached = Q(birth_month__gt=end.month)
-    if end.month < 7:
-        birthday_not_reached |= Q(birth_month=0)
     return Case(
         When(~Q(breakdown=Breakdown.BIRTH) | Q(birth_year=0), then=Value(None)),
-        When(birthday_not_reached, then=Value(end.year - 1) - F("birth_year")),
-        default=Value(end.year) - F("birth_year"),
+        default=age_expression(end, month_unknown=Q(birth_month=0)),
         output_field=IntegerField(),
     )
 
@@ -389,8 +390,8 @@ def _kept_groupings(
     quote = connection.ops.quote_name
     statement = (
         f"SELECT {', '.join('r.' + quote(name) for name in (*KEPT_COLUMNS, 'n'))}, q.name, q.is_qpv, c.name"
-        f" FROM ({{rows}}) r LEFT JOIN emps_quartier q ON q.id = r.{quote('quartier_key')}"
-        f" LEFT JOIN emps_commune c ON c.id = r.{quote('commune_key')}"
+        f" FROM ({{rows}}) r LEFT JOIN {Quartier._meta.db_table} q ON q.id = r.{quote('quartier_key')}"
+        f" LEFT JOIN {Commune._meta.db_table} c ON c.id = r.{quote('commune_key')}"
     )
     by_breakdown: dict[int, list[dict]] = {}
     for *values, n, quartier_name, is_qpv, commune_name in fetch_over(counts, statement):
