@@ -50,8 +50,11 @@ class InterventionFilter(ActivityFilter):
         return queryset.filter(youth__in=Youth.objects.visible_to(self.user).search(value))
 
     def mine(self, queryset):
+        # One set of ids from two indexes (educators' user, interventions' author): `author OR pk IN …`
+        # made the database test every intervention of the team (90 ms for 20,000).
         took_part = Intervention.educators.through.objects.filter(user=self.user).values("intervention_id")
-        return queryset.filter(Q(author=self.user) | Q(pk__in=took_part))
+        authored = Intervention.objects.filter(author=self.user).order_by().values("pk")
+        return queryset.filter(pk__in=took_part.order_by().union(authored))
 
 
 class PresenceFilter(ActivityFilter):

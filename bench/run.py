@@ -185,6 +185,7 @@ def _pages():
     youth = Youth.objects.filter(team=team).annotate(n=Count("interventions")).order_by("-n", "-pk").first()
     return [
         ("youths list", "educator", "youths:list", []),
+        ("interventions list", "educator", "actions:intervention_list", []),
         ("youth file", "educator", "youths:detail", [youth.pk] if youth else []),
         ("educator home", "educator", "home", []),
         ("funder dashboard, 1 team", "funder", "home", []),

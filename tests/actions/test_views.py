@@ -112,6 +112,17 @@ def test_lists_show_mine_by_default_and_the_team_on_demand(client, educator, tea
     assert len(client.get(reverse("actions:intervention_list"), {"qui": "equipe"}).context["interventions"]) == 2
 
 
+def test_my_interventions_are_those_i_wrote_or_took_part_in_each_once(client, educator, teammate, youth):
+    wrote = InterventionFactory(youth=youth, author=educator, date=datetime.date(2023, 7, 1))
+    wrote.educators.set([educator, teammate])  # written and taken part in: listed once
+    took_part = InterventionFactory(youth=youth, author=teammate, date=datetime.date(2023, 7, 2))
+    took_part.educators.set([educator, teammate])
+    InterventionFactory(youth=youth, author=teammate, date=datetime.date(2023, 7, 3)).educators.set([teammate])
+    response = login(client, educator).get(reverse("actions:intervention_list"))
+    assert [i.pk for i in response.context["interventions"]] == [took_part.pk, wrote.pk]
+    assert response.context["page"].paginator.count == 2
+
+
 def test_the_edit_button_shows_for_my_records_only(client, educator, teammate, team, youth):
     mine = InterventionFactory(youth=youth, author=educator, date=datetime.date(2023, 7, 2))
     theirs = InterventionFactory(youth=youth, author=teammate, date=datetime.date(2023, 7, 3))
