@@ -540,10 +540,11 @@ def mask_with_summary(document, *, threshold: int | None = None):
 
 def plain_masked(value):
     """`to_plain` output with masked figures as their labels (« ≤ 2 », « s ») instead of numbers."""
-    if isinstance(value, Masked):
-        return str(value)
-    if isinstance(value, dict):
+    kind = type(value)
+    if kind is dict:
         return {k: plain_masked(v) for k, v in value.items()}
-    if isinstance(value, list):
+    if kind is list:
         return [plain_masked(v) for v in value]
+    if kind is Masked:
+        return str(value)
     return value
