@@ -3,7 +3,15 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from emps.admin import ReferenceItemAdmin
 
-from .models import CollectiveAction, Domain, Intervention, InterventionDomain, PartnerMeeting, PresenceSession
+from .models import (
+    CollectiveAction,
+    Domain,
+    Intervention,
+    InterventionDomain,
+    InterventionPartner,
+    PartnerMeeting,
+    PresenceSession,
+)
 
 admin.site.register(Domain, ReferenceItemAdmin)
 
@@ -15,6 +23,13 @@ class InterventionDomainInline(admin.TabularInline):
     min_num = 1
 
 
+class InterventionPartnerInline(admin.TabularInline):
+    model = InterventionPartner
+    fields = ["partner"]
+    extra = 0
+    autocomplete_fields = ["partner"]
+
+
 @admin.register(Intervention)
 class InterventionAdmin(SimpleHistoryAdmin):
     list_display = ["date", "youth", "kind", "author"]
@@ -22,9 +37,9 @@ class InterventionAdmin(SimpleHistoryAdmin):
     search_fields = ["youth__reference", "youth__first_name"]
     date_hierarchy = "date"
     list_select_related = ["youth", "author"]
-    filter_horizontal = ["educators", "partners"]
+    filter_horizontal = ["educators"]
     autocomplete_fields = ["youth"]
-    inlines = [InterventionDomainInline]
+    inlines = [InterventionDomainInline, InterventionPartnerInline]
 
 
 @admin.register(CollectiveAction)

@@ -7,7 +7,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from actions.enums import ActionKind, Carrying, MeetingKind, Place
-from actions.models import CollectiveAction, Domain, Intervention, PartnerMeeting, PresenceSession
+from actions.models import (
+    CollectiveAction,
+    Domain,
+    Intervention,
+    InterventionPartner,
+    PartnerMeeting,
+    PresenceSession,
+)
 from emps.models import Commune
 
 from .summaries import domain_totals, intervention_totals, monthly_interventions, year_is_inside
@@ -45,8 +52,8 @@ DSL_KINDS = (ActionKind.DSL, ActionKind.COMMUNAL_EVENT)
 def intervention_in_period_q(scope: Scope, start: datetime.date, end: datetime.date, prefix: str = "") -> Q:
     """The filter of `interventions_in_period`, for a query starting from a table that points to interventions
     (`prefix="intervention__"`): a plain join, where `intervention__in=<subquery>` made PostgreSQL scan every
-    intervention of the period. Without a prefix it also filters the domain tags, which carry their
-    intervention's youth, date and team.
+    intervention of the period. Without a prefix it also filters the domain tags and the partner links,
+    which carry their intervention's youth, date and team.
 
     The team is the copy on the row (the youth's team, see Intervention.team): the period's rows of each
     team are one range of a (team, date, …) index. A commune's scope still joins the youths for their
@@ -161,15 +168,15 @@ def partners_mobilised_rows(scope: Scope, start: datetime.date, end: datetime.da
     and collective actions ("actions"). Interventions count in the youth's commune, actions in the
     commune where they took place.
     """
-    through_interventions = Intervention.partners.through.objects.filter(
-        intervention_in_period_q(scope, start, end, prefix="intervention__")
-    )
+    # The links carry their intervention's youth, date and team (InterventionPartner): the same filter as
+    # the interventions', on the links' own (team, date, …) and (youth, date, …) indexes.
+    through_interventions = InterventionPartner.objects.filter(intervention_in_period_q(scope, start, end))
     through_actions = CollectiveAction.partners.through.objects.filter(
         collectiveaction__in=actions_in_period(scope, start, end)
     )
     rows = list(
         through_interventions.values(
-            commune=F("intervention__youth__commune"),
+            commune=F("youth__commune"),
             partner_name=F("partner__name"),
             category=F("partner__category__label"),
             category_order=F("partner__category__order"),

@@ -108,6 +108,11 @@ def test_the_admin_edits_an_intervention_domains_as_lines(client, team, domains)
         "interventiondomain_set-INITIAL_FORMS": "2",
         "interventiondomain_set-MIN_NUM_FORMS": "1",
         "interventiondomain_set-MAX_NUM_FORMS": "1000",
+        # The partners' lines (InterventionPartner), none here.
+        "interventionpartner_set-TOTAL_FORMS": "0",
+        "interventionpartner_set-INITIAL_FORMS": "0",
+        "interventionpartner_set-MIN_NUM_FORMS": "0",
+        "interventionpartner_set-MAX_NUM_FORMS": "1000",
     }
     for i, link in enumerate(links):
         form |= {
