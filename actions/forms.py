@@ -5,6 +5,8 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -313,6 +315,18 @@ class CollectiveActionForm(SectorErrorsMixin, TeamChoiceMixin, VersionedModelFor
         self.fields["anonymous_participants"].help_text = _("Jeunes présents qui n'ont pas de fiche (nombre).")
         self.fields["after_needs_assessment"].help_text = _("Atelier ou sortie organisé après une étude de besoin.")
         self.order_fields(["kind", "carrying", "title", "date", "sector", "team"])
+
+    def save(self, commit=True):
+        if not commit:
+            return super().save(commit=False)
+        with transaction.atomic():
+            # The participants before and after the edit are all written (their yearly facts): take
+            # them first, in one go (see YouthQuerySet.lock).
+            touched = Q(pk__in=[youth.pk for youth in self.cleaned_data.get("participants", ())])
+            if self.instance.pk:
+                touched |= Q(pk__in=self.instance.participants.values("pk"))
+            Youth.objects.filter(touched).lock()
+            return super().save(commit=True)
 
     def clean_anonymous_participants(self):
         count = self.cleaned_data.get("anonymous_participants") or 0

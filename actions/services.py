@@ -23,7 +23,8 @@ def intervention_record(
     author: User,
 ) -> list[Intervention]:
     """Record the same intervention for each youth: one row per youth, as the bilan counts them."""
-    domains, partners = list(domains), list(partners)
+    youths, domains, partners = list(youths), list(domains), list(partners)
+    Youth.objects.filter(pk__in=[youth.pk for youth in youths]).lock()  # all of them first, see lock()
     created = []
     for youth in youths:
         intervention = Intervention.objects.create(youth=youth, date=date, kind=kind, note=note, author=author)

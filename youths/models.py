@@ -58,6 +58,18 @@ class YouthQuerySet(TeamScopedQuerySet):
             return self
         return self.filter(Q(reference__icontains=text) | Q(first_name__icontains=text) | Q(last_name__icontains=text))
 
+    def lock(self) -> None:
+        """Lock these youths' rows, in id order and in one statement, until the transaction ends.
+
+        A write that touches several youths takes them all before it writes anything. The triggers that
+        rewrite a youth's summaries lock the youth too (migrations youths/0005 and 0006, actions/0010),
+        but one statement at a time: two writers each holding a youth the other needs next would
+        deadlock, and PostgreSQL would end it by cancelling one of them (an error page for an educator).
+        Taken first and in the same order, the locks make the second writer wait for the first instead.
+        Nothing on SQLite, which has one writer at a time.
+        """
+        list(self.order_by("pk").select_for_update().values_list("pk", flat=True))
+
     def with_current_level(self):
         """Annotate `current_level` (the latest episode's level) and `is_active` (an episode still open)."""
         latest = SupportEpisode.objects.filter(youth=OuterRef("pk")).order_by("-started_on", "-pk")

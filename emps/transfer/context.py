@@ -5,7 +5,7 @@ import datetime
 from collections import defaultdict
 from functools import cached_property
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -212,6 +212,11 @@ class TransferContext:
         """Youths of `team` by reference (anonymised records have none)."""
         key = team.pk if team else 0
         if key not in self._youths:
+            if team and connection.in_atomic_block:
+                # In an import, the rows about to be written concern some of them, chunk after chunk:
+                # take the team's youths first, in one go (see YouthQuerySet.lock), so that an educator's
+                # write waits for the import instead of deadlocking with it.
+                Youth.objects.filter(team=team).lock()
             youths = (
                 Youth.objects.filter(team=team, anonymised_at__isnull=True).only(
                     "id", "team_id", "reference", "first_name", "anonymised_at"

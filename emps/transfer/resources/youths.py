@@ -172,6 +172,7 @@ class YouthResource(TransferResource):
 
     def _team_youths(self, team) -> dict[str, Youth]:
         if team.pk not in self._youths:
+            Youth.objects.filter(team=team).lock()  # written chunk after chunk: see TransferContext.youths_of
             youths = Youth.objects.filter(team=team, anonymised_at__isnull=True)
             self._youths[team.pk] = {normalise(y.reference): y for y in youths}
             for episode in SupportEpisode.objects.filter(youth__team=team).order_by("youth_id", "started_on"):

@@ -1,0 +1,115 @@
+"""Writes that touch several youths take them all first, in id order (YouthQuerySet.lock): two of them at
+once wait for each other instead of deadlocking (PostgreSQL would cancel one: an error for an educator).
+
+Each test holds one youth in a transaction (as any write about that youth does: an intervention, a
+chunk of an import), lets the other write start and wait, then writes about a second youth that the
+other write also touches. Without the lock taken first, the other write would hold that second youth
+while waiting for the first one: a deadlock. The other write is dated another year: writes of the same
+team and year already take turns on the team's yearly summaries.
+"""
+
+import datetime
+
+import pytest
+from django.db import connection, transaction
+from django.test import Client
+from django.urls import reverse
+
+from actions.models import CollectiveAction, Intervention
+from actions.services import intervention_record
+from emps.transfer.services import import_file
+from tests.actions.factories import CollectiveActionFactory, InterventionFactory
+from tests.concurrency import start_other_transaction
+from tests.emps.factories import UserFactory
+from tests.youths.factories import YouthFactory
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="two transactions at once: PostgreSQL"),
+]
+
+D = datetime.date
+
+
+@pytest.fixture
+def youths(team):
+    """Two youths of the team, in id order."""
+    return tuple(YouthFactory(team=team, reference=f"HB-000{i}", first_met_on=D(2022, 1, 1)) for i in (1, 2))
+
+
+def _while_holding(first, second, other_write) -> list:
+    """Hold `first` (an intervention), start `other_write` in another transaction, then write about
+    `second`; return the other write's errors once both are done. The other write must wait."""
+    with transaction.atomic():
+        InterventionFactory(youth=first, date=D(2024, 3, 1))
+        writer, errors = start_other_transaction(other_write)
+        writer.join(1.5)  # PostgreSQL's deadlock_timeout is 1 s: a deadlock would have been found
+        assert writer.is_alive()  # waiting for this transaction
+        InterventionFactory(youth=second, date=D(2024, 3, 2))
+    writer.join(10)
+    assert not writer.is_alive()
+    return errors
+
+
+def test_one_intervention_for_several_youths_waits_for_a_writer_of_one_of_them(team, youths):
+    first, second = youths
+    educator = UserFactory(teams=[team])
+    errors = _while_holding(
+        first,
+        second,
+        # The form gives the youths in the order they were picked: the second first.
+        lambda: intervention_record(youths=[second, first], date=D(2023, 3, 3), domains=[], author=educator),
+    )
+    assert errors == []
+    assert Intervention.objects.filter(date=D(2023, 3, 3)).count() == 2
+    assert Intervention.objects.count() == 4
+
+
+def test_a_collective_action_edit_waits_for_a_writer_of_one_of_its_participants(team, youths):
+    first, second = youths
+    educator = UserFactory(teams=[team])
+    action = CollectiveActionFactory(team=team, author=educator, date=D(2024, 2, 1), participants=[second])
+    quartier = team.communes.get().quartiers.get()
+    data = {
+        "kind": action.kind,
+        "carrying": action.carrying,
+        "title": "Sortie au stade",
+        "date": "2024-03-13",  # the participants' yearly facts are rewritten: the second youth first
+        "sector": f"q{quartier.pk}",
+        "participants": [first.pk, second.pk],
+        "anonymous_participants": "0",
+        "partners": [],
+        "description": "",
+        "version": action.version,
+    }
+
+    def edit():
+        client = Client()
+        client.force_login(educator)
+        response = client.post(reverse("actions:action_update", args=[action.pk]), data)
+        assert response.status_code == 302, response.content.decode()[:1000]
+
+    errors = _while_holding(first, second, edit)
+    assert errors == []
+    action = CollectiveAction.objects.get(pk=action.pk)
+    assert (action.date, set(action.participants.all())) == (D(2024, 3, 13), {first, second})
+
+
+def test_an_import_waits_for_a_writer_of_the_team(team, youths, monkeypatch):
+    """An import writes chunk after chunk (one row each here): it takes the team's youths first."""
+    monkeypatch.setattr("emps.transfer.services.CHUNK_ROWS", 1)
+    first, second = youths
+    rows = [
+        "reference,date,domaines",
+        f"{second.reference},04/03/2023,Scolarité",
+        f"{first.reference},05/03/2023,Famille",
+    ]
+    reports = []
+
+    def run_import():
+        reports.append(import_file(kind="interventions", data="\n".join(rows).encode(), filename="i.csv", team=team))
+
+    errors = _while_holding(first, second, run_import)
+    assert errors == []
+    assert reports[0].imported, (reports[0].file_error, reports[0].errors)
+    assert Intervention.objects.count() == 4
