@@ -9,7 +9,7 @@ from emps.forms import DateInput
 from youths.models import Youth
 
 from .enums import ActionKind, Place
-from .models import Domain, Intervention, PresenceSession
+from .models import Domain, PresenceSession
 
 WHOSE_CHOICES = [("moi", _("Les miennes")), ("equipe", _("Toute l'équipe"))]
 
@@ -50,11 +50,7 @@ class InterventionFilter(ActivityFilter):
         return queryset.filter(youth__in=Youth.objects.visible_to(self.user).search(value))
 
     def mine(self, queryset):
-        # One set of ids from two indexes (educators' user, interventions' author): `author OR pk IN …`
-        # made the database test every intervention of the team (90 ms for 20,000).
-        took_part = Intervention.educators.through.objects.filter(user=self.user).values("intervention_id")
-        authored = Intervention.objects.filter(author=self.user).order_by().values("pk")
-        return queryset.filter(pk__in=took_part.order_by().union(authored))
+        return queryset.of_educator(self.user)
 
 
 class PresenceFilter(ActivityFilter):

@@ -191,6 +191,9 @@ def _pages():
         ("funder dashboard, 1 team", "funder", "home", []),
         ("funder dashboard, 10 teams", "funder10", "home", []),
         ("funder dashboard, 50 teams", "funder50", "home", []),
+        # Not a page of the list: the same figures as JSON, with the partners by commune.
+        ("funder API (JSON), 10 teams", "funder10", "funders:api", []),
+        ("funder API (JSON), 50 teams", "funder50", "funders:api", []),
     ]
 
 
