@@ -151,16 +151,21 @@ def scope_communes(scope: Scope) -> list[tuple[int, str]]:
     return list(Commune.objects.filter(teams__in=scope.team_ids).distinct().order_by("name").values_list("pk", "name"))
 
 
-def _group_partners(rows) -> tuple[PartnerGroup, ...]:
-    """Distinct partners grouped by category, categories in their list order, partners by name."""
+def _group_partners(entries) -> tuple[PartnerGroup, ...]:
+    """Distinct partners grouped by category, categories in their list order, partners by name.
+
+    `entries`: (category order, category, partner name), as `_partner_entry` gives them."""
     categories: dict = {}
-    for row in rows:
-        key = (row["category_order"], row["category"])
-        categories.setdefault(key, set()).add(row["partner_name"])
+    for order, category, name in entries:
+        categories.setdefault((order, category), set()).add(name)
     return tuple(
         PartnerGroup(category=category, partners=tuple(sorted(names)))
         for (_order, category), names in sorted(categories.items())
     )
+
+
+def _partner_entry(row: dict) -> tuple:
+    return row["category_order"], row["category"], row["partner_name"]
 
 
 def partners_mobilised_rows(scope: Scope, start: datetime.date, end: datetime.date) -> list[dict]:
@@ -197,7 +202,7 @@ def partners_mobilised_rows(scope: Scope, start: datetime.date, end: datetime.da
 
 def build_partners_mobilised(*, scope: Scope, start: datetime.date, end: datetime.date) -> tuple[PartnerGroup, ...]:
     """The partners mobilised in the period's interventions and collective actions, grouped by category."""
-    return _group_partners(partners_mobilised_rows(scope, start, end))
+    return _group_partners(map(_partner_entry, partners_mobilised_rows(scope, start, end)))
 
 
 def build_activity_by_commune(
@@ -255,8 +260,11 @@ def build_activity_by_commune(
     for kind, rows in (("youths", youth_rows), ("actions", action_rows), ("presence", presence_rows)):
         for row in rows:
             rows_of.setdefault((kind, row["commune"]), []).append(row)
+    # Each commune's distinct partners by source, as (category order, category, name): a table of several
+    # communes unites their sets (the federation's overall table: 200 partners, not 17,000 rows).
+    partners_of: dict = {}
     for row in partner_rows:
-        rows_of.setdefault(("partners", row["commune"]), []).append(row)
+        partners_of.setdefault((row["source"], row["commune"]), set()).add(_partner_entry(row))
 
     def table(name, commune_ids) -> ActivityTable:
         def rows(kind: str) -> list[dict]:
@@ -265,7 +273,11 @@ def build_activity_by_commune(
         levels: dict = {}
         for row in rows("youths"):
             levels[row["level"]] = levels.get(row["level"], 0) + row["n"]
-        actions, presence, partners = rows("actions"), rows("presence"), rows("partners")
+        actions, presence = rows("actions"), rows("presence")
+        support_partners, action_partners = (
+            set().union(*(partners_of.get((source, commune), ()) for commune in commune_ids))
+            for source in ("support", "actions")
+        )
         return ActivityTable(
             commune=name,
             paei=levels.get("paei", 0),
@@ -281,9 +293,9 @@ def build_activity_by_commune(
             presence_sessions=sum(r["sessions"] for r in presence),
             presence_minutes=sum(r["minutes"] or 0 for r in presence),
             presence_person_minutes=sum(r["person_minutes"] or 0 for r in presence),
-            support_partners=_group_partners(r for r in partners if r["source"] == "support"),
-            action_partners=_group_partners(r for r in partners if r["source"] == "actions"),
-            partners=_group_partners(partners),
+            support_partners=_group_partners(support_partners),
+            action_partners=_group_partners(action_partners),
+            partners=_group_partners(support_partners | action_partners),
         )
 
     overall = table(None, {pk for pk, _name in communes})
