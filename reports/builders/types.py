@@ -403,24 +403,34 @@ class Bilan:
         )
 
 
-def to_plain(value):
-    """Dataclasses, tuples, Decimals and dates as JSON-ready dicts, lists, numbers and ISO strings.
+def to_plain(value, leaves: dict | None = None):
+    """Dataclasses, tuples, dicts, Decimals and dates as JSON-ready dicts, lists, numbers and ISO strings.
 
     Properties that are figures (hours, totals) are added beside the fields so that JSON carries them.
+    `leaves` ({type: function}) converts the values of those exact types (the masked figures' labels).
     """
-    kind = type(value)
-    if kind in _PLAIN:
+    leaves = leaves or {}
+
+    def walk(value):
+        kind = type(value)
+        if kind in _PLAIN:
+            return value
+        if kind in leaves:
+            return leaves[kind](value)
+        names = _exported_names(kind)
+        if names is not None:
+            return {name: walk(getattr(value, name)) for name in names}
+        if kind is dict:
+            return {key: walk(item) for key, item in value.items()}
+        if isinstance(value, tuple | list):
+            return [walk(item) for item in value]
+        if isinstance(value, Decimal):
+            return int(value) if value == value.to_integral_value() else float(value)
+        if isinstance(value, datetime.date):
+            return value.isoformat()
         return value
-    names = _exported_names(kind)
-    if names is not None:
-        return {name: to_plain(getattr(value, name)) for name in names}
-    if isinstance(value, tuple | list):
-        return [to_plain(v) for v in value]
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return value
+
+    return walk(value)
 
 
 _PLAIN = frozenset({int, str, float, bool, type(None)})

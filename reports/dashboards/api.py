@@ -16,7 +16,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from emps.permissions import is_funder
-from reports.builders import to_plain
 from reports.models import ApiToken
 
 from .builders import build_dashboard
@@ -82,7 +81,7 @@ def dashboard_json(form: DashboardForm, dashboard) -> dict:
             "s": _("masqué : permettrait de retrouver un petit effectif (secret statistique)"),
         },
         "generated_at": timezone.now().isoformat(timespec="seconds"),
-        "figures": plain_masked(to_plain(dashboard)),
+        "figures": plain_masked(dashboard),
     }
 
 

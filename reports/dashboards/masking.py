@@ -36,6 +36,7 @@ from reports.builders import (
     QpvShare,
     QuartierTable,
     SexTable,
+    to_plain,
 )
 
 SECONDARY_LABEL = "s"
@@ -539,12 +540,6 @@ def mask_with_summary(document, *, threshold: int | None = None):
 
 
 def plain_masked(value):
-    """`to_plain` output with masked figures as their labels (« ≤ 2 », « s ») instead of numbers."""
-    kind = type(value)
-    if kind is dict:
-        return {k: plain_masked(v) for k, v in value.items()}
-    if kind is list:
-        return [plain_masked(v) for v in value]
-    if kind is Masked:
-        return str(value)
-    return value
+    """`to_plain(value)` with masked figures as their labels (« ≤ 2 », « s ») instead of numbers: one walk
+    of the figures (already plain or still dataclasses)."""
+    return to_plain(value, leaves={Masked: str})
