@@ -32,7 +32,7 @@ def my_week(user, today: datetime.date) -> MyWeek:
     """This week's interventions, street-presence hours and actions of `user`, and their youths gone quiet."""
     start = today - datetime.timedelta(days=today.weekday())
     end = start + datetime.timedelta(days=6)
-    mine = Intervention.objects.visible_to(user).of_educator(user)
+    mine = Intervention.objects.visible_to(user).in_teams_of(user).of_educator(user)
     week = mine.filter(date__range=(start, end)).aggregate(
         interventions=Count("pk", distinct=True), youths=Count("youth", distinct=True)
     )

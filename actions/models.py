@@ -91,9 +91,24 @@ class InterventionPartner(models.Model):
 class InterventionQuerySet(TeamScopedQuerySet):
     team_field = "youth__team"
 
+    def in_teams_of(self, user):
+        """The interventions of the user's teams by the kept copy of their youth's team, the teams' ids as
+        constants: PostgreSQL then walks each team's (team, date) index range, from the latest date for a
+        page of them (stopping at the page's end), instead of every intervention of every team. Combined
+        with `visible_to`, which keeps the rule (the youth's team); nothing for superusers, of no team."""
+        if user.is_superuser:
+            return self
+        return self.filter(team__in=list(user.teams.values_list("pk", flat=True)))
+
     def of_educator(self, user):
-        """The interventions `user` wrote or took part in ("mine")."""
+        """The interventions `user` wrote or took part in ("mine"); for a member of teams, after
+        `in_teams_of` (a newcomer with none of their own made the home page walk the million
+        interventions of the federation looking for five: 840 ms). A superuser's few are found from the
+        author and educators indexes instead, as one set of ids."""
         took_part = self.model.educators.through.objects.filter(user=user).values("intervention_id")
+        if user.is_superuser:
+            authored = self.model.objects.filter(author=user).order_by().values("pk")
+            return self.filter(pk__in=took_part.order_by().union(authored))
         return self.filter(Q(author=user) | Q(pk__in=took_part))
 
 

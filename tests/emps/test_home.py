@@ -95,3 +95,22 @@ def test_my_activity_runs_a_constant_number_of_queries(client, educator, team, d
     week = response.context["week"]
     assert (week.intervention_count, week.youth_count, week.presence_count, week.action_count) == (30, 30, 30, 30)
     assert len(week.recent_interventions) == 5 and len(week.stale_youths) == 8  # bounded lists
+
+
+@time_machine.travel(TODAY)
+@pytest.mark.parametrize("superuser", [False, True], ids=["educator", "superuser"])
+def test_my_latest_interventions_are_those_i_wrote_or_took_part_in(client, educator, teammate, team, superuser):
+    """A member of teams reads them from the teams' interventions, a superuser (of no team) from their own:
+    both lists hold the same ones."""
+    if superuser:
+        educator.is_superuser = True
+        educator.save()
+    youth = YouthFactory(team=team, with_episode=True)
+    wrote = InterventionFactory(youth=youth, author=educator, date=datetime.date(2024, 3, 11))
+    took_part = InterventionFactory(youth=youth, author=teammate, date=datetime.date(2024, 3, 12))
+    took_part.educators.set([teammate, educator])
+    InterventionFactory(youth=youth, author=teammate, date=datetime.date(2024, 3, 13))  # not mine
+    client.force_login(educator)
+    week = client.get(reverse("home")).context["week"]
+    assert [i.pk for i in week.recent_interventions] == [took_part.pk, wrote.pk]
+    assert (week.intervention_count, week.youth_count) == (2, 1)
