@@ -37,6 +37,7 @@ class InterventionAdmin(SimpleHistoryAdmin):
     search_fields = ["youth__reference", "youth__first_name"]
     date_hierarchy = "date"
     list_select_related = ["youth", "author"]
+    show_full_result_count = False  # a second count of every intervention (a million in a federation)
     filter_horizontal = ["educators"]
     autocomplete_fields = ["youth"]
     inlines = [InterventionDomainInline, InterventionPartnerInline]
@@ -48,7 +49,7 @@ class CollectiveActionAdmin(admin.ModelAdmin):
     list_filter = ["kind", "carrying", "team", "commune", "after_needs_assessment"]
     search_fields = ["title", "description"]
     date_hierarchy = "date"
-    list_select_related = ["team", "commune", "quartier"]
+    list_select_related = ["team", "commune", "quartier__commune"]  # a quartier prints its commune
     filter_horizontal = ["partners"]
     autocomplete_fields = ["participants"]
 
@@ -58,7 +59,7 @@ class PresenceSessionAdmin(admin.ModelAdmin):
     list_display = ["date", "start_time", "duration_minutes", "place", "team", "commune", "quartier", "educator_count"]
     list_filter = ["place", "team", "commune"]
     date_hierarchy = "date"
-    list_select_related = ["team", "commune", "quartier"]
+    list_select_related = ["team", "commune", "quartier__commune"]  # a quartier prints its commune
     filter_horizontal = ["educators"]
 
 

@@ -83,6 +83,7 @@ class AccessLogAdmin(admin.ModelAdmin):
     list_filter = ["action", "object_type", "team"]
     search_fields = ["username", "object_id"]
     date_hierarchy = "at"
+    list_select_related = ["team"]
 
     def has_add_permission(self, request):
         return False

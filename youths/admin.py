@@ -26,7 +26,7 @@ class YouthAdmin(SimpleHistoryAdmin):
     list_display = ["reference", "first_name", "team", "sex", "birth_year", "commune", "quartier", "first_met_on"]
     list_filter = ["team", "sex", "commune", "origin", "anonymised_at"]
     search_fields = ["reference", "first_name", "last_name"]
-    list_select_related = ["team", "commune", "quartier"]
+    list_select_related = ["team", "commune", "quartier__commune"]  # a quartier prints its commune
     date_hierarchy = "first_met_on"
     inlines = [SupportEpisodeInline, SituationRecordInline]
     autocomplete_fields = ["origin_partner", "referent"]
