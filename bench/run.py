@@ -158,15 +158,21 @@ def _funder(username: str, teams) -> object:
 
 
 def _users():
-    """The first team, one of its educators, a funder of that team (a commune's or the State's usual
-    scope), a funder of ten teams (a département's) and one of the fifty (a whole federation),
-    created on first use."""
+    """The first team, one of its educators, a newcomer to it (no intervention of theirs yet), a funder of
+    that team (a commune's or the State's usual scope), a funder of ten teams (a département's) and one
+    of the fifty (a whole federation), created on first use."""
     from emps.models import Role, Team, User
 
     team = Team.objects.order_by("pk").first()
     educator = User.objects.filter(role=Role.EDUCATOR, teams=team).order_by("pk").first()
+    newcomer, created = User.objects.get_or_create(username="bench-nouvel-educateur", defaults={"role": Role.EDUCATOR})
+    if created:
+        newcomer.set_unusable_password()
+        newcomer.save()
+        newcomer.teams.set([team])
     users = {
         "educator": educator,
+        "newcomer": newcomer,
         "funder": _funder("bench-financeur-equipe", [team]),
         "funder10": _funder("bench-financeur", Team.objects.order_by("pk")[:10]),
         "funder50": _funder("bench-financeur-federation", Team.objects.order_by("pk")[:50]),
@@ -188,6 +194,7 @@ def _pages():
         ("interventions list", "educator", "actions:intervention_list", []),
         ("youth file", "educator", "youths:detail", [youth.pk] if youth else []),
         ("educator home", "educator", "home", []),
+        ("educator home, newcomer", "newcomer", "home", []),
         ("funder dashboard, 1 team", "funder", "home", []),
         ("funder dashboard, 10 teams", "funder10", "home", []),
         ("funder dashboard, 50 teams", "funder50", "home", []),
