@@ -346,9 +346,10 @@ class _Masker:
         if not apply:
             if commune is not None:
                 g = self.grid
-                title = _("Activité sur %(commune)s") % {"commune": commune}
-                cells = [g.cell(key(level), getattr(table, f), title, label, _("Jeunes")) for f, level, label in fields]
-                g.line(cells, g.cell(key("youths"), table.youths, title, _("Total"), _("Jeunes")))
+                title_of, youths, total = self.activity_words
+                title = title_of % {"commune": commune}
+                cells = [g.cell(key(level), getattr(table, f), title, label, youths) for f, level, label in fields]
+                g.line(cells, g.cell(key("youths"), table.youths, title, total, youths))
             return table
         return dataclasses.replace(table, **{f: self._value(key(level), getattr(table, f)) for f, level, _l in fields})
 
@@ -357,6 +358,11 @@ class _Masker:
         """(field, level, label) of an activity table's levels (translated once, not once a commune)."""
         fields = (("paei", "paei", _("PAEI")), ("asep", "asep", _("ASEP")), ("accroche", "accroche", _("En accroche")))
         return (*fields, ("level_unknown", "", _("Niveau non renseigné")))
+
+    @functools.cached_property
+    def activity_words(self) -> tuple[str, str, str]:
+        """A commune's activity table's title (to fill), column and total, translated once."""
+        return _("Activité sur %(commune)s"), _("Jeunes"), _("Total")
 
     def communes(self, tables: tuple[ActivityTable, ...], apply: bool):
         if not apply:
