@@ -21,7 +21,20 @@ class Domain(ReferenceItem):
         verbose_name_plural = _("domaines travaillés")
 
 
-class InterventionDomain(models.Model):
+class InterventionLink(models.Model):
+    """A row of an intervention (its domain tags, its partners) with a copy of the intervention's youth,
+    date and team, written only by the database's triggers."""
+
+    intervention = models.ForeignKey("Intervention", on_delete=models.CASCADE, verbose_name=_("intervention"))
+    youth = copied_key(Youth, _("jeune"))
+    date = models.DateField(_("date"), null=True, editable=False)
+    team = copied_key(Team, _("équipe"))
+
+    class Meta:
+        abstract = True
+
+
+class InterventionDomain(InterventionLink):
     """A domain worked on in an intervention, with a copy of the intervention's youth, date and team.
 
     The copy lets the bilan count the youths of each domain from one index, (youth, date, domain) for a
@@ -35,13 +48,9 @@ class InterventionDomain(models.Model):
     `manage.py rebuild_summaries` then rewrites the summaries.
     """
 
-    intervention = models.ForeignKey("Intervention", on_delete=models.CASCADE, verbose_name=_("intervention"))
     domain = models.ForeignKey(Domain, on_delete=models.CASCADE, verbose_name=_("domaine"))
-    youth = copied_key(Youth, _("jeune"))
-    date = models.DateField(_("date"), null=True, editable=False)
-    team = copied_key(Team, _("équipe"))
 
-    class Meta:
+    class Meta(InterventionLink.Meta):
         db_table = "actions_intervention_domains"
         verbose_name = _("domaine de l'intervention")
         verbose_name_plural = _("domaines de l'intervention")
@@ -56,7 +65,7 @@ class InterventionDomain(models.Model):
         return f"{self.intervention} – {self.domain}"
 
 
-class InterventionPartner(models.Model):
+class InterventionPartner(InterventionLink):
     """A partner mobilised in an intervention, with a copy of the intervention's youth, date and team.
 
     As the domain tags' copy (InterventionDomain), and for the same reason: the partners mobilised in a
@@ -68,13 +77,9 @@ class InterventionPartner(models.Model):
     create them again (tests/actions/test_partner_copy.py fails otherwise).
     """
 
-    intervention = models.ForeignKey("Intervention", on_delete=models.CASCADE, verbose_name=_("intervention"))
     partner = models.ForeignKey(Partner, on_delete=models.CASCADE, verbose_name=_("partenaire"))
-    youth = copied_key(Youth, _("jeune"))
-    date = models.DateField(_("date"), null=True, editable=False)
-    team = copied_key(Team, _("équipe"))
 
-    class Meta:
+    class Meta(InterventionLink.Meta):
         db_table = "actions_intervention_partners"
         verbose_name = _("partenaire de l'intervention")
         verbose_name_plural = _("partenaires de l'intervention")

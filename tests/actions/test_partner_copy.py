@@ -10,7 +10,6 @@ import datetime
 
 import pytest
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 
 from actions.models import Intervention, InterventionPartner
@@ -18,6 +17,7 @@ from actions.services import intervention_record
 from reports.builders import Scope, build_activity_by_commune, build_partners_mobilised
 from tests.actions.factories import InterventionFactory
 from tests.emps.factories import CommuneFactory, PartnerFactory, UserFactory
+from tests.migrating import migrate, migrate_to_latest
 from tests.youths.factories import YouthFactory
 
 D = datetime.date
@@ -172,13 +172,6 @@ BEFORE = [("actions", "0011_covering_indexes")]
 AFTER = [("actions", "0012_intervention_partner_copy")]
 
 
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
 @pytest.mark.django_db(transaction=True)
 def test_existing_links_get_their_intervention_copy():
     apps = migrate(BEFORE)
@@ -207,4 +200,4 @@ def test_existing_links_get_their_intervention_copy():
             }
         assert rows == expected
     finally:
-        migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+        migrate_to_latest()

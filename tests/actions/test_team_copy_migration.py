@@ -4,20 +4,14 @@ import datetime
 
 import pytest
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.migrating import migrate, migrate_to_latest
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 START = datetime.date(2023, 1, 1)
 BEFORE = [("actions", "0006_interventiondomain_labels")]
 AFTER = [("actions", "0007_team_copy")]
-
-
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
 
 
 def test_existing_interventions_and_tags_get_their_youth_team():
@@ -49,4 +43,4 @@ def test_existing_interventions_and_tags_get_their_youth_team():
             rows = cursor.fetchall()
         assert sorted(rows) == sorted((team.pk, team.pk, team.pk) for team in teams)
     finally:
-        migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+        migrate_to_latest()
