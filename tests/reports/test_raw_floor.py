@@ -74,10 +74,13 @@ def test_the_dashboard_floor_leaves_out_only_the_actions_by_title(synthetic):
 
 
 def test_postgresql_connections_run_without_jit_and_with_ssd_page_costs():
-    """JIT compilation cost more than the bilan's queries themselves at federation scale, and the default
-    random_page_cost made the planner scan every intervention rather than walk an index (see settings)."""
+    """JIT compilation cost more than the bilan's queries themselves at federation scale, the default
+    random_page_cost made the planner scan every intervention rather than walk an index, and the default
+    cursor_tuple_fraction planned the exports' cursors for their first rows only (see settings)."""
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone()[0] == "off"
         cursor.execute("SHOW random_page_cost")
         assert float(cursor.fetchone()[0]) == 1.1
+        cursor.execute("SHOW cursor_tuple_fraction")
+        assert float(cursor.fetchone()[0]) == 1
