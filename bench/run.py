@@ -4,7 +4,7 @@ Fill it first: `python manage.py generate_synthetic --teams 50 --youths 30000 --
 --years 5 --seed 1`. Prints a table and writes the same figures to bench/results/<timestamp>.json.
 Options: --repeat N (default 5), --duration S for wrk (default 30), --wrk-timeout S (default 30, gunicorn's
 worker timeout: a slower answer counts as an error), --skip-load, --only PARTS (a comma-separated subset of
-builders,pdf,pages,import,load; every part by default).
+builders,pdf,pages,export,import,load; every part by default).
 """
 
 import argparse
@@ -144,6 +144,23 @@ def bench_pdf(results: dict, repeat: int) -> None:
     size = len(data) if isinstance(data, (bytes, bytearray)) else None
     results["pdf"] = {"case": f"one team, {year}", "seconds": round(seconds, 3), "bytes": size}
     print(f"  PDF {year}: {seconds:.3f} s", flush=True)
+
+
+def bench_export(results: dict, repeat: int) -> None:
+    """The exchange page's export of the first team's interventions (its whole history), CSV and XLSX."""
+    from emps.models import Role, Team, User
+    from emps.transfer.services import export_file
+
+    team = Team.objects.order_by("pk").first()
+    coordinator = User.objects.filter(role=Role.COORDINATOR, teams=team).order_by("pk").first()
+    for fmt in ("csv", "xlsx"):
+        seconds, exported = median_time(
+            export_file, max(1, repeat // 2), kind="interventions", team=team, fmt=fmt, user=coordinator
+        )
+        results["export"].append(
+            {"kind": "interventions", "format": fmt, "rows": exported.rows, "seconds": round(seconds, 2)}
+        )
+        print(f"  interventions of one team, {fmt}: {exported.rows} rows, {seconds:.2f} s", flush=True)
 
 
 def _funder(username: str, teams) -> object:
@@ -439,6 +456,8 @@ def print_table(results: dict) -> None:
         print(f"\n{'Dashboard, figures shared with the bilan':40} {'builders':>10} {'raw SQL':>10}")
     for r in results["dashboard_floor"]:
         print(f"{r['case']:40} {r['builders_ms']:>8.1f}ms {r['raw_sql_ms']:>8.1f}ms")
+    for row in results.get("export", ()):
+        print(f"Export, {row['kind']} of one team ({row['rows']} rows), {row['format']:4}  {row['seconds']:>6.2f}s")
     if "import" in parts:
         print(f"\nImport: {results.get('import')}")
     if "load" in parts:
@@ -453,7 +472,7 @@ def print_table(results: dict) -> None:
             )
 
 
-PARTS = ("builders", "pdf", "pages", "import", "load")
+PARTS = ("builders", "pdf", "pages", "export", "import", "load")
 
 
 def parts_option(text: str) -> set[str]:
@@ -509,6 +528,7 @@ def main() -> int:
         "pages": [],
         "dashboard_floor": [],
         "load": [],
+        "export": [],
     }
     results["parts"] = [part for part in PARTS if part in options.only]
     if "builders" in options.only:
@@ -522,6 +542,9 @@ def main() -> int:
         bench_pages(results, options.repeat)
         print("Dashboard floor: the figures it shares with the bilan, hand-written SQL", flush=True)
         bench_dashboard_floor(results, options.repeat)
+    if "export" in options.only:
+        print("Export (the exchange page)", flush=True)
+        bench_export(results, options.repeat)
     if "import" in options.only:
         print("Interventions import", flush=True)
         bench_import(results)
