@@ -516,10 +516,7 @@ def _masker(document, threshold: int | None) -> _Masker:
 
 def mask(document, *, threshold: int | None = None):
     """A copy of a `Bilan` or a `Dashboard` with small counts and the figures that would reveal them masked."""
-    masker = _masker(document, threshold)
-    if not masker.masked:
-        return document
-    return masker.walk(document, apply=True)
+    return mask_with_summary(document, threshold=threshold)[0]
 
 
 def small_cells(document, *, threshold: int | None = None) -> list[SmallCell]:
@@ -534,15 +531,18 @@ def small_cells(document, *, threshold: int | None = None) -> list[SmallCell]:
 
 def masking_summary(document, *, threshold: int | None = None) -> tuple[int, int]:
     """How many figures the masking would hide: (small counts, figures hidden to protect them)."""
-    masker = _masker(document, threshold)
-    return len(masker.primary), len(masker.masked - masker.primary)
+    return _summary(_masker(document, threshold))
 
 
 def mask_with_summary(document, *, threshold: int | None = None):
     """`mask(document)` and `masking_summary(document)` from one walk of the document."""
     masker = _masker(document, threshold)
     masked = masker.walk(document, apply=True) if masker.masked else document
-    return masked, (len(masker.primary), len(masker.masked - masker.primary))
+    return masked, _summary(masker)
+
+
+def _summary(masker: _Masker) -> tuple[int, int]:
+    return len(masker.primary), len(masker.masked - masker.primary)
 
 
 def plain_masked(value):
