@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from emps.admin import ReferenceItemAdmin
+from emps.admin import QuartierChoicesMixin, ReferenceItemAdmin
 
 from .models import (
     CollectiveAction,
@@ -44,7 +44,7 @@ class InterventionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(CollectiveAction)
-class CollectiveActionAdmin(admin.ModelAdmin):
+class CollectiveActionAdmin(QuartierChoicesMixin, admin.ModelAdmin):
     list_display = ["date", "title", "kind", "carrying", "team", "commune", "quartier", "anonymous_participants"]
     list_filter = ["kind", "carrying", "team", "commune", "after_needs_assessment"]
     search_fields = ["title", "description"]
@@ -55,7 +55,7 @@ class CollectiveActionAdmin(admin.ModelAdmin):
 
 
 @admin.register(PresenceSession)
-class PresenceSessionAdmin(admin.ModelAdmin):
+class PresenceSessionAdmin(QuartierChoicesMixin, admin.ModelAdmin):
     list_display = ["date", "start_time", "duration_minutes", "place", "team", "commune", "quartier", "educator_count"]
     list_filter = ["place", "team", "commune"]
     date_hierarchy = "date"
@@ -64,7 +64,7 @@ class PresenceSessionAdmin(admin.ModelAdmin):
 
 
 @admin.register(PartnerMeeting)
-class PartnerMeetingAdmin(admin.ModelAdmin):
+class PartnerMeetingAdmin(QuartierChoicesMixin, admin.ModelAdmin):
     list_display = ["date", "title", "kind", "team", "commune"]
     list_filter = ["kind", "team"]
     search_fields = ["title"]

@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from emps.enums import STAFF_ROLES
 from emps.fields import copied_key
 from emps.models import Commune, Partner, Quartier, ReferenceItem, Team, TeamScopedQuerySet
 from youths.models import Youth
@@ -130,7 +131,11 @@ class Intervention(models.Model):
         Domain, through=InterventionDomain, related_name="interventions", verbose_name=_("domaines")
     )
     educators = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, related_name="interventions", verbose_name=_("éducateurs"), blank=True
+        settings.AUTH_USER_MODEL,
+        related_name="interventions",
+        verbose_name=_("éducateurs"),
+        blank=True,
+        limit_choices_to={"role__in": STAFF_ROLES},
     )
     partners = models.ManyToManyField(
         Partner,
@@ -245,7 +250,11 @@ class PresenceSession(models.Model):
         blank=True,
     )
     educators = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, related_name="presence_sessions", verbose_name=_("éducateurs présents"), blank=True
+        settings.AUTH_USER_MODEL,
+        related_name="presence_sessions",
+        verbose_name=_("éducateurs présents"),
+        blank=True,
+        limit_choices_to={"role__in": STAFF_ROLES},
     )
     educator_count = models.PositiveSmallIntegerField(
         _("nombre d'éducateurs"), default=1, help_text=_("Pour compter les heures-personnes.")

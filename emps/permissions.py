@@ -2,10 +2,12 @@
 
 from django.core.exceptions import PermissionDenied
 
+from .enums import STAFF_ROLES
+
 
 def is_staff_member(user) -> bool:
     """Educators and coordinators work with personal data; funders and anonymous users do not."""
-    return user.is_authenticated and (user.is_superuser or user.role in ("educator", "coordinator"))
+    return user.is_authenticated and (user.is_superuser or user.role in STAFF_ROLES)
 
 
 def is_coordinator(user) -> bool:

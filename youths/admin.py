@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from emps.admin import ReferenceItemAdmin
+from emps.admin import QuartierChoicesMixin, ReferenceItemAdmin
 
 from .models import EndReason, Origin, Situation, SituationRecord, SupportEpisode, Youth
 
@@ -22,7 +22,7 @@ class SituationRecordInline(admin.TabularInline):
 
 
 @admin.register(Youth)
-class YouthAdmin(SimpleHistoryAdmin):
+class YouthAdmin(QuartierChoicesMixin, SimpleHistoryAdmin):
     list_display = ["reference", "first_name", "team", "sex", "birth_year", "commune", "quartier", "first_met_on"]
     list_filter = ["team", "sex", "commune", "origin", "anonymised_at"]
     search_fields = ["reference", "first_name", "last_name"]

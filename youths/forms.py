@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from emps.enums import STAFF_ROLES
 from emps.forms import TILES, PastDateField, SectorErrorsMixin, SectorField, sector_value
 from emps.locking import VersionedModelForm
 from emps.models import Commune, Partner, Team, User
@@ -39,7 +40,7 @@ MONTHS = [
 def team_members(user, *, also=()):
     """Active educators and coordinators of the user's teams (plus the users `also` names, already chosen)."""
     memberships = User.teams.through.objects.filter(team__in=user.teams.values("pk")).values("user_id")
-    members = Q(pk__in=memberships, role__in=["educator", "coordinator"], is_active=True)
+    members = Q(pk__in=memberships, role__in=STAFF_ROLES, is_active=True)
     return User.objects.filter(members | Q(pk__in=[pk for pk in also if pk])).order_by(
         "first_name", "last_name", "username"
     )

@@ -7,6 +7,7 @@ from django.db.models.lookups import IsNull
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from emps.enums import STAFF_ROLES
 from emps.fields import copied_key
 from emps.models import Commune, Partner, Quartier, ReferenceItem, Team, TeamScopedQuerySet
 
@@ -152,6 +153,7 @@ class Youth(models.Model):
         verbose_name=_("éducateur·rice référent·e"),
         null=True,
         blank=True,
+        limit_choices_to={"role__in": STAFF_ROLES},
     )
     first_met_on = models.DateField(_("date de la première rencontre"))
     informed_on = models.DateField(

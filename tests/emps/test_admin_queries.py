@@ -52,3 +52,48 @@ def test_admin_lists_run_a_constant_number_of_queries(client, team, model):
     few = _queries(client, url)
     _rows(team, 12)
     assert _queries(client, url) == few
+
+
+@pytest.mark.parametrize(
+    ("model", "factory"),
+    [
+        ("youths_youth", YouthFactory),
+        ("actions_collectiveaction", CollectiveActionFactory),
+        ("actions_presencesession", PresenceSessionFactory),
+    ],
+)
+def test_admin_change_forms_read_the_quartiers_communes_in_one_query(client, team, model, factory):
+    """The quartier select prints each quartier with its commune: as many queries for 2 quartiers as for 12."""
+    client.force_login(UserFactory(username="root", is_superuser=True, is_staff=True))
+    commune = team.communes.get()
+    record = factory(team=team, commune=commune) if model != "youths_youth" else factory(team=team)
+    url = reverse(f"admin:{model}_change", args=[record.pk])
+    QuartierFactory(commune=CommuneFactory(name="Liévin"))
+    _queries(client, url)  # the first visit also reads what the session caches
+    few = _queries(client, url)
+    for n in range(10):
+        QuartierFactory(commune=CommuneFactory(name=f"Commune {n}"))
+    assert _queries(client, url) == few
+
+
+def test_admin_forms_offer_only_the_teams_staff_as_educators_and_referent(client, team):
+    """A funder is never an intervention's or a presence's educator, nor a youth's referent."""
+    client.force_login(UserFactory(username="root", is_superuser=True, is_staff=True))
+    educator = UserFactory(username="educ", teams=[team])
+    coordinator = UserFactory(username="coord", coordinator=True, teams=[team])
+    funder = UserFactory(username="financeur", funder=True, teams=[team])
+    intervention = InterventionFactory(youth=YouthFactory(team=team))
+    for url in (
+        reverse("admin:actions_intervention_change", args=[intervention.pk]),
+        reverse("admin:actions_presencesession_add"),
+    ):
+        choices = {user.pk for user in client.get(url).context["adminform"].form.fields["educators"].queryset}
+        assert {educator.pk, coordinator.pk} <= choices
+        assert funder.pk not in choices
+    search = client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "youths", "model_name": "youth", "field_name": "referent", "term": ""},
+    ).json()
+    offered = {int(result["id"]) for result in search["results"]}
+    assert {educator.pk, coordinator.pk} <= offered
+    assert funder.pk not in offered
