@@ -40,7 +40,7 @@ def _object_labels() -> dict[str, str]:
 def journal(request: HttpRequest) -> HttpResponse:
     """The access journal of the coordinator's teams, filtered by youth, user, operation and dates."""
     require_coordinator(request.user)
-    form = JournalFilterForm(data=request.GET or None, user=request.user)
+    form = JournalFilterForm(data=request.GET or None, user=request.user, search_url=reverse("youths:search"))
     entries = AccessLog.objects.visible_to(request.user).select_related("user", "team")
     if form.is_bound and form.is_valid():
         entries = form.filter(entries)

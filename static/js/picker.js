@@ -1,5 +1,6 @@
 /* Picker: turns a <select data-picker> into a search box with removable chips.
  * Local mode filters the select's own options (partners); with data-source it asks the server (youths).
+ * data-no-create: no "Créer la fiche" link when nothing is found (a filter, not a form that records).
  * The select stays in the form, hidden, and is what gets submitted. Keyboard: arrows, Enter, Escape, Backspace. */
 (function () {
   "use strict";
@@ -18,6 +19,8 @@
     var input = document.createElement("input");
     var list = document.createElement("ul");
     var status = document.createElement("div");
+    // "No result" is said beside the listbox, not inside it: a listbox holds options only.
+    var empty = document.createElement("div");
     var results = [];
     var active = -1;
     var timer = null;
@@ -42,6 +45,8 @@
     list.id = listId;
     list.setAttribute("role", "listbox");
     list.hidden = true;
+    empty.className = "picker-list picker-empty";
+    empty.hidden = true;
     status.className = "visually-hidden";
     status.setAttribute("aria-live", "polite");
 
@@ -49,6 +54,7 @@
     wrapper.appendChild(chips);
     wrapper.appendChild(input);
     wrapper.appendChild(list);
+    wrapper.appendChild(empty);
     wrapper.appendChild(status);
     wrapper.appendChild(select);
     select.classList.add("picker-select-hidden");
@@ -94,6 +100,8 @@
     function close() {
       list.hidden = true;
       list.innerHTML = "";
+      empty.hidden = true;
+      empty.innerHTML = "";
       input.setAttribute("aria-expanded", "false");
       input.removeAttribute("aria-activedescendant");
       active = -1;
@@ -128,6 +136,7 @@
 
     function render(query, createUrl) {
       list.innerHTML = "";
+      empty.innerHTML = "";
       results.forEach(function (result, i) {
         var item = document.createElement("li");
         item.id = listId + "_" + i;
@@ -147,8 +156,6 @@
         list.appendChild(item);
       });
       if (!results.length) {
-        var empty = document.createElement("li");
-        empty.className = "picker-empty";
         empty.textContent = query ? "Aucun résultat pour « " + query + " »." : "Aucune autre valeur.";
         if (createUrl && query) {
           var link = document.createElement("a");
@@ -158,10 +165,10 @@
           link.addEventListener("mousedown", function (event) { event.preventDefault(); });
           empty.appendChild(link);
         }
-        list.appendChild(empty);
       }
-      list.hidden = false;
-      input.setAttribute("aria-expanded", "true");
+      list.hidden = !results.length;
+      empty.hidden = !!results.length;
+      input.setAttribute("aria-expanded", results.length ? "true" : "false");
       status.textContent = results.length ? results.length + " résultat(s)" : "Aucun résultat";
       active = -1;
     }
@@ -186,7 +193,7 @@
           if (number !== requestNumber) { return; }
           var chosen = selected().map(function (o) { return o.value; });
           results = data.results.filter(function (r) { return chosen.indexOf(String(r.id)) === -1; });
-          render(query, data.create_url || "");
+          render(query, select.hasAttribute("data-no-create") ? "" : data.create_url || "");
         })
         .catch(function () {
           status.textContent = "Recherche impossible pour le moment : vérifiez la connexion.";

@@ -197,6 +197,21 @@ def test_the_quick_intervention_works_with_the_keyboard_alone(browser, live_serv
     context.close()
 
 
+def test_a_youth_not_found_by_the_picker_gets_a_file_from_there(browser, live_server, territory, screenshots_dir):
+    context = browser.new_context(reduced_motion="reduce", viewport={"width": 360, "height": 740}, locale="fr-FR")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    visit = Visit(page, live_server.url, screenshots_dir, "not-found")
+    visit.log_in("karim")
+    page.goto(live_server.url + "/activite/interventions/nouvelle/")
+    page.get_by_role("combobox", name="Jeunes").fill("Yanis")
+    expect(page.get_by_text("Aucun résultat pour « Yanis ».")).to_be_visible()
+    visit.check("picker")  # the message and its link sit beside the listbox, which holds options only
+    page.get_by_role("link", name="Créer la fiche de « Yanis »").click()
+    expect(page.get_by_label("Prénom ou surnom")).to_have_value("Yanis")
+    context.close()
+
+
 def test_a_failed_save_keeps_everything_in_the_browser(browser, live_server, territory, screenshots_dir):
     context = browser.new_context(reduced_motion="reduce", viewport={"width": 360, "height": 740}, locale="fr-FR")
     page = context.new_page()

@@ -52,6 +52,24 @@ def test_the_journal_filters_by_youth_including_its_interventions(client, coordi
     ]
 
 
+def test_the_journal_searches_the_youth_to_filter_on_instead_of_listing_every_youth(
+    client, coordinator, educator, youth, team
+):
+    """A federation's 30,000 youths made a select of 30,000 options (1.4 s for an administrator): the
+    youth is searched on the server as one types, and only the one filtered on is an option."""
+    YouthFactory(team=team, first_name="Zoé")
+    log_access(user=educator, action=Action.VIEW, obj=youth)
+    _log_in(client, coordinator)
+    url = reverse("privacy:journal")
+    select = client.get(url).context["form"]["youth"]
+    html = str(select)
+    assert 'data-picker=""' in html and f'data-source="{reverse("youths:search")}"' in html
+    assert "Inès" not in html and "Zoé" not in html
+    assert [str(choice.choice_label) for choice in select] == ["Tous"]
+    chosen = client.get(url, {"youth": youth.pk}).context["form"]["youth"]
+    assert [(str(c.choice_label), c.data["selected"]) for c in chosen] == [("Tous", False), ("Inès (HB-0001)", True)]
+
+
 def test_the_journal_filters_by_user_operation_and_dates(client, coordinator, educator, teammate, youth):
     with time_machine.travel(datetime.datetime(2025, 3, 1, 10, tzinfo=datetime.UTC), tick=False):
         log_access(user=educator, action=Action.VIEW, obj=youth)
