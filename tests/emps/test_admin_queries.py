@@ -97,3 +97,23 @@ def test_admin_forms_offer_only_the_teams_staff_as_educators_and_referent(client
     offered = {int(result["id"]) for result in search["results"]}
     assert {educator.pk, coordinator.pk} <= offered
     assert funder.pk not in offered
+
+
+def test_the_interventions_admin_filters_by_date_without_reading_every_date(client, team):
+    """A date hierarchy listed the years with a DISTINCT over every intervention (100 ms over a million):
+    the list filters by date with Django's fixed periods instead."""
+    client.force_login(UserFactory(username="root", is_superuser=True, is_staff=True))
+    youth = YouthFactory(team=team)
+    today = datetime.date.today()
+    recent = InterventionFactory(youth=youth, date=today)
+    InterventionFactory(youth=youth, date=today.replace(year=today.year - 2))
+    url = reverse("admin:actions_intervention_changelist")
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert "Cette année" in response.content.decode()
+    assert not [q["sql"] for q in captured.captured_queries if "DISTINCT" in q["sql"]]
+    this_year = {
+        "date__gte": today.replace(month=1, day=1),
+        "date__lt": today.replace(year=today.year + 1, month=1, day=1),
+    }
+    assert list(client.get(url, this_year).context["cl"].result_list) == [recent]
