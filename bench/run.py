@@ -4,7 +4,7 @@ Fill it first: `python manage.py generate_synthetic --teams 50 --youths 30000 --
 --years 5 --seed 1`. Prints a table and writes the same figures to bench/results/<timestamp>.json.
 Options: --repeat N (default 5), --duration S for wrk (default 30), --wrk-timeout S (default 30, gunicorn's
 worker timeout: a slower answer counts as an error), --skip-load, --only PARTS (a comma-separated subset of
-builders,pdf,pages,export,import,load; every part by default).
+builders,pdf,pages,crawl,export,import,load; every part by default).
 """
 
 import argparse
@@ -221,10 +221,25 @@ def _pages():
     ]
 
 
-def bench_pages(results: dict, repeat: int) -> None:
+def _time_page(client, url: str, repeat: int) -> tuple[float, list[int], int]:
+    """(median milliseconds, the distinct query counts, the HTTP status) of `url`, after a warm-up."""
     from django.db import connection
-    from django.test import Client
     from django.test.utils import CaptureQueriesContext
+
+    client.get(url)  # warm up
+    times, queries, status = [], [], None
+    for _ in range(max(repeat, 5)):
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            response = client.get(url)
+            times.append(time.perf_counter() - started)
+        queries.append(len(captured))
+        status = response.status_code
+    return round(statistics.median(times) * 1000, 1), sorted(set(queries)), status
+
+
+def bench_pages(results: dict, repeat: int) -> None:
+    from django.test import Client
     from django.urls import NoReverseMatch, reverse
 
     _team, users = _users()
@@ -237,24 +252,96 @@ def bench_pages(results: dict, repeat: int) -> None:
             continue
         client = Client()
         client.force_login(users[who])
-        client.get(url)  # warm up
-        times, queries, status = [], [], None
-        for _ in range(max(repeat, 5)):
-            with CaptureQueriesContext(connection) as captured:
-                started = time.perf_counter()
-                response = client.get(url)
-                times.append(time.perf_counter() - started)
-            queries.append(len(captured))
-            status = response.status_code
-        row = {
-            "page": label,
-            "url": url,
-            "status": status,
-            "median_ms": round(statistics.median(times) * 1000, 1),
-            "queries": sorted(set(queries)),
-        }
+        median_ms, queries, status = _time_page(client, url, repeat)
+        row = {"page": label, "url": url, "status": status, "median_ms": median_ms, "queries": queries}
         results["pages"].append(row)
         print(f"  {label} {url}: {row['median_ms']} ms, {row['queries']} queries, HTTP {status}", flush=True)
+
+
+def _crawl_pages() -> list[tuple[str, str]]:
+    """(user kind, URL) of every page a user reaches by a GET: the workspace and the coordination pages as
+    an educator, a coordinator and an administrator of the federation (a superuser, who sees every team),
+    the funders' pages as the federation's funder, and the administration's lists and forms."""
+    from django.contrib import admin
+    from django.urls import reverse
+
+    from actions.models import CollectiveAction, Intervention, PresenceSession
+    from youths.models import Youth
+
+    team, _users_by_kind = _users()
+    youth = Youth.objects.filter(team=team).order_by("-pk").first()
+    intervention = Intervention.objects.filter(team=team).order_by("-pk").first()
+    session = PresenceSession.objects.filter(team=team).order_by("-pk").first()
+    action = CollectiveAction.objects.filter(team=team).order_by("-pk").first()
+    last_year = datetime.date.today().year - 1
+    bilan = f"?team={team.pk}&start={last_year}-01-01&end={last_year}-12-31"
+    workspace = [
+        ("home", []),
+        ("youths:list", []),
+        ("youths:create", []),
+        ("youths:detail", [youth.pk]),
+        ("youths:update", [youth.pk]),
+        ("youths:change_level", [youth.pk]),
+        ("youths:add_situation", [youth.pk]),
+        ("youths:close_support", [youth.pk]),
+        ("actions:intervention_list", []),
+        ("actions:intervention_create", []),
+        ("actions:intervention_update", [intervention.pk]),
+        ("actions:presence_list", []),
+        ("actions:presence_create", []),
+        ("actions:action_list", []),
+        ("actions:action_create", []),
+        ("reports:bilan", []),
+        ("funders:published_list", []),
+        ("accounts:detail", []),
+    ]
+    coordination = [
+        ("actions:presence_update", [session.pk]),
+        ("actions:action_update", [action.pk]),
+        ("privacy:journal", []),
+        ("privacy:due", []),
+        ("accounts:team", []),
+        ("transfer:index", []),
+        ("transfer:formats", []),
+        ("references:index", []),
+        ("funders:api_tokens", []),
+    ]
+    pages = [("educator", reverse(name, args=args)) for name, args in workspace]
+    for who in ("coordinator", "superuser"):
+        pages += [(who, reverse(name, args=args)) for name, args in workspace + coordination]
+        pages += [(who, reverse("reports:bilan") + bilan), (who, reverse("reports:narrative_edit") + bilan)]
+    pages += [("funder50", reverse(name)) for name in ("home", "funders:published_list", "accounts:detail")]
+    pages.append(("superuser", reverse("admin:index")))
+    for model in admin.site._registry:
+        pages.append(("superuser", reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")))
+    for record in (youth, intervention, session, action, team):
+        meta = record._meta
+        pages.append(("superuser", reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[record.pk])))
+    return pages
+
+
+def bench_crawl(results: dict, repeat: int) -> None:
+    """Every page of `_crawl_pages`, timed as the pages part times its ten."""
+    from django.test import Client
+
+    from emps.models import Role, User
+
+    team, users = _users()
+    users["coordinator"] = User.objects.filter(role=Role.COORDINATOR, teams=team).order_by("pk").first()
+    users["superuser"], created = User.objects.get_or_create(
+        username="bench-administrateur", defaults={"is_superuser": True, "is_staff": True, "role": Role.COORDINATOR}
+    )
+    if created:
+        users["superuser"].set_unusable_password()
+        users["superuser"].save()
+    clients = {}
+    for who, url in _crawl_pages():
+        if who not in clients:
+            clients[who] = Client()
+            clients[who].force_login(users[who])
+        median_ms, queries, status = _time_page(clients[who], url, repeat)
+        results["crawl"].append({"user": who, "url": url, "status": status, "median_ms": median_ms, "queries": queries})
+        print(f"  {who} {url}: {median_ms} ms, {queries} queries, HTTP {status}", flush=True)
 
 
 def bench_dashboard_floor(results: dict, repeat: int) -> None:
@@ -456,6 +543,14 @@ def print_table(results: dict) -> None:
         print(f"\n{'Dashboard, figures shared with the bilan':40} {'builders':>10} {'raw SQL':>10}")
     for r in results["dashboard_floor"]:
         print(f"{r['case']:40} {r['builders_ms']:>8.1f}ms {r['raw_sql_ms']:>8.1f}ms")
+    if results["crawl"]:
+        crawl = sorted(results["crawl"], key=lambda r: -r["median_ms"])
+        over = [r for r in crawl if r["median_ms"] >= 150]
+        print(f"\nEvery page ({len(crawl)}): {len(over)} at 150 ms or more; not answered 200: ", end="")
+        print(", ".join(f"{r['user']} {r['url']} ({r['status']})" for r in crawl if r["status"] != 200) or "none")
+        print(f"{'Slowest pages':70} {'median':>10} {'queries':>10} {'HTTP':>6}")
+        for r in crawl[:10]:
+            print(f"{r['user'] + ' ' + r['url']:70} {r['median_ms']:>8.1f}ms {str(r['queries']):>10} {r['status']:>6}")
     for row in results.get("export", ()):
         print(f"Export, {row['kind']} of one team ({row['rows']} rows), {row['format']:4}  {row['seconds']:>6.2f}s")
     if "import" in parts:
@@ -472,7 +567,7 @@ def print_table(results: dict) -> None:
             )
 
 
-PARTS = ("builders", "pdf", "pages", "export", "import", "load")
+PARTS = ("builders", "pdf", "pages", "crawl", "export", "import", "load")
 
 
 def parts_option(text: str) -> set[str]:
@@ -529,6 +624,7 @@ def main() -> int:
         "dashboard_floor": [],
         "load": [],
         "export": [],
+        "crawl": [],
     }
     results["parts"] = [part for part in PARTS if part in options.only]
     if "builders" in options.only:
@@ -542,6 +638,9 @@ def main() -> int:
         bench_pages(results, options.repeat)
         print("Dashboard floor: the figures it shares with the bilan, hand-written SQL", flush=True)
         bench_dashboard_floor(results, options.repeat)
+    if "crawl" in options.only:
+        print("Every page, as an educator, a coordinator, an administrator and a funder", flush=True)
+        bench_crawl(results, options.repeat)
     if "export" in options.only:
         print("Export (the exchange page)", flush=True)
         bench_export(results, options.repeat)

@@ -54,6 +54,28 @@ def test_the_last_contact_is_the_latest_of_meeting_intervention_and_action(team,
     assert youths_due_for_anonymisation(on=TODAY).filter(pk=youth.pk).exists() is due
 
 
+@pytest.mark.parametrize(
+    "kind,day,due",
+    [
+        pytest.param("intervention", datetime.date(2024, 3, 9), True, id="intervention-the-day-before"),
+        pytest.param("intervention", datetime.date(2024, 3, 10), False, id="intervention-on-the-day"),
+        pytest.param("action", datetime.date(2024, 3, 9), True, id="action-the-day-before"),
+        pytest.param("action", datetime.date(2024, 3, 10), False, id="action-on-the-day"),
+    ],
+)
+def test_a_contact_counts_to_the_day_at_the_end_of_the_retention_period(team, settings, kind, day, due):
+    """The youths seen since the cutoff are set aside by year (the youth-year rows): a contact earlier in the
+    cutoff's own year keeps the youth due, one on the cutoff day does not."""
+    settings.EMPS_RETENTION_MONTHS = 24  # on 10 March 2026: a last contact before 10 March 2024 is due
+    youth = YouthFactory(team=team, first_met_on=datetime.date(2023, 1, 5))
+    InterventionFactory(youth=youth, date=datetime.date(2024, 1, 2))  # the same year, before the cutoff
+    if kind == "intervention":
+        InterventionFactory(youth=youth, date=day)
+    else:
+        CollectiveActionFactory(team=team, date=day, participants=[youth])
+    assert youths_due_for_anonymisation(on=TODAY).filter(pk=youth.pk).exists() is due
+
+
 def test_a_record_is_due_the_day_after_the_retention_period(team, settings):
     settings.EMPS_RETENTION_MONTHS = 24
     youth = YouthFactory(team=team, first_met_on=datetime.date(2024, 3, 10))
