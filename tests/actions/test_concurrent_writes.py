@@ -11,7 +11,7 @@ team and year already take turns on the team's yearly summaries.
 import datetime
 
 import pytest
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.test import Client
 from django.urls import reverse
 
@@ -22,6 +22,7 @@ from tests.actions.factories import CollectiveActionFactory, InterventionFactory
 from tests.concurrency import start_other_transaction
 from tests.emps.factories import UserFactory
 from tests.youths.factories import YouthFactory
+from youths.models import Youth
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -113,3 +114,35 @@ def test_an_import_waits_for_a_writer_of_the_team(team, youths, monkeypatch):
     assert errors == []
     assert reports[0].imported, (reports[0].file_error, reports[0].errors)
     assert Intervention.objects.count() == 4
+
+
+def test_an_import_cancelled_by_a_deadlock_says_so_in_french(team, youths):
+    """Two imports of several teams at once can still deadlock (docs/scaling.md): PostgreSQL cancels one,
+    and its coordinator reads why in French, not PostgreSQL's English detail. The deadlock here is a real
+    one, between two transactions taking the same two youths in opposite orders."""
+    from emps.transfer.resources.base import TransferResource
+
+    first, second = youths
+    caught = []
+
+    def other_write():
+        Youth.objects.select_for_update().get(pk=second.pk)
+        Youth.objects.select_for_update().get(pk=first.pk)
+
+    try:
+        with transaction.atomic():
+            Youth.objects.select_for_update().get(pk=first.pk)
+            writer, errors = start_other_transaction(other_write)
+            writer.join(0.5)  # the other transaction holds the second youth and waits for the first
+            Youth.objects.select_for_update().get(pk=second.pk)
+    except DatabaseError as error:
+        caught.append(error)
+    writer.join(10)
+    caught += errors
+    assert len(caught) == 1  # PostgreSQL cancelled one of the two
+    message = TransferResource.describe_exception(caught[0])
+    assert message == (
+        "Un autre enregistrement modifiait les mêmes jeunes au même moment : rien n'a été importé. "
+        "Relancez l'import."
+    )
+    assert "deadlock" not in message

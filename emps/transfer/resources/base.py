@@ -32,6 +32,8 @@ from emps.transfer.widgets import LookupWidget, is_blank
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 1000
+# SQLSTATEs of a write cancelled for another: deadlock detected, serialization failure.
+CONCURRENT_WRITES = {"40P01", "40001"}
 
 
 def column(name: str, attribute: str, widget) -> Field:
@@ -257,6 +259,13 @@ class TransferResource(resources.ModelResource):
     def describe_exception(error: Exception) -> str:
         if isinstance(error, ValidationError):
             return " ".join(error.messages)
+        if isinstance(error, DatabaseError) and getattr(error.__cause__, "sqlstate", None) in CONCURRENT_WRITES:
+            # PostgreSQL cancelled the import to let another write through (two imports of several teams
+            # at once can deadlock, see docs/scaling.md): its English detail says nothing to a coordinator.
+            return _(
+                "Un autre enregistrement modifiait les mêmes jeunes au même moment : rien n'a été importé. "
+                "Relancez l'import."
+            )
         if isinstance(error, DatabaseError):
             message = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
             return _("Enregistrement refusé par la base de données : %(message)s") % {"message": message}
