@@ -30,7 +30,9 @@
     chips.className = "picker-chips list-unstyled";
     chips.setAttribute("aria-label", "Sélection");
     input.type = "text";
-    input.className = "form-control" + (select.classList.contains("is-invalid") ? " is-invalid" : "");
+    input.className = "form-control" + (select.classList.contains("form-select-sm") ? " form-control-sm" : "") +
+      (select.classList.contains("is-invalid") ? " is-invalid" : "");
+    if (select.classList.contains("form-select-sm")) { wrapper.classList.add("picker-sm"); }
     input.id = id + "_search";
     input.autocomplete = "off";
     input.setAttribute("role", "combobox");
