@@ -142,7 +142,6 @@ def test_an_import_cancelled_by_a_deadlock_says_so_in_french(team, youths):
     assert len(caught) == 1  # PostgreSQL cancelled one of the two
     message = TransferResource.describe_exception(caught[0])
     assert message == (
-        "Un autre enregistrement modifiait les mêmes jeunes au même moment : rien n'a été importé. "
-        "Relancez l'import."
+        "Un autre enregistrement modifiait les mêmes jeunes au même moment : rien n'a été importé. Relancez l'import."
     )
     assert "deadlock" not in message
