@@ -4,16 +4,14 @@ import pytest
 from playwright.sync_api import expect
 
 from emps.journal import Action, log_access
-from tests.e2e.test_workspace import Visit, seed_reference_lists
+from tests.e2e.test_workspace import SIZES, open_browser, seed_reference_lists
 from tests.emps.factories import CommuneFactory, TeamFactory, UserFactory
 from tests.youths.factories import YouthFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.mark.parametrize(
-    "viewport", [{"width": 360, "height": 740}, {"width": 1280, "height": 900}], ids=["phone", "desktop"]
-)
+@pytest.mark.parametrize("viewport", SIZES)
 def test_the_coordinator_filters_the_journal_on_a_youth_found_by_name(browser, live_server, screenshots_dir, viewport):
     seed_reference_lists()
     team = TeamFactory(name="EMPS Hénin-Beaumont", reference_prefix="HB", communes=[CommuneFactory()])
@@ -22,10 +20,9 @@ def test_the_coordinator_filters_the_journal_on_a_youth_found_by_name(browser, l
     lina, kenza = YouthFactory(team=team, first_name="Lina"), YouthFactory(team=team, first_name="Kenza")
     log_access(user=educator, action=Action.VIEW, obj=lina)
     log_access(user=educator, action=Action.EXPORT, obj=kenza)
-    context = browser.new_context(reduced_motion="reduce", viewport=viewport, locale="fr-FR")
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    visit = Visit(page, live_server.url, screenshots_dir, f"journal-{viewport['width']}")
+    context, page, visit = open_browser(
+        browser, live_server, screenshots_dir, f"journal-{viewport['width']}", viewport=viewport
+    )
     visit.log_in("sophie")
     page.goto(live_server.url + "/confidentialite/journal/")
     table = page.locator(".journal-table")
@@ -50,3 +47,4 @@ def test_the_coordinator_filters_the_journal_on_a_youth_found_by_name(browser, l
     page.get_by_role("button", name="Retirer Kenza (HB-0002)").click()
     page.get_by_role("button", name="Filtrer").click()
     expect(table.get_by_role("link", name="Lina")).to_be_visible()
+    context.close()

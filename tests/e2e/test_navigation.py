@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.test_workspace import Visit, seed_reference_lists
+from tests.e2e.test_workspace import open_browser, seed_reference_lists
 from tests.emps.factories import CommuneFactory, TeamFactory, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -39,12 +39,9 @@ def test_the_coordinator_reaches_the_administration_through_one_menu(
     browser, live_server, coordinator, screenshots_dir, viewport
 ):
     phone = viewport["width"] < 1200  # the navbar collapses under Bootstrap's xl breakpoint
-    context = browser.new_context(
-        reduced_motion="reduce", viewport=viewport, locale="fr-FR", timezone_id="Europe/Paris"
+    context, page, visit = open_browser(
+        browser, live_server, screenshots_dir, f"nav-{viewport['width']}", viewport=viewport
     )
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    visit = Visit(page, live_server.url, screenshots_dir, f"nav-{viewport['width']}")
     visit.log_in("sophie")
     navbar = page.get_by_role("navigation", name="Navigation principale")
     if phone:

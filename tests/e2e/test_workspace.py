@@ -53,6 +53,20 @@ def territory(live_server):
     return team, educator
 
 
+PHONE = {"width": 360, "height": 740}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+def open_browser(browser, live_server, folder, prefix, *, viewport):
+    """A new browser context (French, Paris time, reduced motion) at `viewport`, its page and a Visit of it."""
+    context = browser.new_context(
+        reduced_motion="reduce", viewport=viewport, locale="fr-FR", timezone_id="Europe/Paris"
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    return context, page, Visit(page, live_server.url, folder, prefix)
+
+
 class Visit:
     """A browser session with a screenshot and an accessibility check at each step."""
 
@@ -94,12 +108,9 @@ class Visit:
 @pytest.mark.parametrize("viewport", SIZES)
 def test_an_educators_day(browser, live_server, territory, screenshots_dir, viewport):
     team, educator = territory
-    context = browser.new_context(
-        reduced_motion="reduce", viewport=viewport, locale="fr-FR", timezone_id="Europe/Paris"
+    context, page, visit = open_browser(
+        browser, live_server, screenshots_dir, "phone" if viewport["width"] < 500 else "desktop", viewport=viewport
     )
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    visit = Visit(page, live_server.url, screenshots_dir, "phone" if viewport["width"] < 500 else "desktop")
 
     visit.log_in("karim")
     expect(page.get_by_role("heading", name="Mon activité")).to_be_visible()
@@ -174,10 +185,7 @@ def test_an_educators_day(browser, live_server, territory, screenshots_dir, view
 
 
 def test_the_quick_intervention_works_with_the_keyboard_alone(browser, live_server, territory, screenshots_dir):
-    context = browser.new_context(reduced_motion="reduce", viewport={"width": 1280, "height": 900}, locale="fr-FR")
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    visit = Visit(page, live_server.url, screenshots_dir, "keyboard")
+    context, page, visit = open_browser(browser, live_server, screenshots_dir, "keyboard", viewport=DESKTOP)
     visit.log_in("karim")
     page.goto(live_server.url + "/activite/interventions/nouvelle/")
     page.get_by_role("combobox", name="Jeunes").focus()
@@ -198,10 +206,7 @@ def test_the_quick_intervention_works_with_the_keyboard_alone(browser, live_serv
 
 
 def test_a_youth_not_found_by_the_picker_gets_a_file_from_there(browser, live_server, territory, screenshots_dir):
-    context = browser.new_context(reduced_motion="reduce", viewport={"width": 360, "height": 740}, locale="fr-FR")
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    visit = Visit(page, live_server.url, screenshots_dir, "not-found")
+    context, page, visit = open_browser(browser, live_server, screenshots_dir, "not-found", viewport=PHONE)
     visit.log_in("karim")
     page.goto(live_server.url + "/activite/interventions/nouvelle/")
     page.get_by_role("combobox", name="Jeunes").fill("Yanis")
@@ -213,10 +218,7 @@ def test_a_youth_not_found_by_the_picker_gets_a_file_from_there(browser, live_se
 
 
 def test_a_failed_save_keeps_everything_in_the_browser(browser, live_server, territory, screenshots_dir):
-    context = browser.new_context(reduced_motion="reduce", viewport={"width": 360, "height": 740}, locale="fr-FR")
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    visit = Visit(page, live_server.url, screenshots_dir, "errors")
+    context, page, visit = open_browser(browser, live_server, screenshots_dir, "errors", viewport=PHONE)
     visit.log_in("karim")
     page.goto(live_server.url + "/activite/interventions/nouvelle/")
     visit.pick("Jeunes", "Lin", "Lina")
@@ -231,10 +233,7 @@ def test_a_failed_save_keeps_everything_in_the_browser(browser, live_server, ter
 
 
 def test_an_expired_session_loses_nothing_typed(browser, live_server, territory, screenshots_dir):
-    context = browser.new_context(reduced_motion="reduce", viewport={"width": 360, "height": 740}, locale="fr-FR")
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    visit = Visit(page, live_server.url, screenshots_dir, "expired")
+    context, page, visit = open_browser(browser, live_server, screenshots_dir, "expired", viewport=PHONE)
     visit.log_in("karim")
     page.goto(live_server.url + "/activite/interventions/nouvelle/")
     visit.pick("Jeunes", "Lin", "Lina")
@@ -264,10 +263,7 @@ def test_an_expired_session_loses_nothing_typed(browser, live_server, territory,
 def test_a_funder_is_refused_the_youths(browser, live_server, territory, screenshots_dir):
     team, _educator = territory
     UserFactory(username="anct", funder=True, teams=[team])
-    context = browser.new_context(reduced_motion="reduce", viewport={"width": 360, "height": 740}, locale="fr-FR")
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    visit = Visit(page, live_server.url, screenshots_dir, "funder")
+    context, page, visit = open_browser(browser, live_server, screenshots_dir, "funder", viewport=PHONE)
     visit.log_in("anct")
     expect(page.get_by_text("Tableau de bord · lecture seule").first).to_be_visible()
     response = page.goto(live_server.url + "/jeunes/")
