@@ -39,8 +39,7 @@ class InterventionAdmin(SimpleHistoryAdmin):
     search_fields = ["youth__reference", "youth__first_name"]
     list_select_related = ["youth", "author"]
     show_full_result_count = False  # a second count of every intervention (a million in a federation)
-    filter_horizontal = ["educators"]
-    autocomplete_fields = ["youth"]
+    autocomplete_fields = ["youth", "educators"]
     inlines = [InterventionDomainInline, InterventionPartnerInline]
 
 
@@ -51,8 +50,7 @@ class CollectiveActionAdmin(QuartierChoicesMixin, admin.ModelAdmin):
     search_fields = ["title", "description"]
     date_hierarchy = "date"
     list_select_related = ["team", "commune", "quartier__commune"]  # a quartier prints its commune
-    filter_horizontal = ["partners"]
-    autocomplete_fields = ["participants"]
+    autocomplete_fields = ["quartier", "participants", "partners"]
 
 
 @admin.register(PresenceSession)
@@ -61,7 +59,7 @@ class PresenceSessionAdmin(QuartierChoicesMixin, admin.ModelAdmin):
     list_filter = ["place", "team", "commune"]
     date_hierarchy = "date"
     list_select_related = ["team", "commune", "quartier__commune"]  # a quartier prints its commune
-    filter_horizontal = ["educators"]
+    autocomplete_fields = ["quartier", "educators"]
 
 
 @admin.register(PartnerMeeting)
@@ -71,4 +69,4 @@ class PartnerMeetingAdmin(QuartierChoicesMixin, admin.ModelAdmin):
     search_fields = ["title"]
     date_hierarchy = "date"
     list_select_related = ["team", "commune"]
-    filter_horizontal = ["partners"]
+    autocomplete_fields = ["quartier", "partners"]

@@ -56,6 +56,10 @@ class QuartierAdmin(admin.ModelAdmin):
     search_fields = ["name", "qpv_code", "commune__name"]
     list_select_related = ["commune"]
 
+    def get_queryset(self, request):
+        # The other forms' quartier search (autocomplete) prints each quartier with its commune.
+        return super().get_queryset(request).select_related("commune")
+
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):

@@ -29,7 +29,7 @@ class YouthAdmin(QuartierChoicesMixin, SimpleHistoryAdmin):
     list_select_related = ["team", "commune", "quartier__commune"]  # a quartier prints its commune
     date_hierarchy = "first_met_on"
     inlines = [SupportEpisodeInline, SituationRecordInline]
-    autocomplete_fields = ["origin_partner", "referent"]
+    autocomplete_fields = ["quartier", "origin_partner", "referent"]
 
     def has_change_permission(self, request, obj=None):
         """An anonymised record is shown read-only: its identity must not be typed back."""

@@ -90,30 +90,36 @@ def test_admin_forms_offer_only_the_teams_staff_as_educators_and_referent(client
         choices = {user.pk for user in client.get(url).context["adminform"].form.fields["educators"].queryset}
         assert {educator.pk, coordinator.pk} <= choices
         assert funder.pk not in choices
-    search = client.get(
-        reverse("admin:autocomplete"),
-        {"app_label": "youths", "model_name": "youth", "field_name": "referent", "term": ""},
-    ).json()
-    offered = {int(result["id"]) for result in search["results"]}
-    assert {educator.pk, coordinator.pk} <= offered
-    assert funder.pk not in offered
+    # The forms search them as one types (autocomplete): the search offers the staff only.
+    for app_label, model_name, field_name in (
+        ("youths", "youth", "referent"),
+        ("actions", "intervention", "educators"),
+        ("actions", "presencesession", "educators"),
+    ):
+        search = client.get(
+            reverse("admin:autocomplete"),
+            {"app_label": app_label, "model_name": model_name, "field_name": field_name, "term": ""},
+        ).json()
+        offered = {int(result["id"]) for result in search["results"]}
+        assert {educator.pk, coordinator.pk} <= offered
+        assert funder.pk not in offered
 
 
-def test_the_interventions_admin_filters_by_date_without_reading_every_date(client, team):
-    """A date hierarchy listed the years with a DISTINCT over every intervention (100 ms over a million):
-    the list filters by date with Django's fixed periods instead."""
+def test_the_admin_searches_quartiers_with_their_commune_in_a_constant_number_of_queries(client, team):
+    """The forms' quartier is searched as one types (300 options in a federation were written into every
+    form); each result prints its commune, read in the same query."""
     client.force_login(UserFactory(username="root", is_superuser=True, is_staff=True))
-    youth = YouthFactory(team=team)
-    today = datetime.date.today()
-    recent = InterventionFactory(youth=youth, date=today)
-    InterventionFactory(youth=youth, date=today.replace(year=today.year - 2))
-    url = reverse("admin:actions_intervention_changelist")
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert "Cette année" in response.content.decode()
-    assert not [q["sql"] for q in captured.captured_queries if "DISTINCT" in q["sql"]]
-    this_year = {
-        "date__gte": today.replace(month=1, day=1),
-        "date__lt": today.replace(year=today.year + 1, month=1, day=1),
-    }
-    assert list(client.get(url, this_year).context["cl"].result_list) == [recent]
+    search = {"app_label": "actions", "model_name": "presencesession", "field_name": "quartier", "term": ""}
+
+    def results() -> tuple[int, list[str]]:
+        with CaptureQueriesContext(connection) as captured:
+            found = client.get(reverse("admin:autocomplete"), search).json()["results"]
+        return len(captured), [result["text"] for result in found]
+
+    results()  # the first visit also reads what the session caches
+    few, _texts = results()
+    for n in range(10):
+        QuartierFactory(commune=CommuneFactory(name=f"Commune {n}"), name=f"Quartier {n}")
+    queries, texts = results()
+    assert queries == few
+    assert "Quartier 3 (Commune 3)" in texts
