@@ -10,7 +10,15 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from emps.forms import TILES, PastDateField, SectorErrorsMixin, SectorField, TimeInput, sector_value
+from emps.forms import (
+    TILES,
+    PastDateField,
+    QuickSelectMultiple,
+    SectorErrorsMixin,
+    SectorField,
+    TimeInput,
+    sector_value,
+)
 from emps.locking import VersionedModelForm
 from emps.models import Commune, Partner
 from youths.forms import TeamChoiceMixin, team_members
@@ -54,7 +62,7 @@ def check_not_before_first_meeting(form, youths, date):
             )
 
 
-class PickerSelectMultiple(forms.SelectMultiple):
+class PickerSelectMultiple(QuickSelectMultiple):
     """A multiple select that the picker script turns into a search box with removable chips."""
 
     def __init__(self, attrs=None, *, source_url=""):

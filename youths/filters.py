@@ -4,6 +4,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from emps.forms import QuickSelect
 from emps.models import Commune, Quartier
 
 from .enums import Level
@@ -25,11 +26,13 @@ class YouthFilter(django_filters.FilterSet):
             attrs={"placeholder": _("Référence, prénom ou surnom"), "type": "search", "autocomplete": "off"}
         ),
     )
+    # The federation's administrator picks among hundreds of communes, quartiers and educators: QuickSelect
+    # writes their options directly (40 ms of rendering for 650 options through Django's template).
     commune = django_filters.ModelChoiceFilter(
-        label=_("Commune"), queryset=Commune.objects.none(), empty_label=_("Toutes")
+        label=_("Commune"), queryset=Commune.objects.none(), empty_label=_("Toutes"), widget=QuickSelect
     )
     quartier = django_filters.ModelChoiceFilter(
-        label=_("Quartier"), queryset=Quartier.objects.none(), empty_label=_("Tous")
+        label=_("Quartier"), queryset=Quartier.objects.none(), empty_label=_("Tous"), widget=QuickSelect
     )
     level = django_filters.ChoiceFilter(
         label=_("Niveau"),
@@ -38,7 +41,7 @@ class YouthFilter(django_filters.FilterSet):
         empty_label=_("Tous"),
     )
     referent = django_filters.ModelChoiceFilter(
-        label=_("Référent·e"), queryset=Quartier.objects.none(), empty_label=_("Tous")
+        label=_("Référent·e"), queryset=Quartier.objects.none(), empty_label=_("Tous"), widget=QuickSelect
     )
     status = django_filters.ChoiceFilter(
         label=_("Suivi"),

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from emps.enums import STAFF_ROLES
-from emps.forms import TILES, PastDateField, SectorErrorsMixin, SectorField, sector_value
+from emps.forms import TILES, PastDateField, QuickSelect, SectorErrorsMixin, SectorField, sector_value
 from emps.locking import VersionedModelForm
 from emps.models import Commune, Partner, Team, User
 
@@ -188,6 +188,9 @@ class YouthCreateForm(SectorErrorsMixin, AgeConfirmationMixin, TeamChoiceMixin, 
             "first_name": forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "words"}),
             "sex": forms.RadioSelect(attrs=TILES),
             "origin": forms.RadioSelect(attrs=TILES),
+            # An administrator of a federation picks among its hundreds of partners and educators.
+            "origin_partner": QuickSelect,
+            "referent": QuickSelect,
         }
 
     def __init__(self, *args, user, initial_sector="", **kwargs):
@@ -266,6 +269,8 @@ class YouthForm(SectorErrorsMixin, AgeConfirmationMixin, VersionedModelForm):
             "sex": forms.RadioSelect(attrs=TILES),
             "birth_year": forms.NumberInput(attrs={"inputmode": "numeric"}),
             "birth_month": forms.Select(choices=[("", gettext_lazy("Inconnu")), *MONTHS]),
+            "origin_partner": QuickSelect,
+            "referent": QuickSelect,
         }
 
     def __init__(self, *args, user, **kwargs):

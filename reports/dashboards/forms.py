@@ -4,9 +4,10 @@ from django import forms
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
+from emps.forms import QuickSelect
 from emps.models import Commune, Team
 from reports.builders import Scope
-from reports.forms import DATE_ERRORS, MAX_PERIOD_YEARS, DateInput, InvalidFieldsMixin, QuickSelect
+from reports.forms import DATE_ERRORS, MAX_PERIOD_YEARS, DateInput, InvalidFieldsMixin
 from reports.models import PublishedBilan
 
 from .builders import CUSTOM, DEFAULT_PRESET, PRESETS, preset_period

@@ -4,7 +4,7 @@ import pytest
 from django import forms
 from django.test.html import parse_html
 
-from reports.forms import QuickSelect
+from emps.forms import QuickSelect, QuickSelectMultiple
 
 CHOICES = {
     "flat": [("", "Toutes les communes"), (1, "Hénin-Beaumont"), (2, "Lens & <Liévin>")],
@@ -27,3 +27,12 @@ def test_quick_select_writes_what_djangos_select_writes(choices, value):
 
 def test_quick_select_escapes_the_labels():
     assert "Lens &amp; &lt;Liévin&gt;" in QuickSelect(choices=CHOICES["flat"]).render("commune", None)
+
+
+@pytest.mark.parametrize("choices", CHOICES.values(), ids=CHOICES.keys())
+@pytest.mark.parametrize("value", [None, [2], [1, 3]])
+def test_quick_select_multiple_writes_what_djangos_select_multiple_writes(choices, value):
+    attrs = {"class": "form-select", "id": "id_partners", "data-picker": ""}
+    ours = QuickSelectMultiple(attrs=attrs, choices=choices).render("partners", value)
+    django = forms.SelectMultiple(attrs=attrs, choices=choices).render("partners", value)
+    assert parse_html(ours) == parse_html(django)
