@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from emps.forms import (
     TILES,
     PastDateField,
+    QuickSelect,
     QuickSelectMultiple,
     SectorErrorsMixin,
     SectorField,
@@ -48,8 +49,14 @@ def chosen_youths(bound_field):
 
 
 def offer_chosen_youths(bound_field):
-    """Only the chosen youths are options of the select: the picker searches the others on the server."""
-    bound_field.field.widget.choices = [(y.pk, str(y)) for y in chosen_youths(bound_field)]
+    """Only the chosen youths are options of the select (after the empty choice of an optional one): the
+    picker searches the others on the server."""
+    field = bound_field.field
+    optional = not field.required and getattr(field, "empty_label", None) is not None
+    field.widget.choices = [
+        *([("", field.empty_label)] if optional else []),
+        *((youth.pk, field.label_from_instance(youth)) for youth in chosen_youths(bound_field)),
+    ]
 
 
 def check_not_before_first_meeting(form, youths, date):
@@ -62,14 +69,26 @@ def check_not_before_first_meeting(form, youths, date):
             )
 
 
-class PickerSelectMultiple(QuickSelectMultiple):
-    """A multiple select that the picker script turns into a search box with removable chips."""
+class PickerMixin:
+    """A select that the picker script turns into a search box with removable chips: among its own options,
+    or searched on the server at `source_url` (see static/js/picker.js for its other data attributes)."""
 
     def __init__(self, attrs=None, *, source_url=""):
         attrs = {"data-picker": "", **(attrs or {})}
         if source_url:
             attrs["data-source"] = source_url
         super().__init__(attrs=attrs)
+
+
+class PickerSelect(PickerMixin, QuickSelect):
+    """A picker of one value."""
+
+    def __init__(self, attrs=None, *, source_url=""):
+        super().__init__({"data-max": "1", **(attrs or {})}, source_url=source_url)
+
+
+class PickerSelectMultiple(PickerMixin, QuickSelectMultiple):
+    """A picker of several values."""
 
 
 class NoteField(forms.CharField):
@@ -207,9 +226,7 @@ class InterventionForm(VersionedModelForm):
     def __init__(self, *args, user, search_url, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["youth"].queryset = youth_choices(user)
-        self.fields["youth"].widget = forms.Select(
-            attrs={"data-picker": "", "data-source": search_url, "data-max": "1"}
-        )
+        self.fields["youth"].widget = PickerSelect(source_url=search_url)
         offer_chosen_youths(self["youth"])
         current = self.instance.pk and self.instance.domains.values_list("pk", flat=True)
         self.fields["domains"].queryset = active_or_current(Domain.objects.all(), current or [])

@@ -2,7 +2,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from actions.forms import chosen_youths
+from actions.forms import PickerSelect, offer_chosen_youths
 from actions.models import Intervention
 from emps.models import AccessLog, User
 from youths.models import SituationRecord, SupportEpisode, Youth
@@ -42,13 +42,8 @@ class JournalFilterForm(forms.Form):
         youth.queryset = Youth.objects.visible_to(user).order_by("first_name", "reference", "pk")
         # A federation's thousands of youths are searched on the server as one types (the picker), not
         # listed: the select only holds the youth being filtered on.
-        youth.widget = forms.Select(
-            attrs={"data-picker": "", "data-source": search_url, "data-max": "1", "data-no-create": ""}
-        )
-        youth.widget.choices = [
-            ("", youth.empty_label),
-            *((chosen.pk, youth.label_from_instance(chosen)) for chosen in chosen_youths(self["youth"])),
-        ]
+        youth.widget = PickerSelect(attrs={"data-no-create": ""}, source_url=search_url)
+        offer_chosen_youths(self["youth"])
         teams = user.teams.values("pk")
         users = User.objects.all() if user.is_superuser else User.objects.filter(teams__in=teams).distinct()
         self.fields["user"].queryset = users.order_by("last_name", "first_name", "username")
