@@ -172,15 +172,16 @@ def bench_export(results: dict, repeat: int) -> None:
         print(f"  interventions of one team, {fmt}: {exported.rows} rows, {seconds:.2f} s", flush=True)
 
 
-def _funder(username: str, teams) -> object:
-    from emps.models import Role, User
+def _bench_user(username: str, role: str, teams=(), **fields) -> object:
+    """An account of the bench (no password: the test client logs it in), created on first use."""
+    from emps.models import User
 
-    funder, created = User.objects.get_or_create(username=username, defaults={"role": Role.FUNDER})
+    user, created = User.objects.get_or_create(username=username, defaults={"role": role, **fields})
     if created:
-        funder.set_unusable_password()
-        funder.save()
-        funder.teams.set(teams)
-    return funder
+        user.set_unusable_password()
+        user.save()
+        user.teams.set(teams)
+    return user
 
 
 def _users():
@@ -191,17 +192,12 @@ def _users():
 
     team = Team.objects.order_by("pk").first()
     educator = User.objects.filter(role=Role.EDUCATOR, teams=team).order_by("pk").first()
-    newcomer, created = User.objects.get_or_create(username="bench-nouvel-educateur", defaults={"role": Role.EDUCATOR})
-    if created:
-        newcomer.set_unusable_password()
-        newcomer.save()
-        newcomer.teams.set([team])
     users = {
         "educator": educator,
-        "newcomer": newcomer,
-        "funder": _funder("bench-financeur-equipe", [team]),
-        "funder10": _funder("bench-financeur", Team.objects.order_by("pk")[:10]),
-        "funder50": _funder("bench-financeur-federation", Team.objects.order_by("pk")[:50]),
+        "newcomer": _bench_user("bench-nouvel-educateur", Role.EDUCATOR, [team]),
+        "funder": _bench_user("bench-financeur-equipe", Role.FUNDER, [team]),
+        "funder10": _bench_user("bench-financeur", Role.FUNDER, Team.objects.order_by("pk")[:10]),
+        "funder50": _bench_user("bench-financeur-federation", Role.FUNDER, Team.objects.order_by("pk")[:50]),
     }
     return team, users
 
@@ -265,6 +261,7 @@ def bench_pages(results: dict, repeat: int) -> None:
         row = {"page": label, "url": url, "status": status, "median_ms": median_ms, "queries": queries}
         results["pages"].append(row)
         print(f"  {label} {url}: {row['median_ms']} ms, {row['queries']} queries, HTTP {status}", flush=True)
+    bench_dashboard_floor(results, repeat)
 
 
 def _crawl_pages() -> list[tuple[str, str]]:
@@ -337,12 +334,7 @@ def bench_crawl(results: dict, repeat: int) -> None:
 
     team, users = _users()
     users["coordinator"] = User.objects.filter(role=Role.COORDINATOR, teams=team).order_by("pk").first()
-    users["superuser"], created = User.objects.get_or_create(
-        username="bench-administrateur", defaults={"is_superuser": True, "is_staff": True, "role": Role.COORDINATOR}
-    )
-    if created:
-        users["superuser"].set_unusable_password()
-        users["superuser"].save()
+    users["superuser"] = _bench_user("bench-administrateur", Role.COORDINATOR, is_superuser=True, is_staff=True)
     clients = {}
     for who, url in _crawl_pages():
         if who not in clients:
@@ -636,29 +628,22 @@ def main() -> int:
         "crawl": [],
     }
     results["parts"] = [part for part in PARTS if part in options.only]
-    if "builders" in options.only:
-        print("Bilan builders vs raw SQL (median of", options.repeat, "runs)", flush=True)
-        bench_builders(results, options.repeat)
-    if "pdf" in options.only:
-        print("Bilan PDF", flush=True)
-        bench_pdf(results, options.repeat)
-    if "pages" in options.only:
-        print("Pages through the test client", flush=True)
-        bench_pages(results, options.repeat)
-        print("Dashboard floor: the figures it shares with the bilan, hand-written SQL", flush=True)
-        bench_dashboard_floor(results, options.repeat)
-    if "crawl" in options.only:
-        print("Every page, as an educator, a coordinator, an administrator and a funder", flush=True)
-        bench_crawl(results, options.repeat)
-    if "export" in options.only:
-        print("Export (the exchange page)", flush=True)
-        bench_export(results, options.repeat)
-    if "import" in options.only:
-        print("Interventions import", flush=True)
-        bench_import(results)
-    if "load" in options.only:
-        print("Load: gunicorn (2 workers) + wrk", flush=True)
-        bench_load(results, options.duration, options.wrk_timeout)
+    runs = {
+        "builders": (f"Bilan builders vs raw SQL (median of {options.repeat} runs)", bench_builders),
+        "pdf": ("Bilan PDF", bench_pdf),
+        "pages": ("Pages through the test client, then the dashboard's floor in hand-written SQL", bench_pages),
+        "crawl": ("Every page, as an educator, a coordinator, an administrator and a funder", bench_crawl),
+        "export": ("Export (the exchange page)", bench_export),
+        "import": ("Interventions import", lambda results, _repeat: bench_import(results)),
+        "load": (
+            "Load: gunicorn (2 workers) + wrk",
+            lambda results, _repeat: bench_load(results, options.duration, options.wrk_timeout),
+        ),
+    }
+    for part in results["parts"]:
+        heading, run = runs[part]
+        print(heading, flush=True)
+        run(results, options.repeat)
     print_table(results)
     out = ROOT / "bench" / "results" / f"{results['started'].replace(':', '')}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
