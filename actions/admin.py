@@ -1,9 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from emps.admin import QuartierChoicesMixin, ReferenceItemAdmin
-
-from .models import (
+from actions.models import (
     CollectiveAction,
     Domain,
     Intervention,
@@ -12,6 +10,7 @@ from .models import (
     PartnerMeeting,
     PresenceSession,
 )
+from emps.admin import QuartierChoicesMixin, ReferenceItemAdmin
 
 admin.site.register(Domain, ReferenceItemAdmin)
 

@@ -7,9 +7,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.db.models import Count, Q, Sum
 
+from actions.models import CollectiveAction, Intervention, PresenceSession
 from youths.models import Youth
-
-from .models import CollectiveAction, Intervention, PresenceSession
 
 STALE_LIST_LENGTH = 8
 

@@ -5,11 +5,10 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from actions.enums import ActionKind, Place
+from actions.models import Domain, PresenceSession
 from emps.forms import DateInput
 from youths.models import Youth
-
-from .enums import ActionKind, Place
-from .models import Domain, PresenceSession
 
 WHOSE_CHOICES = [("moi", _("Les miennes")), ("equipe", _("Toute l'équipe"))]
 

@@ -10,6 +10,8 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from actions.enums import ActionKind, Carrying, InterventionKind, Place
+from actions.models import MAX_NOTE_LENGTH, CollectiveAction, Domain, Intervention, PresenceSession
 from emps.forms import (
     TILES,
     PastDateField,
@@ -24,9 +26,6 @@ from emps.locking import VersionedModelForm
 from emps.models import Commune, Partner
 from youths.forms import TeamChoiceMixin, team_members
 from youths.models import Youth
-
-from .enums import ActionKind, Carrying, InterventionKind, Place
-from .models import MAX_NOTE_LENGTH, CollectiveAction, Domain, Intervention, PresenceSession
 
 MAX_MINUTES = 24 * 60
 

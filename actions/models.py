@@ -4,12 +4,11 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from actions.enums import ActionKind, Carrying, InterventionKind, MeetingKind, Place
 from emps.enums import STAFF_ROLES
 from emps.fields import copied_key
 from emps.models import Commune, Partner, Quartier, ReferenceItem, Team, TeamScopedQuerySet
 from youths.models import Youth
-
-from .enums import ActionKind, Carrying, InterventionKind, MeetingKind, Place
 
 MAX_NOTE_LENGTH = 500
 

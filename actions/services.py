@@ -5,10 +5,9 @@ from collections.abc import Iterable
 
 from django.db import transaction
 
+from actions.models import Domain, Intervention
 from emps.models import Partner, User
 from youths.models import Youth
-
-from .models import Domain, Intervention
 
 
 @transaction.atomic

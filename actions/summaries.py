@@ -17,6 +17,16 @@ from django.db import transaction
 from django.db.models import Count, F, Max, Min, Model
 from django.db.models.functions import ExtractYear
 
+from actions.models import (
+    CollectiveAction,
+    Intervention,
+    InterventionDomain,
+    InterventionMonth,
+    TeamYear,
+    TeamYearDomain,
+    YouthYear,
+    YouthYearDomain,
+)
 from youths.enums import Level
 from youths.models import (
     TEAM_YEAR_FACTS_KEYS,
@@ -26,17 +36,6 @@ from youths.models import (
     Youth,
     YouthLatest,
     YouthYearFacts,
-)
-
-from .models import (
-    CollectiveAction,
-    Intervention,
-    InterventionDomain,
-    InterventionMonth,
-    TeamYear,
-    TeamYearDomain,
-    YouthYear,
-    YouthYearDomain,
 )
 
 # The columns that identify a TeamYearFacts row.

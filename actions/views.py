@@ -14,16 +14,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from actions import services
+from actions.filters import ActionFilter, InterventionFilter, PresenceFilter
+from actions.forms import CollectiveActionForm, InterventionForm, InterventionQuickForm, PresenceSessionForm
+from actions.models import CollectiveAction, Intervention, PresenceSession
 from emps.decorators import staff_required
 from emps.forms import last_sector, referer_path, remember_sector, safe_next
 from emps.journal import Action, log_access
 from emps.locking import StaleEdit
 from emps.permissions import can_edit_record
-
-from . import services
-from .filters import ActionFilter, InterventionFilter, PresenceFilter
-from .forms import CollectiveActionForm, InterventionForm, InterventionQuickForm, PresenceSessionForm
-from .models import CollectiveAction, Intervention, PresenceSession
 
 PAGE_SIZE = 25
 DURATION_CHOICES = [("1 h", "1 h"), ("1 h 30", "1 h 30"), ("2 h", "2 h"), ("2 h 30", "2 h 30"), ("3 h", "3 h")]

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import AccessLog, Commune, Partner, PartnerCategory, Quartier, Team, User
+from emps.models import AccessLog, Commune, Partner, PartnerCategory, Quartier, Team, User
 
 
 class QuartierChoicesMixin:

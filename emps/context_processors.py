@@ -1,4 +1,4 @@
-from .permissions import is_coordinator, is_funder, is_staff_member
+from emps.permissions import is_coordinator, is_funder, is_staff_member
 
 
 def navigation(request):

@@ -2,7 +2,7 @@
 
 import functools
 
-from .permissions import require_coordinator, require_staff
+from emps.permissions import require_coordinator, require_staff
 
 
 def staff_required(view):

@@ -10,11 +10,10 @@ from django.db import transaction
 
 from actions.enums import ActionKind, Carrying, InterventionKind, MeetingKind, Place
 from actions.models import CollectiveAction, Domain, Intervention, PartnerMeeting, PresenceSession
+from emps.enums import Role
+from emps.models import Commune, Partner, PartnerCategory, Quartier, Team, User
 from youths.enums import Level
 from youths.models import EndReason, Origin, Situation, SituationRecord, SupportEpisode, Youth
-
-from .enums import Role
-from .models import Commune, Partner, PartnerCategory, Quartier, Team, User
 
 DEMO_PASSWORD = "demo"
 TEAM_NAME = "EMPS Hénin-Beaumont"

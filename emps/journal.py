@@ -2,7 +2,7 @@
 
 from django.http import HttpRequest
 
-from .models import AccessLog
+from emps.models import AccessLog
 
 Action = AccessLog.Action
 

@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .enums import Role
+from emps.enums import Role
 
 DEFAULT_AGE_BRACKETS = [[6, 9], [10, 11], [12, 15], [16, 17], [18, 20], [21, 24]]
 

@@ -2,7 +2,7 @@
 
 from django.core.exceptions import PermissionDenied
 
-from .enums import STAFF_ROLES
+from emps.enums import STAFF_ROLES
 
 
 def is_staff_member(user) -> bool:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import reference_views as views
+from emps import reference_views as views
 
 app_name = "references"
 

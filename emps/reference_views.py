@@ -17,10 +17,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from actions.models import Domain
+from emps.decorators import coordinator_required
+from emps.models import Commune, Partner, PartnerCategory, Quartier
 from youths.models import EndReason, Origin, Situation
-
-from .decorators import coordinator_required
-from .models import Commune, Partner, PartnerCategory, Quartier
 
 
 @dataclasses.dataclass(frozen=True)

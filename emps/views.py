@@ -6,8 +6,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from actions.dashboard import my_week
-
-from .permissions import is_funder
+from emps.permissions import is_funder
 
 
 class EmpsLoginView(auth_views.LoginView):

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import BilanNarrative
+from reports.models import BilanNarrative
 
 
 @admin.register(BilanNarrative)

@@ -12,7 +12,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from .builders import DomainTable, SexTable
+from reports.builders import DomainTable, SexTable
 
 FONT = "Liberation Sans, Arial, Helvetica, DejaVu Sans, sans-serif"
 INK = "#1f2937"

@@ -12,11 +12,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from actions.enums import MeetingKind
-
-from . import charts
-from .builders import ActivityTable, Bilan, percent
-from .models import NARRATIVE_FIELDS, BilanNarrative
-from .rules import COUNTING_RULES
+from reports import charts
+from reports.builders import ActivityTable, Bilan, percent
+from reports.models import NARRATIVE_FIELDS, BilanNarrative
+from reports.rules import COUNTING_RULES
 
 
 def french_date(day: datetime.date) -> str:

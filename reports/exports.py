@@ -5,8 +5,8 @@ import json
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 
-from .builders import to_plain
-from .document import BilanDocument
+from reports.builders import to_plain
+from reports.document import BilanDocument
 
 PRINT_STYLESHEET = "css/bilan-print.css"
 FORMATS = {
@@ -41,11 +41,11 @@ def render_html(document: BilanDocument) -> bytes:
 def render_export(document: BilanDocument, fmt: str) -> bytes:
     """The bilan in one of FORMATS. WeasyPrint and openpyxl load only when asked for."""
     if fmt == "pdf":
-        from .pdf import render_pdf
+        from reports.pdf import render_pdf
 
         return render_pdf(document)
     if fmt == "xlsx":
-        from .xlsx import render_xlsx
+        from reports.xlsx import render_xlsx
 
         return render_xlsx(document)
     if fmt == "json":

@@ -6,9 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from emps.locking import VersionedModelForm
 from emps.models import Commune, Team
-
-from .builders import Scope
-from .models import BilanNarrative
+from reports.builders import Scope
+from reports.models import BilanNarrative
 
 MAX_PERIOD_YEARS = 10
 DATE_ERRORS = {"invalid": _("Saisissez une date valide, par exemple 31/12/2023."), "required": _("Date obligatoire.")}

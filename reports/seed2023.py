@@ -17,10 +17,9 @@ from django.db import transaction
 from actions.enums import ActionKind, Carrying, InterventionKind, MeetingKind, Place
 from actions.models import CollectiveAction, Domain, Intervention, PartnerMeeting, PresenceSession
 from emps.models import Team
+from reports.models import BilanNarrative
 from youths.enums import Level
 from youths.models import EndReason, Origin, Situation, SituationRecord, SupportEpisode, Youth
-
-from .models import BilanNarrative
 
 START = datetime.date(2023, 5, 9)
 END = datetime.date(2023, 12, 31)

@@ -14,12 +14,11 @@ from emps.journal import Action, log_access
 from emps.locking import StaleEdit
 from emps.models import Team
 from emps.permissions import is_coordinator, require_coordinator, require_staff
-
-from .builders import build_bilan
-from .document import BilanDocument, bilan_document, period_label
-from .exports import FORMATS, render_export
-from .forms import BilanForm, BilanNarrativeForm
-from .models import BilanNarrative
+from reports.builders import build_bilan
+from reports.document import BilanDocument, bilan_document, period_label
+from reports.exports import FORMATS, render_export
+from reports.forms import BilanForm, BilanNarrativeForm
+from reports.models import BilanNarrative
 
 
 def _default_params(user) -> dict | None:

@@ -2,8 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from emps.admin import QuartierChoicesMixin, ReferenceItemAdmin
-
-from .models import EndReason, Origin, Situation, SituationRecord, SupportEpisode, Youth
+from youths.models import EndReason, Origin, Situation, SituationRecord, SupportEpisode, Youth
 
 admin.site.register(Origin, ReferenceItemAdmin)
 admin.site.register(Situation, ReferenceItemAdmin)

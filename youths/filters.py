@@ -6,9 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from emps.forms import QuickSelect
 from emps.models import Commune, Quartier
-
-from .enums import Level
-from .forms import team_members
+from youths.enums import Level
+from youths.forms import team_members
 
 
 class YouthOrdering(django_filters.OrderingFilter):

@@ -13,9 +13,8 @@ from emps.enums import STAFF_ROLES
 from emps.forms import TILES, PastDateField, QuickSelect, SectorErrorsMixin, SectorField, sector_value
 from emps.locking import VersionedModelForm
 from emps.models import Commune, Partner, Team, User
-
-from .enums import Level
-from .models import MIN_BIRTH_YEAR, EndReason, Origin, Situation, Youth, age_on
+from youths.enums import Level
+from youths.models import MIN_BIRTH_YEAR, EndReason, Origin, Situation, Youth, age_on
 
 # Outside these ages the form asks the educator to confirm: a typing slip (3 or 40) is likelier than a real case.
 MIN_PLAUSIBLE_AGE = 6

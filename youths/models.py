@@ -10,8 +10,7 @@ from simple_history.models import HistoricalRecords
 from emps.enums import STAFF_ROLES
 from emps.fields import copied_key
 from emps.models import Commune, Partner, Quartier, ReferenceItem, Team, TeamScopedQuerySet
-
-from .enums import Level, Sex
+from youths.enums import Level, Sex
 
 MIN_BIRTH_YEAR = 1950
 MAX_BIRTH_YEAR = 2100

@@ -6,8 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .enums import Level
-from .models import EndReason, Situation, SituationRecord, SupportEpisode, Youth
+from youths.enums import Level
+from youths.models import EndReason, Situation, SituationRecord, SupportEpisode, Youth
 
 
 @transaction.atomic

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from youths import views
 
 app_name = "youths"
 

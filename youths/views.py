@@ -16,12 +16,11 @@ from emps.decorators import staff_required
 from emps.forms import last_sector, remember_sector, safe_next
 from emps.journal import Action, log_access
 from emps.locking import StaleEdit
-
-from . import services
-from .enums import Level
-from .filters import YouthFilter
-from .forms import ChangeLevelForm, CloseSupportForm, SituationForm, YouthCreateForm, YouthForm
-from .models import Youth
+from youths import services
+from youths.enums import Level
+from youths.filters import YouthFilter
+from youths.forms import ChangeLevelForm, CloseSupportForm, SituationForm, YouthCreateForm, YouthForm
+from youths.models import Youth
 
 PAGE_SIZE = 25
 TIMELINE_PAGE_SIZE = 30

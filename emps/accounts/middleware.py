@@ -5,7 +5,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from .otp import pending_step
+from emps.accounts.otp import pending_step
 
 # Pages reachable before the second factor: the step itself, leaving, and public pages.
 ALWAYS_ALLOWED = {"logout", "login", "health", "admin:logout"}

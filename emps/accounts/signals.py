@@ -3,7 +3,7 @@
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 
-from .otp import remember_device_state
+from emps.accounts.otp import remember_device_state
 
 
 @receiver(user_logged_in, dispatch_uid="remember_otp_device_state")

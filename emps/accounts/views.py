@@ -10,12 +10,8 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from emps.journal import Action, log_access
-from emps.models import User
-from emps.permissions import require_coordinator
-
-from .forms import TokenForm
-from .otp import (
+from emps.accounts.forms import TokenForm
+from emps.accounts.otp import (
     HAS_DEVICE_SESSION_KEY,
     confirmed_device,
     forget_devices,
@@ -24,6 +20,9 @@ from .otp import (
     readable_secret,
     two_factor_required,
 )
+from emps.journal import Action, log_access
+from emps.models import User
+from emps.permissions import require_coordinator
 
 
 def _next_url(request: HttpRequest, default: str) -> str:

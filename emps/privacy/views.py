@@ -15,11 +15,10 @@ from django.views.decorators.cache import never_cache
 from emps.journal import Action, log_access
 from emps.models import AccessLog
 from emps.permissions import require_coordinator
+from emps.privacy.exports import access_record_json, render_pdf, youth_access_record
+from emps.privacy.forms import AnonymiseForm, JournalFilterForm
+from emps.privacy.services import anonymisation_date, with_last_contact, youth_anonymise, youths_due_for_anonymisation
 from youths.models import Youth
-
-from .exports import access_record_json, render_pdf, youth_access_record
-from .forms import AnonymiseForm, JournalFilterForm
-from .services import anonymisation_date, with_last_contact, youth_anonymise, youths_due_for_anonymisation
 
 JOURNAL_PAGE_SIZE = 50
 DUE_WITHIN_DAYS = 30

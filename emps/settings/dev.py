@@ -4,8 +4,8 @@ import os
 
 os.environ.setdefault("DEBUG", "1")
 
-from .test import *  # noqa: E402,F403
-from .test import TEMPLATES  # noqa: E402
+from emps.settings.test import *  # noqa: E402,F403
+from emps.settings.test import TEMPLATES  # noqa: E402
 
 DEBUG = True
 ALLOWED_HOSTS = ["localhost", "127.0.0.1", "[::1]"]

@@ -7,8 +7,8 @@ os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("SESSION_COOKIE_SECURE", "0")
 os.environ.setdefault("CSRF_COOKIE_SECURE", "0")
 
-from .base import *  # noqa: E402,F403
-from .base import STORAGES, TEMPLATES  # noqa: E402
+from emps.settings.base import *  # noqa: E402,F403
+from emps.settings.base import STORAGES, TEMPLATES  # noqa: E402
 
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -78,7 +78,7 @@ month (1 July with the year only); situation in force on the last day (else the 
 percentages rounded each on its own, half up; averages to one decimal, half up.
 """
 
-from .activity import (
+from reports.builders.activity import (
     DSL_KINDS,
     actions_in_period,
     build_activity_by_commune,
@@ -93,8 +93,8 @@ from .activity import (
     scope_communes,
     sessions_in_period,
 )
-from .bilan import build_bilan, build_header
-from .types import (
+from reports.builders.bilan import build_bilan, build_header
+from reports.builders.types import (
     ActionGroup,
     ActionItem,
     ActivityTable,
@@ -124,7 +124,7 @@ from .types import (
     percent,
     to_plain,
 )
-from .youths import (
+from reports.builders.youths import (
     age_expression,
     build_age_sex,
     build_genre,

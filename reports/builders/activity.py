@@ -16,9 +16,8 @@ from actions.models import (
     PresenceSession,
 )
 from emps.models import Commune, Partner
-
-from .summaries import domain_totals, intervention_totals, monthly_interventions, year_is_inside
-from .types import (
+from reports.builders.summaries import domain_totals, intervention_totals, monthly_interventions, year_is_inside
+from reports.builders.types import (
     ActionGroup,
     ActionItem,
     ActivityTable,
@@ -33,7 +32,7 @@ from .types import (
     Scope,
     percent,
 )
-from .youths import scope_youths, tally, youth_facts
+from reports.builders.youths import scope_youths, tally, youth_facts
 
 # The action log's headings, in the plural.
 ACTION_GROUP_LABELS = {

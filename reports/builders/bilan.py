@@ -1,6 +1,6 @@
 import datetime
 
-from .activity import (
+from reports.builders.activity import (
     build_activity_by_commune,
     build_domains,
     build_meetings,
@@ -9,8 +9,8 @@ from .activity import (
     build_specific_actions,
     scope_communes,
 )
-from .types import Bilan, Header, Scope
-from .youths import (
+from reports.builders.types import Bilan, Header, Scope
+from reports.builders.youths import (
     build_age_sex,
     build_genre,
     build_origin_sex,

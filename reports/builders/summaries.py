@@ -36,9 +36,8 @@ from actions.models import (
     YouthYear,
     YouthYearDomain,
 )
-
-from .sql import fetch_over
-from .types import Scope
+from reports.builders.sql import fetch_over
+from reports.builders.types import Scope
 
 
 def _rows_touching(model, scope: Scope, start: datetime.date, end: datetime.date) -> QuerySet:
@@ -160,7 +159,7 @@ def monthly_interventions(scope: Scope, start: datetime.date, end: datetime.date
     """{first day of a month: interventions} of a scope of whole teams (no commune) in the period: the months
     wholly inside it from the teams' monthly counts, the days of a month cut by a bound from the interventions.
     """
-    from .activity import MonthStart
+    from reports.builders.activity import MonthStart
 
     if scope.communes is not None:
         raise ValueError("Monthly counts are kept per team: a commune's scope counts its interventions.")

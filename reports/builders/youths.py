@@ -32,12 +32,9 @@ from django.utils.translation import gettext as _
 
 from actions.models import CollectiveAction, Intervention
 from emps.models import Commune, Quartier
-from youths.enums import Level, Sex
-from youths.models import Origin, Situation, SituationRecord, SupportEpisode, TeamYearFacts, Youth
-
-from .sql import fetch_over
-from .summaries import youths_with_interventions
-from .types import (
+from reports.builders.sql import fetch_over
+from reports.builders.summaries import youths_with_interventions
+from reports.builders.types import (
     GenreRow,
     GenreTable,
     LevelRow,
@@ -52,6 +49,8 @@ from .types import (
     average,
     percent,
 )
+from youths.enums import Level, Sex
+from youths.models import Origin, Situation, SituationRecord, SupportEpisode, TeamYearFacts, Youth
 
 UNKNOWN = ""  # the key of a "Non renseigné" row
 OUT_OF_BRACKETS = "hors-tranches"

@@ -16,13 +16,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from emps.permissions import is_funder
+from reports.dashboards.builders import build_dashboard
+from reports.dashboards.forms import DashboardForm
+from reports.dashboards.masking import mask as mask_figures
+from reports.dashboards.masking import plain_masked, threshold_setting
+from reports.dashboards.scope import figure_rights
 from reports.models import ApiToken
-
-from .builders import build_dashboard
-from .forms import DashboardForm
-from .masking import mask as mask_figures
-from .masking import plain_masked, threshold_setting
-from .scope import figure_rights
 
 KEY_PREFIX = "emps_"
 

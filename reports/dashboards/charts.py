@@ -15,8 +15,7 @@ from django.utils.translation import gettext as _
 
 from reports.builders import ActivityTable, DomainTable, SexTable
 from reports.charts import BLUE, GRID, MUTED, ORANGE, _svg, _text, figure_column_width
-
-from .masking import is_masked
+from reports.dashboards.masking import is_masked
 
 TEAL = "#0f766e"
 PURPLE = "#6d28d9"

@@ -7,11 +7,10 @@ from django.utils.translation import gettext_lazy as _
 from emps.forms import QuickSelect
 from emps.models import Commune, Team
 from reports.builders import Scope
+from reports.dashboards.builders import CUSTOM, DEFAULT_PRESET, PRESETS, preset_period
+from reports.dashboards.scope import FigureRights
 from reports.forms import DATE_ERRORS, MAX_PERIOD_YEARS, DateInput, InvalidFieldsMixin
 from reports.models import PublishedBilan
-
-from .builders import CUSTOM, DEFAULT_PRESET, PRESETS, preset_period
-from .scope import FigureRights
 
 EARLIEST = datetime.date(2000, 1, 1)
 

@@ -11,13 +11,12 @@ from django.template.loader import render_to_string
 
 from emps.models import Commune, Team
 from reports.builders import Bilan, Scope, build_bilan, percent, to_plain
+from reports.dashboards import charts
+from reports.dashboards.masking import Masked, SmallCell, is_masked, mask, plain_masked, small_cells, threshold_setting
 from reports.document import BilanDocument, bilan_document
 from reports.models import BilanNarrative, PublishedBilan
 from reports.pdf import render_pdf
 from reports.xlsx import render_xlsx
-
-from . import charts
-from .masking import Masked, SmallCell, is_masked, mask, plain_masked, small_cells, threshold_setting
 
 
 class MaskedBilanDocument(BilanDocument):

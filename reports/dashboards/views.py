@@ -21,19 +21,23 @@ from emps.enums import Role
 from emps.journal import Action, log_access
 from emps.models import User
 from emps.permissions import is_coordinator, require_coordinator
+from reports.dashboards import charts
+from reports.dashboards.api import api_token_create, api_token_revoke_all
+from reports.dashboards.builders import build_dashboard
+from reports.dashboards.forms import DashboardForm, PublishForm
+from reports.dashboards.masking import mask_with_summary, masking_summary, threshold_setting
+from reports.dashboards.publishing import (
+    bilan_for_publication,
+    next_version,
+    publication_warnings,
+    published_bilan_create,
+)
+from reports.dashboards.scope import figure_rights
 from reports.document import period_label
 from reports.exports import FORMATS
 from reports.forms import BilanForm
 from reports.models import ApiToken, PublishedBilan
 from reports.rules import COUNTING_RULES
-
-from . import charts
-from .api import api_token_create, api_token_revoke_all
-from .builders import build_dashboard
-from .forms import DashboardForm, PublishForm
-from .masking import mask_with_summary, masking_summary, threshold_setting
-from .publishing import bilan_for_publication, next_version, publication_warnings, published_bilan_create
-from .scope import figure_rights
 
 LEVEL_COLOURS = {"paei": "#1d4f91", "asep": "#4f7cc0", "accroche": "#a9c1e6", "": "#cbd5e1"}
 QPV_COLOURS = ("#1d4f91", "#e4572e", "#cbd5e1")
