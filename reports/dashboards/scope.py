@@ -115,8 +115,13 @@ def figure_rights(user) -> FigureRights:
     """
     if not user.is_authenticated:
         return FigureRights(whole=(), partial=(), coverage={})
-    teams = list(Team.objects.visible_to(user).prefetch_related("communes").order_by("name"))
-    coverage = {team.pk: tuple(team.communes.all()) for team in teams}
+    teams = list(Team.objects.visible_to(user).order_by("name"))
+    # The teams' communes in one query of their links (prefetch_related builds a manager and a queryset
+    # per team: 5 ms of a federation's 50 teams, on every page and API call of a funder).
+    links = Team.communes.through.objects.filter(team__in=teams).select_related("commune").order_by("commune__name")
+    coverage: dict = {team.pk: () for team in teams}
+    for link in links:
+        coverage[link.team_id] += (link.commune,)
     if not is_funder(user):
         return FigureRights(whole=tuple(teams), partial=(), coverage=coverage)
     own = set(user.teams.values_list("pk", flat=True))
