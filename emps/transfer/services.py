@@ -102,6 +102,7 @@ def import_file(
     headers = [LINE_COLUMN, *table.columns]
     try:
         with transaction.atomic():
+            resource.before_chunks(table.columns)
             for chunk in _chunks(table.rows, CHUNK_ROWS):
                 dataset = tablib.Dataset(headers=headers)
                 for row in chunk:

@@ -116,10 +116,47 @@ def test_an_import_waits_for_a_writer_of_the_team(team, youths, monkeypatch):
     assert Intervention.objects.count() == 4
 
 
+def test_two_youth_files_of_several_teams_take_turns(team, other_team, youths):
+    """A file of youths naming several teams takes each team's youths when its rows first reach the team.
+    Here the first file holds the team; the second names the other team first, then the team. Without
+    turns, the second would hold the other team's youths while waiting for the team: the first file's
+    next write about the other team would deadlock. With them, the second file waits before taking any."""
+    first, _second = youths
+    stranger = YouthFactory(team=other_team, reference="AU-0001", commune=other_team.communes.get())
+    header = ["reference", "prenom", "commune", "date_debut", "equipe"]
+
+    def youth_file(*rows) -> bytes:
+        return "\n".join(",".join(row) for row in (header, *rows)).encode()
+
+    teams = [team, other_team]
+    reports = []
+
+    def second_file():
+        data = youth_file(
+            ["AU-0001", stranger.first_name, "Lens", "01/01/2022", other_team.name],
+            [first.reference, first.first_name, "Hénin-Beaumont", "01/01/2022", team.name],
+        )
+        reports.append(import_file(kind="jeunes", data=data, filename="b.csv", teams=teams))
+
+    with transaction.atomic():
+        data = youth_file([first.reference, first.first_name, "Hénin-Beaumont", "01/01/2022", team.name])
+        assert import_file(kind="jeunes", data=data, filename="a.csv", teams=teams).imported
+        writer, errors = start_other_transaction(second_file)
+        writer.join(1.5)  # PostgreSQL's deadlock_timeout is 1 s: a deadlock would have been found
+        assert writer.is_alive()  # waiting for this transaction
+        InterventionFactory(youth=stranger, date=D(2024, 3, 2))  # a write about the other team's youth
+    writer.join(10)
+    assert not writer.is_alive()
+    assert errors == []
+    assert reports[0].imported, (reports[0].file_error, reports[0].errors)
+
+
 def test_an_import_cancelled_by_a_deadlock_says_so_in_french(team, youths):
-    """Two imports of several teams at once can still deadlock (docs/scaling.md): PostgreSQL cancels one,
-    and its coordinator reads why in French, not PostgreSQL's English detail. The deadlock here is a real
-    one, between two transactions taking the same two youths in opposite orders."""
+    """Two writes that take the same youths in opposite orders still deadlock (an administrator's import
+    of several teams and an educator's entry about youths of two of them, docs/scaling.md): PostgreSQL
+    cancels one, and a coordinator whose import it was reads why in French, not PostgreSQL's English
+    detail. The deadlock here is a real one, between two transactions taking the same two youths in
+    opposite orders."""
     from emps.transfer.resources.base import TransferResource
 
     first, second = youths

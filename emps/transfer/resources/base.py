@@ -156,6 +156,9 @@ class TransferResource(resources.ModelResource):
                 values.append(row.get(name, ""))
         return values
 
+    def before_chunks(self, columns: list[str]) -> None:
+        """Called once in the import's transaction, before the first chunk of rows, with the file's columns."""
+
     def before_import_row(self, row, **kwargs):
         self.context.row_team = self.context.team
 
