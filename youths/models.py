@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connection, models
 from django.db.models import Case, Exists, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, Greatest
 from django.db.models.lookups import IsNull
@@ -48,6 +48,26 @@ class EndReason(ReferenceItem):
         verbose_name_plural = _("motifs de fin")
 
 
+# A PostgreSQL advisory lock, taken before any youth by the writes about youths of several teams.
+SEVERAL_TEAMS_LOCK = 0x656D7073  # "emps"
+
+
+def take_several_teams_turn(*, alone: bool) -> None:
+    """Wait, until the transaction ends, for the writes about youths of several teams that must run alone.
+
+    A file of youths naming several teams is read as a stream: it takes each team's youths when its
+    rows first reach the team (`YouthResource.before_chunks`), so it holds some teams while it waits for
+    the next. Another write taking youths of two of those teams in one go could hold one the file needs
+    next while waiting for one it holds: PostgreSQL would cancel one of them. Such files take the turn
+    `alone`; the other writes about youths of several teams take it together, so they only wait for a
+    file of several teams in progress (and it for them). Nothing on SQLite, which has one writer at a time.
+    """
+    if connection.vendor == "postgresql":
+        function = "pg_advisory_xact_lock" if alone else "pg_advisory_xact_lock_shared"
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {function}(%s)", [SEVERAL_TEAMS_LOCK])
+
+
 class YouthQuerySet(TeamScopedQuerySet):
     """Youths of the teams the user belongs to (`visible_to`). Funders see none: aggregates only."""
 
@@ -66,8 +86,13 @@ class YouthQuerySet(TeamScopedQuerySet):
         but one statement at a time: two writers each holding a youth the other needs next would
         deadlock, and PostgreSQL would end it by cancelling one of them (an error page for an educator).
         Taken first and in the same order, the locks make the second writer wait for the first instead.
-        Nothing on SQLite, which has one writer at a time.
+        Youths of several teams also wait for their turn (`take_several_teams_turn`). Nothing on SQLite,
+        which has one writer at a time.
         """
+        if connection.vendor != "postgresql":
+            return
+        if len(self.order_by().values("team").distinct()[:2]) > 1:
+            take_several_teams_turn(alone=False)
         list(self.order_by("pk").select_for_update().values_list("pk", flat=True))
 
     def with_current_level(self):

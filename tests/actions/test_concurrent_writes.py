@@ -151,12 +151,35 @@ def test_two_youth_files_of_several_teams_take_turns(team, other_team, youths):
     assert reports[0].imported, (reports[0].file_error, reports[0].errors)
 
 
+def test_an_entry_about_youths_of_two_teams_waits_for_a_file_of_several_teams(team, other_team, youths):
+    """An educator of two teams records one intervention for a youth of each, while a file of youths
+    naming several teams holds the team. Without waiting its turn, the entry would take the other team's
+    youth (the lower id) and wait for the team's: the file's next write about the other team's youth
+    would deadlock. With it, the entry waits before taking any youth."""
+    stranger = YouthFactory(team=other_team, reference="AU-0001", commune=other_team.communes.get())
+    late = YouthFactory(team=team, reference="HB-0009")  # a higher id than the stranger's
+    educator = UserFactory(teams=[team, other_team])
+    header = "reference,prenom,commune,date_debut,equipe"
+    data = f"{header}\n{late.reference},{late.first_name},Hénin-Beaumont,01/01/2022,{team.name}".encode()
+
+    with transaction.atomic():
+        assert import_file(kind="jeunes", data=data, filename="a.csv", teams=[team, other_team]).imported
+        writer, errors = start_other_transaction(
+            lambda: intervention_record(youths=[stranger, late], date=D(2023, 3, 3), domains=[], author=educator)
+        )
+        writer.join(1.5)  # PostgreSQL's deadlock_timeout is 1 s: a deadlock would have been found
+        assert writer.is_alive()  # waiting for this transaction
+        InterventionFactory(youth=stranger, date=D(2024, 3, 2))  # the file's write about the other team
+    writer.join(10)
+    assert not writer.is_alive()
+    assert errors == []
+    assert Intervention.objects.filter(date=D(2023, 3, 3)).count() == 2
+
+
 def test_an_import_cancelled_by_a_deadlock_says_so_in_french(team, youths):
-    """Two writes that take the same youths in opposite orders still deadlock (an administrator's import
-    of several teams and an educator's entry about youths of two of them, docs/scaling.md): PostgreSQL
-    cancels one, and a coordinator whose import it was reads why in French, not PostgreSQL's English
-    detail. The deadlock here is a real one, between two transactions taking the same two youths in
-    opposite orders."""
+    """Should two writes still take the same youths in opposite orders, PostgreSQL cancels one, and a
+    coordinator whose import it was reads why in French, not PostgreSQL's English detail. The deadlock
+    here is a real one, between two transactions taking the same two youths in opposite orders."""
     from emps.transfer.resources.base import TransferResource
 
     first, second = youths

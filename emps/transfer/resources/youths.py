@@ -3,7 +3,7 @@
 from collections import defaultdict
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -12,10 +12,7 @@ from emps.transfer.resources.base import TransferResource, column
 from emps.transfer.text import normalise, tidy
 from emps.transfer.widgets import BirthWidget, ChoiceWidget, DateWidget, LookupWidget, TextWidget, is_blank
 from youths.enums import Level, Sex
-from youths.models import SituationRecord, SupportEpisode, Youth
-
-# The PostgreSQL advisory lock that files of several teams take in turn (see YouthResource.before_chunks).
-SEVERAL_TEAMS_IMPORT = 0x656D7073  # "emps"
+from youths.models import SituationRecord, SupportEpisode, Youth, take_several_teams_turn
 
 SEX_OPTIONS = [
     (Sex.MALE, "H", ("homme", "garçon", "masculin", "M", Sex.MALE.label)),
@@ -187,15 +184,11 @@ class YouthResource(TransferResource):
     # Import ----------------------------------------------------------------------------------
 
     def before_chunks(self, columns: list[str]) -> None:
-        """Files that name several teams (column « equipe ») are imported one at a time.
-
-        Read as a stream, such a file takes each team's youths when its rows first reach the team: two
-        of them at once could each hold a team the other needs next, and PostgreSQL would cancel one.
-        The second waits for the first instead (a lock held until the transaction ends). A file of one
-        team, and the educators' writes, take their youths in one go and need no turn."""
-        if "equipe" in columns and connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SEVERAL_TEAMS_IMPORT])
+        """Files that name several teams (column « equipe ») are imported one at a time: such a file takes
+        each team's youths when its rows first reach the team, and two of them at once could each hold
+        a team the other needs next (see `take_several_teams_turn`)."""
+        if "equipe" in columns:
+            take_several_teams_turn(alone=True)
 
     def before_import_row(self, row, **kwargs):
         self.context.row_team = self.context.resolve_team(row.get("equipe")) if "equipe" in row else self.context.team
