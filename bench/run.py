@@ -58,6 +58,26 @@ def builders_beside_raw(
     return statistics.median(builder_times), statistics.median(raw_times)
 
 
+def machine_speed() -> dict:
+    """Two yardsticks of this machine at the time of the run, so that runs of different days compare:
+    the same figures took 2.5 times longer on one day's machine than on another's. `python_ms`: the best
+    of five sums of a million integers (pure Python); `round_trip_ms`: the median `SELECT 1` through
+    Django's connection (the least a query costs)."""
+    import timeit
+
+    from django.db import connection
+
+    python = min(timeit.repeat("sum(range(1_000_000))", number=1, repeat=5))
+    trips = []
+    with connection.cursor() as cursor:
+        for _ in range(201):
+            started = time.perf_counter()
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+            trips.append(time.perf_counter() - started)
+    return {"python_ms": round(python * 1000, 1), "round_trip_ms": round(statistics.median(trips) * 1000, 3)}
+
+
 def database_ms(fn, runs: int, **kwargs) -> float:
     """Median milliseconds `fn` spends in the database: each statement's execute and fetch, timed by an
     execute wrapper (Django's query log rounds each statement to the millisecond, and these take less),
@@ -521,6 +541,12 @@ def bench_load(results: dict, duration: int, client_timeout: int) -> None:
 def print_table(results: dict) -> None:
     parts = results["parts"]
     print("\n=== EMPS benchmark", results["started"], "===")
+    if "machine" in results:  # results written before the yardsticks have none
+        machine = results["machine"]
+        print(
+            f"Machine: {results['cpus']} CPUs; sum(range(10**6)) {machine['python_ms']} ms; "
+            f"SELECT 1 {machine['round_trip_ms']} ms"
+        )
     if "builders" in parts or "pdf" in parts:
         print(
             f"{'Bilan figures':32} {'builders':>10} {'raw SQL':>10} {'ratio':>6} {'whole bilan':>12}"
@@ -619,6 +645,7 @@ def main() -> int:
         "started": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "database": connection.settings_dict["NAME"],
         "cpus": os.cpu_count(),
+        "machine": machine_speed(),
         "repeat": options.repeat,
         "builders": [],
         "pages": [],
