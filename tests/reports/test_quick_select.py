@@ -13,6 +13,8 @@ CHOICES = {
         ("Pas-de-Calais", [(1, "Hénin-Beaumont"), (2, "Lens")]),
         ("Nord", [(3, "Douai")]),
     ],
+    # Django selects the first option of a value only (unless multiple): so must QuickSelect.
+    "repeated": [("", "Toutes"), ("Pas-de-Calais", [(2, "Lens")]), (2, "Lens (ancienne)"), (None, "Aucune")],
 }
 
 
