@@ -37,3 +37,36 @@ def test_the_domains_chart_writes_grouped_figures_inside_its_width():
     assert "15\xa0199  (24 %)" in svg
     x = float(svg.split('font-weight="600">')[0].rsplit('<text x="', 1)[1].split('"')[0])
     assert x + 7.2 * len("15\xa0199  (24 %)") <= 610  # the figures' column widened to fit
+
+
+def test_a_communes_activity_row_writes_each_figure_in_its_cell():
+    from reports.builders import ActivityTable
+    from reports.templatetags.dashboard import activity_cells
+
+    figures = dict.fromkeys(
+        ("level_unknown", "outings", "dsl_initiated", "dsl_joined", "work_projects", "after_needs_assessment"), 0
+    )
+    table = ActivityTable(
+        commune="Lens",
+        paei=Masked(primary=True, threshold=2),
+        asep=0,
+        accroche=1234,
+        workshops=3,
+        presence_sessions=1,
+        presence_minutes=90,
+        presence_person_minutes=180,
+        partners=(),
+        support_partners=(),
+        action_partners=(),
+        **figures,
+    )
+    assert activity_cells(table) == (
+        '<td class="num"><span class="dash-masked" title="de 1 à 2 : petit effectif masqué">≤ 2</span></td>'
+        '<td class="num is-zero">0</td>'
+        '<td class="num">1\xa0234</td>'
+        # The youths: a sum with a masked figure would reveal it, so it is masked too.
+        '<td class="num"><span class="dash-masked" title="masqué : permettrait de retrouver un petit effectif">'
+        "s</span></td>"
+        '<td class="num">3</td>'
+        '<td class="num">1,5</td>'
+    )
