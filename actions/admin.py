@@ -10,16 +10,21 @@ from actions.models import (
     PartnerMeeting,
     PresenceSession,
 )
-from emps.admin import QuartierChoicesMixin, ReferenceItemAdmin
+from emps.admin import QuartierChoicesMixin, ReferenceItemAdmin, SharedChoicesInlineMixin
 
 admin.site.register(Domain, ReferenceItemAdmin)
 
 
-class InterventionDomainInline(admin.TabularInline):
+class InterventionDomainInline(SharedChoicesInlineMixin, admin.TabularInline):
     model = InterventionDomain
     fields = ["domain"]
+    shared_choices = ("domain",)
     extra = 0
     min_num = 1
+
+    def get_queryset(self, request):
+        # Each row prints its intervention (with its youth) and its domain.
+        return super().get_queryset(request).select_related("intervention__youth", "domain")
 
 
 class InterventionPartnerInline(admin.TabularInline):

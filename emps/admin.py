@@ -15,6 +15,26 @@ class QuartierChoicesMixin:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class SharedChoicesInlineMixin:
+    """For an inline with selects of reference data (`shared_choices`, field names): its rows share each
+    select's options, read once per page. Django's admin reads them again for every row and every empty
+    row (a youth's ten episodes: eleven queries of the end reasons)."""
+
+    shared_choices: tuple[str, ...] = ()
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name in self.shared_choices:
+            # Once per request (the admin builds an inline's form class several times a page), and each
+            # row's copy of the field keeps the list. `iter`: without it, list() counts the rows first.
+            shared = request.__dict__.setdefault("_shared_choices", {})
+            key = (db_field.model, db_field.name)
+            if key not in shared:
+                shared[key] = list(iter(formfield.choices))
+            formfield.choices = shared[key]
+        return formfield
+
+
 class ReferenceItemAdmin(admin.ModelAdmin):
     list_display = ["label", "code", "order", "is_active"]
     list_editable = ["order", "is_active"]

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from emps.admin import QuartierChoicesMixin, ReferenceItemAdmin
+from emps.admin import QuartierChoicesMixin, ReferenceItemAdmin, SharedChoicesInlineMixin
 from youths.models import EndReason, Origin, Situation, SituationRecord, SupportEpisode, Youth
 
 admin.site.register(Origin, ReferenceItemAdmin)
@@ -9,15 +9,20 @@ admin.site.register(Situation, ReferenceItemAdmin)
 admin.site.register(EndReason, ReferenceItemAdmin)
 
 
-class SupportEpisodeInline(admin.TabularInline):
+class SupportEpisodeInline(SharedChoicesInlineMixin, admin.TabularInline):
     model = SupportEpisode
     extra = 0
+    shared_choices = ("end_reason",)
     fields = ["level", "started_on", "ended_on", "end_reason"]
 
 
-class SituationRecordInline(admin.TabularInline):
+class SituationRecordInline(SharedChoicesInlineMixin, admin.TabularInline):
     model = SituationRecord
     extra = 0
+    shared_choices = ("situation",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("situation")  # each row prints its situation
 
 
 @admin.register(Youth)

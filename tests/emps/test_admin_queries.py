@@ -123,3 +123,39 @@ def test_the_admin_searches_quartiers_with_their_commune_in_a_constant_number_of
     queries, texts = results()
     assert queries == few
     assert "Quartier 3 (Commune 3)" in texts
+
+
+def test_the_youth_form_reads_its_inlines_options_once_whatever_the_history(client, team):
+    """The episodes' end reasons and the situations are read once a page: as many queries for a youth
+    with one episode and one situation as for one with six of each."""
+    from tests.youths.factories import SituationRecordFactory, SupportEpisodeFactory
+    from youths.models import EndReason, Situation
+
+    client.force_login(UserFactory(username="root", is_superuser=True, is_staff=True))
+    youth = YouthFactory(team=team, first_met_on=datetime.date(2020, 1, 1))
+    reason, situations = EndReason.objects.first(), list(Situation.objects.all())
+
+    def history(months):
+        for month in months:
+            start = datetime.date(2020, month, 1)
+            SupportEpisodeFactory(youth=youth, started_on=start, ended_on=start.replace(day=20), end_reason=reason)
+            SituationRecordFactory(youth=youth, started_on=start, situation=situations[month % len(situations)])
+
+    url = reverse("admin:youths_youth_change", args=[youth.pk])
+    history([1])
+    _queries(client, url)  # the first visit also reads what the session caches
+    few = _queries(client, url)
+    history(range(2, 7))
+    assert _queries(client, url) == few
+
+
+def test_the_intervention_form_reads_the_domains_once_whatever_their_number(client, team):
+    from actions.models import Domain
+
+    client.force_login(UserFactory(username="root", is_superuser=True, is_staff=True))
+    domains = list(Domain.objects.order_by("order"))
+    one = InterventionFactory(youth=YouthFactory(team=team), domains=domains[:1])
+    five = InterventionFactory(youth=YouthFactory(team=team), domains=domains[:5])
+    _queries(client, reverse("admin:actions_intervention_change", args=[one.pk]))
+    few = _queries(client, reverse("admin:actions_intervention_change", args=[one.pk]))
+    assert _queries(client, reverse("admin:actions_intervention_change", args=[five.pk])) == few
