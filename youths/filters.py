@@ -5,7 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from emps.forms import QuickSelect
-from emps.models import Commune, Quartier
+from emps.models import Commune, Quartier, User
 from youths.enums import Level
 from youths.forms import team_members
 
@@ -40,7 +40,7 @@ class YouthFilter(django_filters.FilterSet):
         empty_label=_("Tous"),
     )
     referent = django_filters.ModelChoiceFilter(
-        label=_("Référent·e"), queryset=Quartier.objects.none(), empty_label=_("Tous"), widget=QuickSelect
+        label=_("Référent·e"), queryset=User.objects.none(), empty_label=_("Tous"), widget=QuickSelect
     )
     status = django_filters.ChoiceFilter(
         label=_("Suivi"),
