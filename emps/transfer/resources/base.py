@@ -263,8 +263,9 @@ class TransferResource(resources.ModelResource):
         if isinstance(error, ValidationError):
             return " ".join(error.messages)
         if isinstance(error, DatabaseError) and getattr(error.__cause__, "sqlstate", None) in CONCURRENT_WRITES:
-            # PostgreSQL cancelled the import to let another write through (two imports of several teams
-            # at once can deadlock, see docs/scaling.md): its English detail says nothing to a coordinator.
+            # PostgreSQL cancelled the import to let another write through (the writes about youths of
+            # several teams take turns, but see docs/scaling.md): its English detail says nothing to a
+            # coordinator.
             return _(
                 "Un autre enregistrement modifiait les mêmes jeunes au même moment : rien n'a été importé. "
                 "Relancez l'import."
