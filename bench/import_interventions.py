@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 # Production-like settings (DEBUG off: no query log); the test settings are base.py plus a test secret.
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "emps.settings.test")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
 
 import django  # noqa: E402
 
@@ -39,8 +39,8 @@ from django.db import connection, transaction  # noqa: E402
 from actions.models import Domain, Intervention  # noqa: E402
 from emps.enums import Role  # noqa: E402
 from emps.models import AccessLog, Commune, Partner, PartnerCategory, Team, User  # noqa: E402
-from emps.transfer.services import import_file  # noqa: E402
-from emps.transfer.writers import write_csv  # noqa: E402
+from transfer.services import import_file  # noqa: E402
+from transfer.writers import write_csv  # noqa: E402
 from youths.models import SituationRecord, SupportEpisode, Youth  # noqa: E402
 
 TEAM = "Équipe de mesure (bench)"

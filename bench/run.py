@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "emps.settings.test")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
 
 
 def median_time(fn, repeat: int, **kwargs) -> tuple[float, object]:
@@ -178,7 +178,7 @@ def bench_pdf(results: dict, repeat: int) -> None:
 def bench_export(results: dict, repeat: int) -> None:
     """The exchange page's export of the first team's interventions (its whole history), CSV and XLSX."""
     from emps.models import Role, Team, User
-    from emps.transfer.services import export_file
+    from transfer.services import export_file
 
     team = Team.objects.order_by("pk").first()
     coordinator = User.objects.filter(role=Role.COORDINATOR, teams=team).order_by("pk").first()
@@ -490,7 +490,7 @@ def bench_load(results: dict, duration: int, client_timeout: int) -> None:
     port = _free_port()
     env = dict(
         os.environ,
-        DJANGO_SETTINGS_MODULE="emps.settings.base",
+        DJANGO_SETTINGS_MODULE="config.settings.base",
         SECRET_KEY=settings.SECRET_KEY,  # the session's auth hash is signed with it
         ALLOWED_HOSTS="127.0.0.1",
         SECURE_SSL_REDIRECT="0",
@@ -499,7 +499,7 @@ def bench_load(results: dict, duration: int, client_timeout: int) -> None:
     )
     manage = [sys.executable, str(ROOT / "manage.py")]
     subprocess.run([*manage, "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
-    gunicorn = [sys.executable, "-m", "gunicorn", "emps.wsgi:application", "--bind", f"127.0.0.1:{port}"]
+    gunicorn = [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}"]
     gunicorn += ["--workers", "2", "--no-control-socket", "--access-logfile", "/dev/null"]
     log_path = Path(static_root) / "gunicorn.log"
     log = log_path.open("w")

@@ -7,6 +7,6 @@ class EmpsConfig(AppConfig):
     verbose_name = _("Organisation")
 
     def ready(self):
-        # Journal of log-ins and the two-factor state of the session (signal receivers).
+        # The two-factor state of the session (signal receivers), registered once the models are loaded
+        # (Django's idiom, no cycle).
         from emps.accounts import signals as _accounts_signals  # noqa: F401
-        from emps.privacy import signals as _privacy_signals  # noqa: F401

@@ -195,7 +195,7 @@ def _refuse_anonymised(request: HttpRequest, youth: Youth) -> HttpResponse | Non
     """An anonymised record keeps statistical fields only, frozen: no screen writes to it again.
 
     Its identity must not be typed back, and a new level, situation or end of support would move
-    the figures that anonymisation keeps (see emps.privacy.services).
+    the figures that anonymisation keeps (see privacy.services).
     """
     if not youth.is_anonymised:
         return None

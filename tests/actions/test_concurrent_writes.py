@@ -17,11 +17,11 @@ from django.urls import reverse
 
 from actions.models import CollectiveAction, Intervention
 from actions.services import intervention_record
-from emps.transfer.services import import_file
 from tests.actions.factories import CollectiveActionFactory, InterventionFactory
 from tests.concurrency import start_other_transaction
 from tests.emps.factories import UserFactory
 from tests.youths.factories import YouthFactory
+from transfer.services import import_file
 from youths.models import Youth
 
 pytestmark = [
@@ -98,7 +98,7 @@ def test_a_collective_action_edit_waits_for_a_writer_of_one_of_its_participants(
 
 def test_an_import_waits_for_a_writer_of_the_team(team, youths, monkeypatch):
     """An import writes chunk after chunk (one row each here): it takes the team's youths first."""
-    monkeypatch.setattr("emps.transfer.services.CHUNK_ROWS", 1)
+    monkeypatch.setattr("transfer.services.CHUNK_ROWS", 1)
     first, second = youths
     rows = [
         "reference,date,domaines",
@@ -180,7 +180,7 @@ def test_an_import_cancelled_by_a_deadlock_says_so_in_french(team, youths):
     """Should two writes still take the same youths in opposite orders, PostgreSQL cancels one, and a
     coordinator whose import it was reads why in French, not PostgreSQL's English detail. The deadlock
     here is a real one, between two transactions taking the same two youths in opposite orders."""
-    from emps.transfer.resources.base import TransferResource
+    from transfer.resources.base import TransferResource
 
     first, second = youths
     caught = []

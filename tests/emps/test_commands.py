@@ -87,7 +87,7 @@ def test_create_account_refuses_bad_input(team, monkeypatch, options, password, 
 
 def test_production_settings_refuse_to_start_without_secret_key():
     env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG")}
-    env["DJANGO_SETTINGS_MODULE"] = "emps.settings.base"
+    env["DJANGO_SETTINGS_MODULE"] = "config.settings.base"
     result = subprocess.run(
         [sys.executable, "-c", "import django; django.setup()"], cwd=ROOT, env=env, capture_output=True, text=True
     )
@@ -98,7 +98,7 @@ def test_production_settings_refuse_to_start_without_secret_key():
 def test_production_settings_are_safe_by_default():
     overridden = {"DEBUG", "SECURE_SSL_REDIRECT", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "ALLOWED_HOSTS"}
     env = {k: v for k, v in os.environ.items() if k not in overridden}
-    env.update(DJANGO_SETTINGS_MODULE="emps.settings.base", SECRET_KEY="x" * 60)
+    env.update(DJANGO_SETTINGS_MODULE="config.settings.base", SECRET_KEY="x" * 60)
     code = (
         "from django.conf import settings as s; import django; django.setup();"
         "print(s.DEBUG, s.SESSION_COOKIE_SECURE, s.SECURE_SSL_REDIRECT, s.ALLOWED_HOSTS)"

@@ -9,10 +9,10 @@ from django.core.management import call_command
 from django.db import models
 
 from actions.models import Intervention
-from emps.demo import create_demo
+from demo.team import create_demo
 from emps.locking import StaleEdit, VersionedModelForm
 from emps.models import AccessLog
-from emps.privacy.services import (
+from privacy.services import (
     ANONYMOUS_FIRST_NAME,
     INTERVENTION_ERASED_FIELDS,
     INTERVENTION_KEPT_FIELDS,
@@ -129,7 +129,7 @@ def test_every_field_is_either_erased_or_kept_on_purpose(model, erased, kept):
     unclassified = _text_or_date_fields(model) - set(erased) - kept
     assert not unclassified, (
         f"{model.__name__} has fields that anonymisation neither erases nor keeps: {sorted(unclassified)}. "
-        "Declare each one in emps/privacy/services.py (erased if it can identify the young person)."
+        "Declare each one in privacy/services.py (erased if it can identify the young person)."
     )
 
 

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from emps.privacy.services import ANONYMOUS_FIRST_NAME, youth_anonymise
+from privacy.services import ANONYMOUS_FIRST_NAME, youth_anonymise
 from tests.emps.factories import UserFactory
 from tests.transfer.helpers import YOUTH_HEADER, error_texts, run_import, youth_row
 from youths.models import SituationRecord, SupportEpisode, Youth

@@ -14,10 +14,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from actions.models import InterventionMonth, YouthYearDomain
 from actions.summaries import summaries_differences
-from emps.demo import create_demo
+from demo.team import create_demo
 from emps.journal import Action, log_access
 from emps.models import AccessLog, User
-from emps.privacy.backup import EXCLUDED, settle_deferred_constraints
+from privacy.backup import EXCLUDED, settle_deferred_constraints
 from tests.privacy.figures import period_figures
 from youths.models import Youth
 

@@ -8,10 +8,10 @@ from django.template import Context, Template
 from django.test import RequestFactory
 from django.urls import include, path, reverse
 
-from emps import urls as emps_urls
+from config import urls as project_urls
 from emps.journal import Action, log_access
 from emps.models import AccessLog
-from emps.privacy.exports import youth_access_record
+from privacy.exports import youth_access_record
 from tests.actions.factories import CollectiveActionFactory, InterventionFactory
 from tests.emps.factories import PartnerFactory
 from tests.youths.factories import YouthFactory
@@ -285,7 +285,7 @@ def _edit_view(request, pk):  # pragma: no cover - only reversed
 
 
 # This module doubles as a URLconf where the youths app has its edit page.
-urlpatterns = [p for p in emps_urls.urlpatterns if getattr(p, "namespace", None) != "youths"] + [
+urlpatterns = [p for p in project_urls.urlpatterns if getattr(p, "namespace", None) != "youths"] + [
     path("jeunes-test/", include(([path("<int:pk>/modifier/", _edit_view, name="update")], "youths"))),
 ]
 

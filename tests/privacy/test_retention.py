@@ -7,7 +7,7 @@ from django.core.management import call_command
 
 from emps.journal import Action, log_access
 from emps.models import AccessLog
-from emps.privacy.services import anonymisation_date, months_before, youths_due_for_anonymisation
+from privacy.services import anonymisation_date, months_before, youths_due_for_anonymisation
 from tests.actions.factories import CollectiveActionFactory, InterventionFactory
 from tests.youths.factories import YouthFactory
 from youths.models import Youth

@@ -3,8 +3,8 @@ import datetime
 import pytest
 from django.db import transaction
 
+from demo.seed2023 import END, START, load_seed_2023
 from reports.builders import Scope, build_bilan
-from reports.seed2023 import END, START, load_seed_2023
 from tests.emps.factories import TeamFactory, UserFactory
 
 SEED_START = START

@@ -96,7 +96,7 @@ def test_an_empty_period_writes_a_bilan_of_zeros(team, tmp_path):
 
 
 def test_the_command_exits_non_zero_without_a_traceback(tmp_path):
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "emps.settings.test", "DATABASE_URL": f"sqlite:///{tmp_path}/db"}
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test", "DATABASE_URL": f"sqlite:///{tmp_path}/db"}
     result = subprocess.run(
         [sys.executable, "manage.py", "bilan", "--from", "2023-12-31", "--to", "2023-01-01", "--output", "x.json"],
         cwd=ROOT,

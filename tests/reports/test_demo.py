@@ -4,11 +4,11 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from emps.demo import create_demo
+from demo.seed2023 import END, START, load_seed_2023
+from demo.team import create_demo
 from emps.models import User
 from reports.builders import Scope, build_bilan
 from reports.models import BilanNarrative, PublishedBilan
-from reports.seed2023 import END, START, load_seed_2023
 from youths.models import Youth
 
 pytestmark = pytest.mark.django_db

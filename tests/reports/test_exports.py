@@ -10,12 +10,12 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from demo.seed2023 import NARRATIVE
 from emps.models import Partner, PartnerCategory
 from reports.builders import PartnerGroup, Scope, build_bilan
 from reports.document import bilan_document
 from reports.exports import render_export
 from reports.models import BilanNarrative
-from reports.seed2023 import NARRATIVE
 from tests.reports.conftest import SEED_END, SEED_START
 
 pytestmark = pytest.mark.django_db

@@ -81,7 +81,7 @@ def test_production_settings_send_hsts_redirect_to_https_and_mark_cookies_secure
     overridden = {"DEBUG", "SECURE_SSL_REDIRECT", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "SECURE_HSTS_SECONDS"}
     env = {k: v for k, v in os.environ.items() if k not in overridden}
     env.update(
-        DJANGO_SETTINGS_MODULE="emps.settings.base",
+        DJANGO_SETTINGS_MODULE="config.settings.base",
         SECRET_KEY="production-like-" + "k" * 50,
         ALLOWED_HOSTS="testserver",
         DATABASE_URL="sqlite:///:memory:",

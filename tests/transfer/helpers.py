@@ -5,7 +5,7 @@ import io
 
 from openpyxl import Workbook
 
-from emps.transfer.services import import_file
+from transfer.services import import_file
 
 
 def csv_bytes(rows, *, delimiter=";", encoding="utf-8-sig") -> bytes:

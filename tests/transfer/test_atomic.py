@@ -10,9 +10,9 @@ import pytest
 
 from actions.models import Intervention
 from emps.models import AccessLog
-from emps.transfer import services
 from tests.transfer.helpers import YOUTH_HEADER, run_import, youth_row
 from tests.youths.factories import YouthFactory
+from transfer import services
 from youths.models import SituationRecord, SupportEpisode, Youth
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -10,8 +10,8 @@ import pytest
 from playwright.sync_api import expect
 
 from actions.models import Domain
+from demo.team import create_demo
 from emps import reference_data
-from emps.demo import create_demo
 from emps.models import PartnerCategory
 from tests.transfer.helpers import YOUTH_HEADER, csv_bytes
 from youths.models import EndReason, Origin, Situation, Youth

@@ -8,7 +8,6 @@ from openpyxl import load_workbook
 
 from actions.models import Domain
 from emps.models import AccessLog
-from emps.transfer.services import export_file, template_file
 from tests.actions.factories import (
     CollectiveActionFactory,
     InterventionFactory,
@@ -18,6 +17,7 @@ from tests.actions.factories import (
 from tests.emps.factories import PartnerFactory
 from tests.transfer.helpers import error_texts, run_import
 from tests.youths.factories import SituationRecordFactory, SupportEpisodeFactory, YouthFactory
+from transfer.services import export_file, template_file
 from youths.enums import Level
 
 pytestmark = pytest.mark.django_db

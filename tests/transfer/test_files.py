@@ -5,9 +5,9 @@ import zipfile
 
 import pytest
 
-from emps.transfer.columns import header_key
-from emps.transfer.text import neutralise_formula, normalise, restore_formula, split_list, unknown_message
 from tests.transfer.helpers import csv_bytes, error_texts, run_import, xlsx_bytes
+from transfer.columns import header_key
+from transfer.text import neutralise_formula, normalise, restore_formula, split_list, unknown_message
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,7 @@ def test_an_unknown_value_suggests_the_closest_valid_one():
 
 def test_lists_in_a_cell_split_on_semicolons_and_on_commas_only_when_no_name_has_one():
     assert split_list("Scolarité; Famille ;;Santé / Bien être") == ["Scolarité", "Famille", "Santé / Bien être"]
-    from emps.transfer.text import list_separator
+    from transfer.text import list_separator
 
     assert split_list("A, B | C", list_separator(["A", "B", "C"])) == ["A", "B", "C"]
     assert split_list("Dupont, Durand", list_separator(["Dupont, Durand"])) == ["Dupont, Durand"]

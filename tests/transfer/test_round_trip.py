@@ -8,13 +8,13 @@ import datetime
 import pytest
 
 from actions.models import CollectiveAction, Intervention, PartnerMeeting, PresenceSession
-from emps.demo import create_demo
+from demo.team import create_demo
 from emps.models import AccessLog, Commune, Partner, Quartier, Team, User
-from emps.transfer.resources import KINDS
-from emps.transfer.services import export_file
 from reports.builders import Scope, build_bilan, to_plain
 from reports.models import BilanNarrative
 from tests.transfer.helpers import error_texts, run_import
+from transfer.resources import KINDS
+from transfer.services import export_file
 from youths.models import SituationRecord, SupportEpisode, Youth
 
 pytestmark = pytest.mark.django_db

@@ -68,7 +68,7 @@ def test_the_import_page_lists_templates_in_order_and_links_the_formats(client, 
 
 
 def test_the_formats_page_documents_every_column(client, coordinator, team):
-    from emps.transfer.resources import KINDS
+    from transfer.resources import KINDS
 
     client.force_login(coordinator)
     content = client.get(reverse("transfer:formats")).content.decode()
@@ -219,7 +219,7 @@ def test_unknown_template_is_404(client, coordinator, team):
 def test_the_documentation_describes_every_column_of_every_kind(client, coordinator, team):
     from pathlib import Path
 
-    from emps.transfer.resources import KINDS
+    from transfer.resources import KINDS
 
     text = (Path(__file__).resolve().parents[2] / "docs" / "import-formats.md").read_text()
     for kind, resource in KINDS.items():

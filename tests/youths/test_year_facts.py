@@ -27,7 +27,7 @@ from actions.summaries import (
     summaries_differences,
     summaries_rebuild,
 )
-from emps.privacy.services import youth_anonymise
+from privacy.services import youth_anonymise
 from reports.builders import Scope, build_bilan, build_public
 from reports.builders.youths import (
     SHARED_GROUPINGS,

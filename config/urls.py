@@ -1,0 +1,22 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from emps import views
+from workspace import views as workspace_views
+
+urlpatterns = [
+    path("", workspace_views.home, name="home"),
+    path("connexion/", views.EmpsLoginView.as_view(), name="login"),
+    path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("sante/", views.health, name="health"),
+    path("jeunes/", include("youths.urls")),
+    path("activite/", include("actions.urls")),
+    path("bilans/", include("reports.urls")),
+    path("confidentialite/", include("privacy.urls")),
+    path("compte/", include("emps.accounts.urls")),
+    path("echanges/", include("transfer.urls")),
+    path("financeurs/", include("reports.dashboards.urls")),
+    path("admin/", admin.site.urls),
+    path("referentiels/", include("workspace.reference_urls")),
+]

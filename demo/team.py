@@ -1,0 +1,296 @@
+"""The demo team: a realistic, deterministic year of activity for EMPS Hénin-Beaumont.
+
+Names are fictional. The same date and seed always give the same data.
+"""
+
+import datetime
+import random
+
+from django.db import transaction
+
+from actions.enums import ActionKind, Carrying, InterventionKind, MeetingKind, Place
+from actions.models import CollectiveAction, Domain, Intervention, PartnerMeeting, PresenceSession
+from demo.seed2023 import END, START, load_seed_2023
+from demo.territory import ensure_partners, ensure_territory
+from emps.enums import Role
+from emps.models import Team, User
+from reports.dashboards.publishing import published_bilan_create
+from reports.models import PublishedBilan
+from youths.enums import Level
+from youths.models import EndReason, Origin, Situation, SituationRecord, SupportEpisode, Youth
+
+DEMO_PASSWORD = "demo"
+TEAM_NAME = "EMPS Hénin-Beaumont"
+
+
+FIRST_NAMES_H = [
+    "Adam",
+    "Yanis",
+    "Lucas",
+    "Enzo",
+    "Nolan",
+    "Rayan",
+    "Mathis",
+    "Ilyes",
+    "Kylian",
+    "Noah",
+    "Sofiane",
+    "Théo",
+    "Bilal",
+    "Hugo",
+    "Amine",
+    "Mehdi",
+    "Jordan",
+    "Dylan",
+    "Evan",
+    "Kais",
+]
+FIRST_NAMES_F = [
+    "Lina",
+    "Inès",
+    "Léa",
+    "Jade",
+    "Maëlys",
+    "Sarah",
+    "Chloé",
+    "Yasmine",
+    "Manon",
+    "Nour",
+    "Lou",
+    "Océane",
+    "Kenza",
+    "Emma",
+    "Louane",
+]
+NICKNAMES = ["Pitchou", "Bouba", "La Fouine", "Minus", "Titi", "Kiki"]
+
+ACTION_TITLES = {
+    ActionKind.WORKSHOP: [
+        "Atelier cuisine",
+        "Atelier bricolage de rue",
+        "Tournoi de baby-foot",
+        "Atelier théâtre de rue",
+        "Atelier éducation aux médias",
+        "Atelier CV et entretien",
+    ],
+    ActionKind.OUTING: [
+        "Sortie base de loisirs d'Olhain",
+        "Randonnée mémoire à Vimy",
+        "Sortie Louvre-Lens",
+        "Sortie plage Bray-Dunes",
+        "Salon du manga",
+        "Journée réalité virtuelle",
+    ],
+    ActionKind.DSL: ["Animation de rue Kennedy", "Café des parents", "Maison du projet Darcy", "Fête des voisins ZAC"],
+    ActionKind.COMMUNAL_EVENT: ["Quartier d'été Darcy", "Hénin Plage", "Olympiades Darcy", "Fête de la musique"],
+    ActionKind.WORK_PROJECT: ["Chantier éducatif solidaire"],
+}
+
+
+def demo_exists() -> bool:
+    return Team.objects.filter(name=TEAM_NAME).exists()
+
+
+def _user(username, role, first, last, team, password):
+    user, _created = User.objects.get_or_create(
+        username=username, defaults={"role": role, "first_name": first, "last_name": last}
+    )
+    user.set_password(password)
+    user.save()
+    user.teams.add(team)
+    return user
+
+
+@transaction.atomic
+def create_demo(*, today: datetime.date, seed: int = 2023, password: str = DEMO_PASSWORD, publish: bool = True) -> Team:
+    """Create the demo team and accounts, the 2023 activity of the seed bilan and one year of activity up to
+    `today` (idempotent).
+
+    With `publish`, the 2023 bilan is also published (figures, texts, PDF and workbook frozen), so that
+    the demo funder's « Bilans publiés » page has one: it renders a PDF, a few seconds, which tests that
+    do not need it skip.
+    """
+    existing = Team.objects.filter(name=TEAM_NAME).first()
+    if existing is not None:
+        return existing
+    rng = random.Random(seed)
+    team = Team.objects.create(
+        name=TEAM_NAME,
+        association="Association Rencontres et Loisirs",
+        reference_prefix="HB",
+        financial_partners="Agence nationale de la cohésion des territoires (ANCT)\nDépartement du Pas-de-Calais",
+    )
+    communes, quartiers = ensure_territory(team)
+    partners = ensure_partners()
+
+    educator = _user("educateur", Role.EDUCATOR, "Karim", "Benali", team, password)
+    educator2 = _user("educateur2", Role.EDUCATOR, "Julie", "Marchand", team, password)
+    coordinator = _user("coordination", Role.COORDINATOR, "Sophie", "Delattre", team, password)
+    _user("financeur", Role.FUNDER, "Agent", "ANCT", team, password)
+    educators = [educator, educator2]
+
+    # The 2023 activity behind the seed bilan (9 May - 31 December 2023), then the recent year.
+    load_seed_2023(team=team, educators=educators)
+
+    origins = {o.code: o for o in Origin.objects.all()}
+    situations = {s.code: s for s in Situation.objects.all()}
+    change_reason = EndReason.objects.get(code="changement-niveau")
+    domains = list(Domain.objects.order_by("order"))
+    domain_weights = [67, 64, 40, 30, 27, 27, 9, 6, 5, 4, 2, 1][: len(domains)]
+
+    # The recent year never reaches back into 2023, so that the 2023 bilan stays the seed's.
+    start = max(today - datetime.timedelta(days=364), datetime.date(2024, 1, 1))
+    youths = []
+    for i in range(62):
+        sex = rng.choices(["H", "F", "NB", ""], weights=[60, 36, 2, 2])[0]
+        if sex == "F":
+            first = rng.choice(FIRST_NAMES_F)
+        elif rng.random() < 0.1:
+            first = rng.choice(NICKNAMES)
+        else:
+            first = rng.choice(FIRST_NAMES_H)
+        age = rng.choices(range(6, 25), weights=[2, 2, 2, 3, 6, 6, 7, 7, 7, 6, 3, 2, 4, 4, 3, 1, 1, 1, 1])[0]
+        quartier = rng.choice(quartiers)
+        first_met = start + datetime.timedelta(days=rng.randrange(0, 330))
+        origin_code = rng.choices(["presence", "partenaire", "tiers"], weights=[75, 15, 10])[0]
+        youth = Youth(
+            team=team,
+            first_name=first,
+            sex=sex,
+            birth_year=today.year - age - (1 if rng.random() < 0.5 else 0),
+            birth_month=rng.choice([None, *range(1, 13)]),
+            age_is_estimated=rng.random() < 0.15,
+            commune=quartier.commune,
+            quartier=quartier if rng.random() < 0.9 else None,
+            origin=origins[origin_code],
+            origin_partner=rng.choice(partners) if origin_code == "partenaire" else None,
+            referent=educators[i % 2],
+            first_met_on=first_met,
+            informed_on=first_met + datetime.timedelta(days=rng.randrange(0, 30)) if rng.random() < 0.8 else None,
+        )
+        youth.save()
+        youths.append(youth)
+        # Level ladder: everyone starts en accroche; some move up to ASEP, then PAEI.
+        target = rng.choices([Level.ACCROCHE, Level.ASEP, Level.PAEI], weights=[25, 42, 33])[0]
+        episode_start = first_met
+        SupportEpisode.objects.create(youth=youth, level=Level.ACCROCHE, started_on=episode_start)
+        for level in [Level.ASEP, Level.PAEI][: Level.rank(target)]:
+            next_start = episode_start + datetime.timedelta(days=rng.randrange(14, 60))
+            if next_start >= today:
+                break
+            SupportEpisode.objects.filter(youth=youth, ended_on__isnull=True).update(
+                ended_on=next_start - datetime.timedelta(days=1), end_reason=change_reason
+            )
+            SupportEpisode.objects.create(youth=youth, level=level, started_on=next_start)
+            episode_start = next_start
+        if age >= 16:
+            situation = rng.choices(["scolarise", "rupture", "emploi", "formation"], weights=[50, 30, 10, 10])[0]
+        else:
+            situation = "scolarise" if rng.random() < 0.93 else "rupture"
+        SituationRecord.objects.create(youth=youth, situation=situations[situation], started_on=first_met)
+
+    # Individual interventions: more for youths with a higher support level.
+    for youth in youths:
+        level = youth.episodes.order_by("-started_on").first().level
+        count = {
+            Level.ACCROCHE: rng.randrange(0, 2),
+            Level.ASEP: rng.randrange(2, 6),
+            Level.PAEI: rng.randrange(5, 12),
+        }[level]
+        span = max((today - youth.first_met_on).days, 1)
+        for _n in range(count):
+            intervention = Intervention.objects.create(
+                youth=youth,
+                date=youth.first_met_on + datetime.timedelta(days=rng.randrange(0, span)),
+                kind=rng.choice(InterventionKind.values),
+                author=youth.referent,
+                note=rng.choice(
+                    ["", "", "Point sur la situation.", "Prise de rendez-vous effectuée.", "Orientation proposée."]
+                ),
+            )
+            chosen = {rng.choices(domains, weights=domain_weights)[0] for _d in range(rng.choice([1, 1, 1, 2]))}
+            intervention.domains.set(chosen)
+            intervention.educators.set([youth.referent])
+            if rng.random() < 0.4:
+                intervention.partners.set([rng.choice(partners)])
+
+    # Collective actions, street presence and partner meetings over the year.
+    action_plan = (
+        [ActionKind.WORKSHOP] * 22
+        + [ActionKind.OUTING] * 30
+        + [ActionKind.DSL] * 16
+        + [ActionKind.COMMUNAL_EVENT] * 10
+        + [ActionKind.WORK_PROJECT] * 2
+    )
+    for kind in action_plan:
+        quartier = rng.choice(quartiers)
+        date = start + datetime.timedelta(days=rng.randrange(0, 365))
+        action = CollectiveAction.objects.create(
+            team=team,
+            date=date,
+            title=rng.choice(ACTION_TITLES[kind]),
+            kind=kind,
+            carrying=Carrying.JOINED if kind == ActionKind.COMMUNAL_EVENT or rng.random() < 0.2 else Carrying.INITIATED,
+            commune=quartier.commune,
+            quartier=quartier,
+            anonymous_participants=rng.randrange(0, 12),
+            after_needs_assessment=kind in (ActionKind.WORKSHOP, ActionKind.OUTING),
+            author=rng.choice(educators),
+        )
+        met = [y for y in youths if y.first_met_on <= date]
+        action.participants.set(rng.sample(met, min(len(met), rng.randrange(2, 9))))
+        action.partners.set(rng.sample(partners, rng.randrange(0, 3)))
+
+    for _n in range(85):
+        quartier = rng.choice(quartiers)
+        present = rng.choice([[educator], [educator2], educators, educators])
+        session = PresenceSession.objects.create(
+            team=team,
+            date=start + datetime.timedelta(days=rng.randrange(0, 365)),
+            start_time=datetime.time(rng.choice([10, 14, 16, 17, 18]), rng.choice([0, 30])),
+            duration_minutes=rng.choice([60, 90, 120, 120, 150, 180]),
+            place=rng.choices(Place.values, weights=[60, 20, 15, 5])[0],
+            commune=quartier.commune,
+            quartier=quartier,
+            educator_count=len(present),
+            author=present[0],
+        )
+        session.educators.set(present)
+
+    meeting_titles = {
+        MeetingKind.MEETING: [
+            "Réunion CAHC thématique",
+            "Rencontre Mission Locale",
+            "Rencontre MDS",
+            "Réunion bailleur",
+        ],
+        MeetingKind.BODY: ["Instance CLS", "Comité PEDT"],
+        MeetingKind.DIAGNOSTIC: ["Diagnostic territorial partagé"],
+    }
+    for kind, count in [(MeetingKind.MEETING, 14), (MeetingKind.BODY, 5), (MeetingKind.DIAGNOSTIC, 2)]:
+        for _n in range(count):
+            meeting = PartnerMeeting.objects.create(
+                team=team,
+                date=start + datetime.timedelta(days=rng.randrange(0, 365)),
+                kind=kind,
+                title=rng.choice(meeting_titles[kind]),
+                commune=rng.choice(communes),
+                author=rng.choice(educators),
+            )
+            meeting.partners.set(rng.sample(partners, rng.randrange(1, 4)))
+
+    if publish:
+        _publish_seed_bilan(team=team, by=coordinator)
+    return team
+
+
+def _publish_seed_bilan(*, team: Team, by: User) -> None:
+    """Publish the 2023 bilan with its narrative texts, small counts shown as in the seed document."""
+    published_bilan_create(
+        team=team,
+        commune=None,
+        start=START,
+        end=END,
+        small_cells_choice=PublishedBilan.SmallCells.AS_IS,
+        by=by,
+    )
