@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -296,8 +298,6 @@ class PresenceSession(models.Model):
 
     @property
     def duration_hours(self):
-        from decimal import Decimal
-
         return (Decimal(self.duration_minutes) / 60).quantize(Decimal("0.01")).normalize()
 
 

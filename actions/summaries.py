@@ -27,6 +27,7 @@ from actions.models import (
     YouthYear,
     YouthYearDomain,
 )
+from emps.expressions import MonthStart
 from youths.enums import Level
 from youths.models import (
     TEAM_YEAR_FACTS_KEYS,
@@ -219,8 +220,6 @@ def _team_year_facts_rows(facts_rows: list[dict]) -> list[dict]:
 
 def _expected_rows(model: type[Model]) -> list[dict]:
     """The rows `model` must hold, as dicts of its columns."""
-    from reports.builders.activity import MonthStart  # reports reads actions, not the other way round
-
     if model is YouthLatest:
         return _latest_rows()
     if model is YouthYearFacts:

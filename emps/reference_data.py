@@ -60,16 +60,3 @@ def seed(model, entries):
     """Create the missing entries of a reference list, leaving edited ones alone."""
     for order, (code, label) in enumerate(entries, start=1):
         model.objects.get_or_create(code=code, defaults={"label": label, "order": order * 10})
-
-
-def seed_all() -> None:
-    """Every reference list, with the current models (tests that flush the database need them back)."""
-    from actions.models import Domain
-    from emps.models import PartnerCategory
-    from youths.models import EndReason, Origin, Situation
-
-    seed(PartnerCategory, PARTNER_CATEGORIES)
-    seed(Origin, ORIGINS)
-    seed(Situation, SITUATIONS)
-    seed(EndReason, END_REASONS)
-    seed(Domain, DOMAINS)

@@ -21,6 +21,8 @@ import calendar
 import dataclasses
 import datetime
 
+from axes.models import AccessAttempt, AccessFailureLog
+from axes.models import AccessLog as AxesAccessLog
 from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
@@ -221,9 +223,6 @@ def journal_cutoff(now: datetime.datetime) -> datetime.datetime:
 
 def _axes_records(limit: datetime.datetime, count_only: bool = False) -> int:
     """django-axes keeps its own records of log-ins (user names, IP addresses): same retention."""
-    from axes.models import AccessAttempt, AccessFailureLog
-    from axes.models import AccessLog as AxesAccessLog
-
     total = 0
     for model in (AccessAttempt, AccessFailureLog, AxesAccessLog):
         expired = model.objects.filter(attempt_time__lt=limit)

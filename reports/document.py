@@ -17,6 +17,9 @@ from reports.builders import ActivityTable, Bilan, percent
 from reports.models import NARRATIVE_FIELDS, BilanNarrative
 from reports.rules import COUNTING_RULES
 
+# The print stylesheet of the bilan: inlined in the standalone HTML, applied by the PDF.
+PRINT_STYLESHEET = "css/bilan-print.css"
+
 
 def french_date(day: datetime.date) -> str:
     """« 1er mai 2023 », « 31 décembre 2023 »."""

@@ -6,9 +6,8 @@ from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 
 from reports.builders import to_plain
-from reports.document import BilanDocument
+from reports.document import PRINT_STYLESHEET, BilanDocument
 
-PRINT_STYLESHEET = "css/bilan-print.css"
 FORMATS = {
     "html": "text/html; charset=utf-8",
     "pdf": "application/pdf",
@@ -40,6 +39,8 @@ def render_html(document: BilanDocument) -> bytes:
 
 def render_export(document: BilanDocument, fmt: str) -> bytes:
     """The bilan in one of FORMATS. WeasyPrint and openpyxl load only when asked for."""
+    # Deferred imports of two heavy libraries (WeasyPrint, openpyxl), not a cycle: reports.pdf and
+    # reports.xlsx import nothing of this module.
     if fmt == "pdf":
         from reports.pdf import render_pdf
 

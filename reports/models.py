@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from emps.models import Commune, Team, TeamScopedQuerySet
@@ -117,12 +118,6 @@ NARRATIVE_FIELDS = [
 
 
 class PublishedBilanQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Published bilans whose team and commune are within the user's figure rights."""
-        from reports.dashboards.scope import figure_rights
-
-        return self.within(figure_rights(user))
-
     def within(self, rights):
         """Published bilans allowed by already computed figure rights (`figure_rights(user)`)."""
         if rights.is_empty:
@@ -217,8 +212,6 @@ class PublishedBilan(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        from django.urls import reverse
-
         return reverse("funders:published_detail", kwargs={"pk": self.pk})
 
     def delete(self, *args, **kwargs):

@@ -17,8 +17,8 @@ from django.template.loader import render_to_string
 from weasyprint import CSS, HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from reports.document import PRINT_STYLESHEET as STYLESHEET
 from reports.document import BilanDocument
-from reports.exports import PRINT_STYLESHEET as STYLESHEET
 
 
 class LocalOnlyFetcher(URLFetcher):

@@ -2,8 +2,11 @@ import os
 
 import pytest
 
-from emps.reference_data import seed_all
+from actions.models import Domain
+from emps.models import PartnerCategory
+from emps.reference_data import DOMAINS, END_REASONS, ORIGINS, PARTNER_CATEGORIES, SITUATIONS, seed
 from tests.emps.factories import CommuneFactory, QuartierFactory, TeamFactory, UserFactory
+from youths.models import EndReason, Origin, Situation
 
 # Browser tests drive Playwright's sync API, which runs an event loop in the test thread; the ORM
 # calls of their fixtures then need this, whichever browser test file runs first (or alone).
@@ -45,6 +48,15 @@ def coordinator(team):
 @pytest.fixture
 def funder(team):
     return UserFactory(username="financeur", funder=True, teams=[team])
+
+
+def seed_all() -> None:
+    """Every reference list, with the current models (tests that flush the database need them back)."""
+    seed(PartnerCategory, PARTNER_CATEGORIES)
+    seed(Origin, ORIGINS)
+    seed(Situation, SITUATIONS)
+    seed(EndReason, END_REASONS)
+    seed(Domain, DOMAINS)
 
 
 @pytest.fixture(autouse=True)

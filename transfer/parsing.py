@@ -249,6 +249,7 @@ def _unreadable_xlsx(error: Exception) -> FileError:
 
 
 def _read_xlsx(data: bytes, filename: str, columns: Sequence[Column], kind_label: str, kind: str) -> Table:
+    # openpyxl, a heavy import, loads only when an Excel file is read (a deferred import, not a cycle).
     from openpyxl import load_workbook
 
     try:

@@ -47,6 +47,7 @@ def write_xlsx(
     help_rows: Sequence[Sequence[str]] = (),
 ) -> tuple[bytes, int]:
     """A workbook streamed row by row (openpyxl write-only), dates as real date cells."""
+    # openpyxl, a heavy import, loads only when an Excel file is asked for (a deferred import, not a cycle).
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font, PatternFill
@@ -99,6 +100,7 @@ def write_xlsx(
 
 
 def _letter(index: int) -> str:
+    # Deferred like write_xlsx's: openpyxl loads only for Excel files (not a cycle).
     from openpyxl.utils import get_column_letter
 
     return get_column_letter(index + 1)

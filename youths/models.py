@@ -4,6 +4,7 @@ from django.db import connection, models
 from django.db.models import Case, Exists, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, Greatest
 from django.db.models.lookups import IsNull
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -248,8 +249,6 @@ class Youth(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        from django.urls import reverse
-
         return reverse("youths:detail", kwargs={"pk": self.pk})
 
     def age_on(self, day):

@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from actions.models import CollectiveAction, Intervention
 from emps.decorators import staff_required
 from emps.forms import last_sector, remember_sector, safe_next
 from emps.journal import Action, log_access
@@ -143,8 +142,8 @@ def _partners_mobilised(interventions, actions) -> list[dict]:
 
     # An intervention's links carry its date (InterventionPartner): no join back to the interventions,
     # which led PostgreSQL to hash every intervention with every link (120 ms at federation scale).
-    rows = grouped(Intervention.partners.through, "intervention", interventions, "date").union(
-        grouped(CollectiveAction.partners.through, "collectiveaction", actions, "collectiveaction__date"), all=True
+    rows = grouped(interventions.model.partners.through, "intervention", interventions, "date").union(
+        grouped(actions.model.partners.through, "collectiveaction", actions, "collectiveaction__date"), all=True
     )
     partners: dict = {}
     for row in rows:
@@ -165,8 +164,9 @@ def youth_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     episodes = list(youth.episodes.select_related("end_reason", "created_by").order_by("-started_on", "-pk"))
     situations = list(youth.situations.select_related("situation").order_by("-started_on"))
-    interventions = Intervention.objects.visible_to(request.user).filter(youth=youth)
-    actions = CollectiveAction.objects.visible_to(request.user).filter(participants=youth)
+    # The activity app's records, through the youth's reverse relations: youths imports nothing of actions.
+    interventions = youth.interventions.visible_to(request.user)
+    actions = youth.actions.visible_to(request.user)
     page, timeline, counts = _timeline_page(request, interventions, actions)
     partners = _partners_mobilised(interventions, actions)
     today = timezone.localdate()

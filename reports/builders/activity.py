@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import Count, DateField, F, Func, Max, Min, Q, QuerySet, Sum
+from django.db.models import Count, F, Max, Min, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -15,6 +15,7 @@ from actions.models import (
     PartnerMeeting,
     PresenceSession,
 )
+from emps.expressions import MonthStart
 from emps.models import Commune, Partner
 from reports.builders.summaries import domain_totals, intervention_totals, monthly_interventions, year_is_inside
 from reports.builders.types import (
@@ -67,21 +68,6 @@ def intervention_in_period_q(scope: Scope, start: datetime.date, end: datetime.d
 def interventions_in_period(scope: Scope, start: datetime.date, end: datetime.date) -> QuerySet[Intervention]:
     """Interventions dated in the period with a youth of the scope (the youth's commune decides)."""
     return Intervention.objects.filter(intervention_in_period_q(scope, start, end)).order_by()
-
-
-class MonthStart(Func):
-    """The first day of a date's month, as a date.
-
-    Django's TruncMonth of a date column is PostgreSQL's date_trunc on `timestamp with time zone`, the
-    overload a date is implicitly cast to: a time-zone conversion per row, a third of the time of
-    grouping 100,000 interventions by month. A plain timestamp has none.
-    """
-
-    output_field = DateField()
-    template = "DATE_TRUNC('month', %(expressions)s::timestamp)::date"
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        return self.as_sql(compiler, connection, template="DATE(%(expressions)s, 'start of month')", **extra_context)
 
 
 def months_between(start: datetime.date, end: datetime.date) -> list[datetime.date]:

@@ -36,6 +36,7 @@ from actions.models import (
     YouthYear,
     YouthYearDomain,
 )
+from emps.expressions import MonthStart
 from reports.builders.sql import fetch_over
 from reports.builders.types import Scope
 
@@ -159,8 +160,6 @@ def monthly_interventions(scope: Scope, start: datetime.date, end: datetime.date
     """{first day of a month: interventions} of a scope of whole teams (no commune) in the period: the months
     wholly inside it from the teams' monthly counts, the days of a month cut by a bound from the interventions.
     """
-    from reports.builders.activity import MonthStart
-
     if scope.communes is not None:
         raise ValueError("Monthly counts are kept per team: a commune's scope counts its interventions.")
     counts: dict[datetime.date, int] = {}

@@ -12,6 +12,7 @@ from django.db.models import Count, F, Sum
 from django.utils.translation import gettext_lazy as _
 
 from actions.enums import Place
+from emps.expressions import MonthStart
 from reports.builders import (
     ActivityTable,
     DomainTable,
@@ -35,7 +36,7 @@ from reports.builders import (
     hours,
     sessions_in_period,
 )
-from reports.builders.activity import MonthStart, months_between
+from reports.builders.activity import months_between
 from reports.builders.youths import SHARED_GROUPINGS, levels_from_public, shared_youth_facts
 
 # The youth tables of the dashboard: the bilan's but the quartiers of residence, which it does not show.

@@ -1,8 +1,10 @@
 """Funders' pages: the dashboard, the published bilans; the coordinator's publishing and API keys.
 
 Every figure goes through `figure_rights(request.user)`; every published bilan through
-`PublishedBilan.objects.visible_to(user)`, which asks the same rights.
+`PublishedBilan.objects.within(figure_rights(user))`, the same rights.
 """
+
+import json
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -145,7 +147,7 @@ def funder_home(request: HttpRequest) -> HttpResponse:
 def published_list(request: HttpRequest) -> HttpResponse:
     """Every published version of the bilans within the user's rights, the newest period first."""
     published = list(
-        PublishedBilan.objects.visible_to(request.user)
+        PublishedBilan.objects.within(figure_rights(request.user))
         .select_related("team", "commune")
         .defer("figures", "texts", "html", "pdf", "xlsx")
     )
@@ -163,7 +165,9 @@ def published_list(request: HttpRequest) -> HttpResponse:
 
 
 def _visible_publication(request: HttpRequest, pk: int) -> PublishedBilan:
-    return get_object_or_404(PublishedBilan.objects.visible_to(request.user).select_related("team", "commune"), pk=pk)
+    return get_object_or_404(
+        PublishedBilan.objects.within(figure_rights(request.user)).select_related("team", "commune"), pk=pk
+    )
 
 
 @require_GET
@@ -171,7 +175,7 @@ def published_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One published version, as it was frozen."""
     pub = _visible_publication(request, pk)
     versions = list(
-        PublishedBilan.objects.visible_to(request.user)
+        PublishedBilan.objects.within(figure_rights(request.user))
         .of_bilan(team=pub.team, commune=pub.commune, start=pub.start, end=pub.end)
         .only("pk", "version", "published_at")
         .order_by("-version")
@@ -190,8 +194,6 @@ def published_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     elif fmt == "xlsx":
         content = bytes(pub.xlsx)
     elif fmt == "json":
-        import json
-
         content = json.dumps(pub.figures, ensure_ascii=False, indent=2).encode()
     else:
         raise Http404

@@ -11,6 +11,7 @@ from transfer.columns import Column
 from transfer.resources.base import TransferResource, column
 from transfer.text import normalise, tidy
 from transfer.widgets import BirthWidget, ChoiceWidget, DateWidget, LookupWidget, TextWidget, is_blank
+from transfer.youth_writes import youth_create_from_import, youth_update_from_import
 from youths.enums import Level, Sex
 from youths.models import SituationRecord, SupportEpisode, Youth, take_several_teams_turn
 
@@ -291,9 +292,6 @@ class YouthResource(TransferResource):
             instance.full_clean(exclude=self._clean_exclude - {"team"})
 
     def save_instance(self, instance, is_create, row, **kwargs):
-        # The transfer services import the resources: imported here to avoid a cycle.
-        from transfer.services import youth_create_from_import, youth_update_from_import
-
         with transaction.atomic():
             if is_create:
                 youth_create_from_import(
