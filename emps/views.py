@@ -6,13 +6,19 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from actions.dashboard import my_week
-from emps.permissions import is_funder
+from emps.permissions import is_funder, is_signed_in, permission
 
 
 class EmpsLoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
+@permission(is_signed_in)
+class EmpsLogoutView(auth_views.LogoutView):
+    pass
+
+
+@permission(is_signed_in)
 def home(request: HttpRequest) -> HttpResponse:
     """Landing page after log-in: funders go to their dashboard, staff to their activity."""
     if is_funder(request.user):
