@@ -18,11 +18,10 @@ from actions import services
 from actions.filters import ActionFilter, InterventionFilter, PresenceFilter
 from actions.forms import CollectiveActionForm, InterventionForm, InterventionQuickForm, PresenceSessionForm
 from actions.models import CollectiveAction, Intervention, PresenceSession
-from emps.decorators import staff_required
 from emps.forms import last_sector, referer_path, remember_sector, safe_next
 from emps.journal import Action, log_access
 from emps.locking import StaleEdit
-from emps.permissions import can_edit_record
+from emps.permissions import can_edit_record, is_staff_member, permission
 
 PAGE_SIZE = 25
 DURATION_CHOICES = [("1 h", "1 h"), ("1 h 30", "1 h 30"), ("2 h", "2 h"), ("2 h 30", "2 h 30"), ("3 h", "3 h")]
@@ -93,7 +92,7 @@ def _save_edit(request: HttpRequest, form, record, *, message: str, default: str
 # Interventions
 
 
-@staff_required
+@permission(is_staff_member)
 def intervention_create(request: HttpRequest) -> HttpResponse:
     initial = {"youths": [v for v in request.GET.getlist("jeune") if v.isdigit()]}
     form = InterventionQuickForm(
@@ -131,7 +130,7 @@ def intervention_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-@staff_required
+@permission(is_staff_member)
 def intervention_list(request: HttpRequest) -> HttpResponse:
     queryset = (
         Intervention.objects.visible_to(request.user)
@@ -150,7 +149,7 @@ def intervention_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@staff_required
+@permission(is_staff_member)
 def intervention_update(request: HttpRequest, pk: int) -> HttpResponse:
     intervention = _editable(request, Intervention, pk)
     form = InterventionForm(
@@ -172,7 +171,7 @@ def intervention_update(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@staff_required
+@permission(is_staff_member)
 def intervention_delete(request: HttpRequest, pk: int) -> HttpResponse:
     intervention = _editable(request, Intervention, pk)
     return _delete(
@@ -204,7 +203,7 @@ def _delete(request, record, *, team, title, description, default):
 # Street presence
 
 
-@staff_required
+@permission(is_staff_member)
 def presence_create(request: HttpRequest) -> HttpResponse:
     form = PresenceSessionForm(data=request.POST or None, user=request.user, initial_sector=last_sector(request))
     if request.method == "POST" and form.is_valid():
@@ -223,7 +222,7 @@ def presence_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-@staff_required
+@permission(is_staff_member)
 def presence_list(request: HttpRequest) -> HttpResponse:
     queryset = (
         PresenceSession.objects.visible_to(request.user)
@@ -233,7 +232,7 @@ def presence_list(request: HttpRequest) -> HttpResponse:
     return _list(request, queryset, filter_class=PresenceFilter, template="actions/presence_list.html", key="sessions")
 
 
-@staff_required
+@permission(is_staff_member)
 def presence_update(request: HttpRequest, pk: int) -> HttpResponse:
     session = _editable(request, PresenceSession, pk)
     form = PresenceSessionForm(data=request.POST or None, instance=session, user=request.user)
@@ -252,7 +251,7 @@ def presence_update(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@staff_required
+@permission(is_staff_member)
 def presence_delete(request: HttpRequest, pk: int) -> HttpResponse:
     session = _editable(request, PresenceSession, pk)
     return _delete(
@@ -268,7 +267,7 @@ def presence_delete(request: HttpRequest, pk: int) -> HttpResponse:
 # Collective actions
 
 
-@staff_required
+@permission(is_staff_member)
 def action_create(request: HttpRequest) -> HttpResponse:
     initial = {"participants": [v for v in request.GET.getlist("jeune") if v.isdigit()], "date": timezone.localdate()}
     form = CollectiveActionForm(
@@ -290,7 +289,7 @@ def action_create(request: HttpRequest) -> HttpResponse:
     return render(request, "actions/action_form.html", {"form": form, "next": _next_url(request)})
 
 
-@staff_required
+@permission(is_staff_member)
 def action_list(request: HttpRequest) -> HttpResponse:
     queryset = (
         CollectiveAction.objects.visible_to(request.user)
@@ -301,7 +300,7 @@ def action_list(request: HttpRequest) -> HttpResponse:
     return _list(request, queryset, filter_class=ActionFilter, template="actions/action_list.html", key="actions")
 
 
-@staff_required
+@permission(is_staff_member)
 def action_update(request: HttpRequest, pk: int) -> HttpResponse:
     action = _editable(request, CollectiveAction, pk)
     form = CollectiveActionForm(
@@ -318,7 +317,7 @@ def action_update(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "actions/action_form.html", {"form": form, "next": _next_url(request), "action": action})
 
 
-@staff_required
+@permission(is_staff_member)
 def action_delete(request: HttpRequest, pk: int) -> HttpResponse:
     action = _editable(request, CollectiveAction, pk)
     return _delete(

@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from emps import views
@@ -8,7 +7,7 @@ from workspace import views as workspace_views
 urlpatterns = [
     path("", workspace_views.home, name="home"),
     path("connexion/", views.EmpsLoginView.as_view(), name="login"),
-    path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("deconnexion/", views.EmpsLogoutView.as_view(), name="logout"),
     path("sante/", views.health, name="health"),
     path("jeunes/", include("youths.urls")),
     path("activite/", include("actions.urls")),

@@ -1,8 +1,23 @@
-"""Permission rules, as small named functions used by views and templates alike."""
+"""Permission rules, as small named functions used by views and templates alike, and `@permission`.
+
+Every view of the project starts with `@permission(rule)` naming the rule its users must pass,
+except the few public ones, marked `@login_not_required` (log-in, health check, token API).
+Which records a user may open is not a rule of this module: views fetch them through the user's
+scoped querysets (`Youth.objects.visible_to(user)`), so a record outside the scope answers 404.
+"""
+
+import functools
 
 from django.core.exceptions import PermissionDenied
+from django.utils.decorators import method_decorator
 
 from emps.enums import STAFF_ROLES
+from emps.models import Team
+
+
+def is_signed_in(user) -> bool:
+    """Every signed-in account: the page shows the user's own account, or only what their scope holds."""
+    return user.is_authenticated
 
 
 def is_staff_member(user) -> bool:
@@ -18,6 +33,11 @@ def is_coordinator(user) -> bool:
 def is_funder(user) -> bool:
     """Funders see aggregates of their scope only, never a young person."""
     return user.is_authenticated and not user.is_superuser and user.role == "funder"
+
+
+def can_view_dashboard(user) -> bool:
+    """Funders (whose page says so when no team is attached to them yet), and the staff of a team."""
+    return is_funder(user) or (user.is_authenticated and Team.objects.visible_to(user).exists())
 
 
 def can_view_personal_data(user, youth=None) -> bool:
@@ -36,11 +56,25 @@ def can_edit_record(user, record) -> bool:
     return is_staff_member(user) and getattr(record, "author_id", None) == user.pk
 
 
-def require_staff(user):
-    if not is_staff_member(user):
-        raise PermissionDenied
+def permission(rule):
+    """The view answers 403 to a user for whom `rule(user)` is false.
 
+    Put it right above the view (a function or a class), with one of the rules above. Anonymous
+    users never reach it: `LoginRequiredMiddleware` sends them to the log-in page first. The view
+    keeps the rule in `permission_rule`, which tests/security/test_view_permissions.py checks.
+    """
 
-def require_coordinator(user):
-    if not is_coordinator(user):
-        raise PermissionDenied
+    def decorator(view):
+        if isinstance(view, type):
+            return method_decorator(decorator, name="dispatch")(view)
+
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not rule(request.user):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        wrapper.permission_rule = rule
+        return wrapper
+
+    return decorator

@@ -14,7 +14,7 @@ from django.views.decorators.cache import never_cache
 
 from emps.journal import Action, log_access
 from emps.models import AccessLog
-from emps.permissions import require_coordinator
+from emps.permissions import is_coordinator, permission
 from privacy.exports import access_record_json, render_pdf, youth_access_record
 from privacy.forms import AnonymiseForm, JournalFilterForm
 from privacy.services import anonymisation_date, with_last_contact, youth_anonymise, youths_due_for_anonymisation
@@ -36,9 +36,9 @@ def _object_labels() -> dict[str, str]:
     return {model._meta.model_name: str(model._meta.verbose_name) for model in apps.get_models()}
 
 
+@permission(is_coordinator)
 def journal(request: HttpRequest) -> HttpResponse:
     """The access journal of the coordinator's teams, filtered by youth, user, operation and dates."""
-    require_coordinator(request.user)
     form = JournalFilterForm(data=request.GET or None, user=request.user, search_url=reverse("youths:search"))
     entries = AccessLog.objects.visible_to(request.user).select_related("user", "team")
     if form.is_bound and form.is_valid():
@@ -60,9 +60,9 @@ def journal(request: HttpRequest) -> HttpResponse:
     return render(request, "privacy/journal.html", context)
 
 
+@permission(is_coordinator)
 def due(request: HttpRequest) -> HttpResponse:
     """Youths whose record will be anonymised within 30 days (or should have been already)."""
-    require_coordinator(request.user)
     today = timezone.localdate()
     youths = list(
         youths_due_for_anonymisation(
@@ -82,9 +82,9 @@ def due(request: HttpRequest) -> HttpResponse:
     return render(request, "privacy/due.html", context)
 
 
+@permission(is_coordinator)
 def anonymise(request: HttpRequest, pk: int) -> HttpResponse:
     """Confirm, then anonymise one youth at once (erasure request, or retention reached)."""
-    require_coordinator(request.user)
     youth = get_object_or_404(with_last_contact(Youth.objects.visible_to(request.user)), pk=pk)
     default_next = reverse("privacy:due")
     if youth.anonymised_at is not None:
@@ -115,9 +115,9 @@ def _export_filename(youth: Youth, extension: str) -> str:
 
 
 @never_cache
+@permission(is_coordinator)
 def export_json(request: HttpRequest, pk: int) -> HttpResponse:
     """Everything held on one youth as JSON, for an access request."""
-    require_coordinator(request.user)
     youth = get_object_or_404(Youth.objects.visible_to(request.user), pk=pk)
     record = youth_access_record(youth=youth)
     log_access(request=request, action=Action.RIGHTS, obj=youth, detail="export JSON (droit d'accès)")
@@ -127,9 +127,9 @@ def export_json(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @never_cache
+@permission(is_coordinator)
 def export_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """Everything held on one youth as a PDF, to hand to the person."""
-    require_coordinator(request.user)
     youth = get_object_or_404(Youth.objects.visible_to(request.user), pk=pk)
     record = youth_access_record(youth=youth)
     context = {"record": record, "identity_items": list(record["identité"].items()), "by": request.user}

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from emps.journal import Action, log_access
 from emps.locking import StaleEdit
 from emps.models import Team
-from emps.permissions import is_coordinator, require_coordinator, require_staff
+from emps.permissions import is_coordinator, is_staff_member, permission
 from reports.builders import build_bilan
 from reports.document import BilanDocument, bilan_document, period_label
 from reports.exports import FORMATS, render_export
@@ -80,9 +80,9 @@ def _page(request: HttpRequest, form: BilanForm | None, document=None, status=20
 
 
 @require_GET
+@permission(is_staff_member)
 def bilan(request: HttpRequest) -> HttpResponse:
     """The bilan page: pick a period and a scope, read every table. Educators read, coordinators manage."""
-    require_staff(request.user)
     data = request.GET or _default_params(request.user)
     if data is None:
         return _page(request, None)
@@ -93,7 +93,6 @@ def bilan(request: HttpRequest) -> HttpResponse:
 
 
 def _download(request: HttpRequest, fmt: str) -> HttpResponse:
-    require_coordinator(request.user)
     form = BilanForm(data=request.GET or None, user=request.user)
     if not form.is_valid():
         return _page(request, form, status=400)
@@ -113,21 +112,23 @@ def _download(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 @require_GET
+@permission(is_coordinator)
 def bilan_pdf(request: HttpRequest) -> HttpResponse:
     """The bilan as an A4 PDF (coordinators)."""
     return _download(request, "pdf")
 
 
 @require_GET
+@permission(is_coordinator)
 def bilan_xlsx(request: HttpRequest) -> HttpResponse:
     """The bilan as an XLSX workbook, one sheet per table (coordinators)."""
     return _download(request, "xlsx")
 
 
 @require_http_methods(["GET", "POST"])
+@permission(is_coordinator)
 def narrative_edit(request: HttpRequest) -> HttpResponse:
     """Coordinators write the texts of one bilan (team or commune, period)."""
-    require_coordinator(request.user)
     scope_form = BilanForm(data=request.GET or None, user=request.user)
     if not scope_form.is_valid():
         return _page(request, scope_form, status=400)

@@ -1,5 +1,6 @@
 """The apps' layers (pyproject.toml's import contracts): a new import upwards or a new cycle fails the suite."""
 
+import sys
 import tomllib
 from pathlib import Path
 
@@ -24,8 +25,11 @@ def test_every_import_keeps_the_contracts(capsys):
 
 def test_the_layers_name_every_app_of_the_project():
     """An app added to INSTALLED_APPS without a place in the layers would escape the contracts."""
+    environment = Path(sys.prefix).resolve()  # a virtual environment may live inside the checkout
     project_apps = {
-        config.name.split(".")[0] for config in apps.get_app_configs() if Path(config.path).is_relative_to(ROOT)
+        config.name.split(".")[0]
+        for config in apps.get_app_configs()
+        if Path(config.path).is_relative_to(ROOT) and not Path(config.path).resolve().is_relative_to(environment)
     }
     options = _import_linter_options()
     layers = options["contracts"][0]["layers"]

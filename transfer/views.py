@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from emps.models import Team
-from emps.permissions import require_coordinator
+from emps.permissions import is_coordinator, permission
 from transfer import pending
 from transfer.forms import ExportForm, ImportForm
 from transfer.resources import KINDS
@@ -39,7 +39,6 @@ def _kinds() -> list[dict]:
 
 def _teams(request: HttpRequest) -> list[Team]:
     """The teams the coordinator imports into and exports from (all of them for a superuser)."""
-    require_coordinator(request.user)
     return list(Team.objects.visible_to(request.user).order_by("name"))
 
 
@@ -61,6 +60,7 @@ def _index(request, teams, *, import_form=None, export_form=None, status=200) ->
 
 
 @require_GET
+@permission(is_coordinator)
 def index(request: HttpRequest) -> HttpResponse:
     teams = _teams(request)
     pending.sweep()
@@ -68,6 +68,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
+@permission(is_coordinator)
 def preview(request: HttpRequest) -> HttpResponse:
     """Run the whole import as a dry run and show what it would do, and every error."""
     teams = _teams(request)
@@ -104,6 +105,7 @@ def preview(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
+@permission(is_coordinator)
 def confirm(request: HttpRequest) -> HttpResponse:
     """Import the previewed file for real, in one transaction."""
     teams = _teams(request)
@@ -137,16 +139,16 @@ def confirm(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
+@permission(is_coordinator)
 def cancel(request: HttpRequest) -> HttpResponse:
-    _teams(request)
     pending.discard(request)
     messages.info(request, _("Import annulé : le fichier déposé a été supprimé, rien n'a été importé."))
     return redirect("transfer:index")
 
 
 @require_GET
+@permission(is_coordinator)
 def done(request: HttpRequest) -> HttpResponse:
-    _teams(request)
     summary = request.session.get(DONE_SESSION_KEY)
     if summary is None:
         return redirect("transfer:index")
@@ -154,6 +156,7 @@ def done(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@permission(is_coordinator)
 def template(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
     """The empty file of a kind, with its headers and an example row."""
     teams = _teams(request)
@@ -163,15 +166,15 @@ def template(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
 
 
 @require_GET
+@permission(is_coordinator)
 def formats(request: HttpRequest) -> HttpResponse:
-    _teams(request)
     return render(request, "transfer/formats.html", {"kinds": _kinds(), "max_mb": settings.EMPS_IMPORT_MAX_MB})
 
 
 @require_GET
+@permission(is_coordinator)
 def documentation(request: HttpRequest) -> HttpResponse:
     """docs/import-formats.md, the reference documentation of the formats, as plain text."""
-    _teams(request)
     path = Path(settings.BASE_DIR) / "docs" / "import-formats.md"
     if not path.is_file():
         raise Http404
@@ -179,6 +182,7 @@ def documentation(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET"])
+@permission(is_coordinator)
 def export(request: HttpRequest) -> HttpResponse:
     teams = _teams(request)
     form = ExportForm(data=request.GET or None, teams=teams)

@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from actions.models import Domain
-from emps.decorators import coordinator_required
 from emps.models import Commune, Partner, PartnerCategory, Quartier
+from emps.permissions import is_coordinator, permission
 from youths.models import EndReason, Origin, Situation
 
 
@@ -144,7 +144,7 @@ def _reference(slug) -> ReferenceList:
         raise Http404 from None
 
 
-@coordinator_required
+@permission(is_coordinator)
 def reference_index(request: HttpRequest) -> HttpResponse:
     lists = []
     for reference in REFERENCE_LISTS.values():
@@ -153,7 +153,7 @@ def reference_index(request: HttpRequest) -> HttpResponse:
     return render(request, "emps/reference_index.html", {"lists": lists})
 
 
-@coordinator_required
+@permission(is_coordinator)
 def reference_list(request: HttpRequest, slug: str) -> HttpResponse:
     reference = _reference(slug)
     form = _form_class(reference, request.user)(data=request.POST or None)
@@ -185,7 +185,7 @@ def _cell(item, name, header):
     return {"label": header, "bool": None, "text": value if value not in (None, "") else "—"}
 
 
-@coordinator_required
+@permission(is_coordinator)
 def reference_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     reference = _reference(slug)
     item = get_object_or_404(reference.queryset(request.user), pk=pk)

@@ -11,10 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from emps.decorators import staff_required
 from emps.forms import last_sector, remember_sector, safe_next
 from emps.journal import Action, log_access
 from emps.locking import StaleEdit
+from emps.permissions import is_staff_member, permission
 from youths import services
 from youths.enums import Level
 from youths.filters import YouthFilter
@@ -31,7 +31,7 @@ def _visible_youth(request: HttpRequest, pk: int) -> Youth:
     )
 
 
-@staff_required
+@permission(is_staff_member)
 def youth_list(request: HttpRequest) -> HttpResponse:
     data = request.GET.copy()
     data.setdefault("status", "actifs")
@@ -63,7 +63,7 @@ def youth_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@staff_required
+@permission(is_staff_member)
 def youth_create(request: HttpRequest) -> HttpResponse:
     initial = {}
     if request.method == "GET" and request.GET.get("prenom"):
@@ -153,7 +153,7 @@ def _partners_mobilised(interventions, actions) -> list[dict]:
     return sorted(partners.values(), key=lambda entry: (-entry["count"], entry["name"]))
 
 
-@staff_required
+@permission(is_staff_member)
 def youth_detail(request: HttpRequest, pk: int) -> HttpResponse:
     youth = get_object_or_404(
         Youth.objects.visible_to(request.user)
@@ -203,7 +203,7 @@ def _refuse_anonymised(request: HttpRequest, youth: Youth) -> HttpResponse | Non
     return redirect(youth)
 
 
-@staff_required
+@permission(is_staff_member)
 def youth_update(request: HttpRequest, pk: int) -> HttpResponse:
     youth = _visible_youth(request, pk)
     if refused := _refuse_anonymised(request, youth):
@@ -225,7 +225,7 @@ def _current_episode(youth):
     return youth.episodes.filter(ended_on__isnull=True).first()
 
 
-@staff_required
+@permission(is_staff_member)
 def youth_change_level(request: HttpRequest, pk: int) -> HttpResponse:
     youth = _visible_youth(request, pk)
     if refused := _refuse_anonymised(request, youth):
@@ -258,7 +258,7 @@ def youth_change_level(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "youths/change_level.html", {"form": form, "youth": youth, "current": current})
 
 
-@staff_required
+@permission(is_staff_member)
 def youth_close_support(request: HttpRequest, pk: int) -> HttpResponse:
     youth = _visible_youth(request, pk)
     if refused := _refuse_anonymised(request, youth):
@@ -280,7 +280,7 @@ def youth_close_support(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "youths/close_support.html", {"form": form, "youth": youth, "current": current})
 
 
-@staff_required
+@permission(is_staff_member)
 def youth_add_situation(request: HttpRequest, pk: int) -> HttpResponse:
     youth = _visible_youth(request, pk)
     if refused := _refuse_anonymised(request, youth):
@@ -303,7 +303,7 @@ def youth_add_situation(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "youths/situation_form.html", {"form": form, "youth": youth})
 
 
-@staff_required
+@permission(is_staff_member)
 @require_GET
 def youth_search(request: HttpRequest) -> JsonResponse:
     """Autocomplete of the intervention and action forms: ten youths of the user's teams at most."""

@@ -22,7 +22,7 @@ from emps.accounts.otp import (
 )
 from emps.journal import Action, log_access
 from emps.models import User
-from emps.permissions import require_coordinator
+from emps.permissions import is_coordinator, is_signed_in, permission
 
 
 def _next_url(request: HttpRequest, default: str) -> str:
@@ -34,6 +34,7 @@ def _next_url(request: HttpRequest, default: str) -> str:
     return default
 
 
+@permission(is_signed_in)
 def account(request: HttpRequest) -> HttpResponse:
     """The user's own account: role, teams, two-factor authentication, password."""
     context = {
@@ -44,6 +45,7 @@ def account(request: HttpRequest) -> HttpResponse:
     return render(request, "registration/account.html", context)
 
 
+@permission(is_signed_in)
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "registration/password_change_form.html"
     success_url = reverse_lazy("accounts:detail")
@@ -55,6 +57,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return response
 
 
+@permission(is_signed_in)
 def otp_setup(request: HttpRequest) -> HttpResponse:
     """Show a QR code for an authenticator application, then confirm it with a first code."""
     if confirmed_device(request.user) is not None:
@@ -86,6 +89,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
     return render(request, "registration/otp_setup.html", context)
 
 
+@permission(is_signed_in)
 def otp_verify(request: HttpRequest) -> HttpResponse:
     """Second step of the log-in: the code of the user's authenticator application."""
     destination = _next_url(request, reverse("home"))
@@ -113,6 +117,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
+@permission(is_signed_in)
 def otp_disable(request: HttpRequest) -> HttpResponse:
     """Remove one's own second factor, proving it with a current code."""
     if two_factor_required(request.user):
@@ -141,16 +146,16 @@ def _team_members(user):
     )
 
 
+@permission(is_coordinator)
 def team_accounts(request: HttpRequest) -> HttpResponse:
     """Coordinators deactivate the account of someone who leaves (accounts are never deleted)."""
-    require_coordinator(request.user)
     members = list(_team_members(request.user).prefetch_related("teams").order_by("-is_active", "last_name"))
     return render(request, "registration/team_accounts.html", {"members": members})
 
 
 @require_POST
+@permission(is_coordinator)
 def account_set_active(request: HttpRequest, pk: int, active: bool) -> HttpResponse:
-    require_coordinator(request.user)
     member = get_object_or_404(_team_members(request.user), pk=pk)
     if member.pk == request.user.pk:
         messages.error(request, _("Vous ne pouvez pas désactiver votre propre compte."))
@@ -175,9 +180,9 @@ def account_set_active(request: HttpRequest, pk: int, active: bool) -> HttpRespo
 
 
 @require_POST
+@permission(is_coordinator)
 def account_reset_otp(request: HttpRequest, pk: int) -> HttpResponse:
     """For a member who lost their phone: remove their second factor so that they set up a new one."""
-    require_coordinator(request.user)
     member = get_object_or_404(_team_members(request.user), pk=pk)
     forget_devices(None, member)
     log_access(request=request, action=Action.UPDATE, obj=member, detail="double authentification réinitialisée")

@@ -7,7 +7,6 @@ Every figure goes through `figure_rights(request.user)`; every published bilan t
 import json
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -22,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from emps.enums import Role
 from emps.journal import Action, log_access
 from emps.models import User
-from emps.permissions import is_coordinator, require_coordinator
+from emps.permissions import can_view_dashboard, is_coordinator, is_signed_in, permission
 from reports.dashboards import charts
 from reports.dashboards.api import api_token_create, api_token_revoke_all
 from reports.dashboards.builders import build_dashboard
@@ -130,12 +129,10 @@ def _dashboard_context(request: HttpRequest) -> dict:
 
 
 @require_GET
+@permission(can_view_dashboard)
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The dashboard of a funder (or, for a coordinator, what the funders of the team see)."""
-    context = _dashboard_context(request)
-    if context["rights"].is_empty and not request.user.is_funder:
-        raise PermissionDenied
-    return render(request, "reports/dashboard.html", context)
+    return render(request, "reports/dashboard.html", _dashboard_context(request))
 
 
 def funder_home(request: HttpRequest) -> HttpResponse:
@@ -144,6 +141,7 @@ def funder_home(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@permission(is_signed_in)
 def published_list(request: HttpRequest) -> HttpResponse:
     """Every published version of the bilans within the user's rights, the newest period first."""
     published = list(
@@ -171,6 +169,7 @@ def _visible_publication(request: HttpRequest, pk: int) -> PublishedBilan:
 
 
 @require_GET
+@permission(is_signed_in)
 def published_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One published version, as it was frozen."""
     pub = _visible_publication(request, pk)
@@ -186,6 +185,7 @@ def published_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
+@permission(is_signed_in)
 def published_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     """The frozen PDF, workbook or figures (JSON) of a published version."""
     pub = _visible_publication(request, pk)
@@ -204,10 +204,10 @@ def published_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@permission(is_coordinator)
 def publish(request: HttpRequest) -> HttpResponse:
     """The coordinator publishes the bilan of a period and a scope (from the bilan page): the small
     cells are listed first, the choice of showing or masking them is made, then the version is frozen."""
-    require_coordinator(request.user)
     scope_form = BilanForm(data=request.GET or None, user=request.user)
     if not scope_form.is_valid():
         return render(request, "reports/published_confirm.html", {"scope_form": scope_form, "form": None}, status=400)
@@ -272,9 +272,9 @@ def _managed_funders(user):
 
 
 @require_http_methods(["GET", "POST"])
+@permission(is_coordinator)
 def api_tokens(request: HttpRequest) -> HttpResponse:
     """Coordinators create and revoke the API keys of the funders of their teams; a key is shown once."""
-    require_coordinator(request.user)
     funders = list(_managed_funders(request.user).prefetch_related("teams", "communes"))
     new_key = None
     if request.method == "POST":
