@@ -5,9 +5,11 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from actions.enums import ActionKind, Carrying, InterventionKind, MeetingKind, Place
+from emps.durations import format_duration
 from emps.enums import STAFF_ROLES
 from emps.fields import copied_key
 from emps.models import Commune, Partner, Quartier, ReferenceItem, Team, TeamScopedQuerySet
+from emps.rounding import hours
 from youths.models import Youth
 
 MAX_NOTE_LENGTH = 500
@@ -292,13 +294,12 @@ class PresenceSession(models.Model):
         indexes = [models.Index(fields=["team", "date"], name="presence_team_date_idx")]
 
     def __str__(self):
-        return f"{self.date:%d/%m/%Y} – {self.get_place_display()} ({self.duration_hours} h)"
+        return f"{self.date:%d/%m/%Y} – {self.get_place_display()} ({format_duration(self.duration_minutes)})"
 
     @property
     def duration_hours(self):
-        from decimal import Decimal
-
-        return (Decimal(self.duration_minutes) / 60).quantize(Decimal("0.01")).normalize()
+        """The duration in hours as the figures count them (to the tenth, half up)."""
+        return hours(self.duration_minutes)
 
 
 class PartnerMeeting(models.Model):

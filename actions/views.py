@@ -19,6 +19,7 @@ from actions.filters import ActionFilter, InterventionFilter, PresenceFilter
 from actions.forms import CollectiveActionForm, InterventionForm, InterventionQuickForm, PresenceSessionForm
 from actions.models import CollectiveAction, Intervention, PresenceSession
 from emps.decorators import staff_required
+from emps.durations import format_duration
 from emps.forms import last_sector, referer_path, remember_sector, safe_next
 from emps.journal import Action, log_access
 from emps.locking import StaleEdit
@@ -212,8 +213,8 @@ def presence_create(request: HttpRequest) -> HttpResponse:
             request,
             form,
             message=lambda session: (
-                _("Présence sociale du %(date)s enregistrée : %(duration)s h.")
-                % {"date": session.date.strftime("%d/%m/%Y"), "duration": session.duration_hours}
+                _("Présence sociale du %(date)s enregistrée : %(duration)s.")
+                % {"date": session.date.strftime("%d/%m/%Y"), "duration": format_duration(session.duration_minutes)}
             ),
         )
     return render(

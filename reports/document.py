@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from actions.enums import MeetingKind
+from emps.rounding import percent
 from reports import charts
-from reports.builders import ActivityTable, Bilan, percent
+from reports.builders import ActivityTable, Bilan
 from reports.models import NARRATIVE_FIELDS, BilanNarrative
 from reports.rules import COUNTING_RULES
 

@@ -16,6 +16,7 @@ from actions.models import (
     PresenceSession,
 )
 from emps.models import Commune, Partner
+from emps.rounding import percent
 from reports.builders.summaries import domain_totals, intervention_totals, monthly_interventions, year_is_inside
 from reports.builders.types import (
     ActionGroup,
@@ -30,7 +31,6 @@ from reports.builders.types import (
     PresenceRow,
     PresenceSummary,
     Scope,
-    percent,
 )
 from reports.builders.youths import scope_youths, tally, youth_facts
 

@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 
 from actions.models import CollectiveAction, Intervention
 from emps.models import Commune, Quartier
+from emps.rounding import average, percent
 from reports.builders.sql import fetch_over
 from reports.builders.summaries import youths_with_interventions
 from reports.builders.types import (
@@ -46,8 +47,6 @@ from reports.builders.types import (
     Scope,
     SexRow,
     SexTable,
-    average,
-    percent,
 )
 from youths.enums import Level, Sex
 from youths.models import Origin, Situation, SituationRecord, SupportEpisode, TeamYearFacts, Youth
