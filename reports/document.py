@@ -147,11 +147,11 @@ class BilanDocument:
 
     @property
     def domains_chart(self):
-        return charts.domains_chart(self.bilan.domains)
+        return charts.domains_chart(self.bilan.domains, layout=charts.BILAN)
 
     @property
     def age_pyramid(self):
-        return charts.age_pyramid(self.bilan.age_sex)
+        return charts.age_pyramid(self.bilan.age_sex, layout=charts.BILAN)
 
     @property
     def activity_tables(self) -> list[dict]:

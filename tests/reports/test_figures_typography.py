@@ -4,7 +4,7 @@ no-break space (« 53 212 », « 1 913,5 »), masked figures of a published bila
 from decimal import Decimal
 
 from reports.builders import DomainRow, DomainTable
-from reports.charts import domains_chart
+from reports.charts import BILAN, domains_chart
 from reports.dashboards.masking import Masked
 from reports.templatetags.bilan import count, decimal1
 
@@ -33,7 +33,7 @@ def test_the_domains_chart_writes_grouped_figures_inside_its_width():
         interventions=12000,
         youths=3000,
     )
-    svg = str(domains_chart(table))
+    svg = str(domains_chart(table, layout=BILAN))
     assert "15\xa0199  (24 %)" in svg
     x = float(svg.split('font-weight="600">')[0].rsplit('<text x="', 1)[1].split('"')[0])
     assert x + 7.2 * len("15\xa0199  (24 %)") <= 610  # the figures' column widened to fit
