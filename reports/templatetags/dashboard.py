@@ -8,7 +8,7 @@ from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeData, mark_safe
 
-from reports.templatetags.bilan import count, decimal1  # the bilan's figures, the same typography
+from reports.templatetags.bilan import count, decimal1, pct  # the bilan's figures, the same typography
 
 register = template.Library()
 
@@ -45,6 +45,18 @@ def hours1(value):
     if getattr(value, "is_masked", False):
         return _masked(value)
     return decimal1(value or 0)
+
+
+@register.filter
+def figure(value, dashboard=False):
+    """A count in a table shared by the bilan and the dashboard: `cell` on a dashboard, else the bilan's `count`."""
+    return cell(value) if dashboard else count(value)
+
+
+@register.filter
+def figure_share(value, dashboard=False):
+    """A percentage in a table shared by the bilan and the dashboard: `share` on a dashboard, else `pct`."""
+    return share(value) if dashboard else pct(value)
 
 
 @register.filter
