@@ -89,8 +89,7 @@ ACTIVITY_COLUMNS = (
 def activity_cells(table) -> str:
     """A commune's cells in « Public et activité par commune », zeros dimmed: one filter for the row, as a
     federation's table has 100 communes (1,300 template variables otherwise, a third of the page's
-    rendering), written with plain string formatting (format_html and its lazy checks took 11 ms for the
-    100 rows on a slow machine, this 3 ms)."""
+    rendering), written with plain string formatting rather than format_html and its lazy checks."""
     cells = []
     for name, show, zero in ACTIVITY_COLUMNS:
         shown = show(getattr(table, name))
