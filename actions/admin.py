@@ -38,7 +38,7 @@ class InterventionPartnerInline(admin.TabularInline):
 class InterventionAdmin(SimpleHistoryAdmin):
     list_display = ["date", "youth", "kind", "author"]
     # A date filter rather than a date hierarchy: the hierarchy's list of years is a DISTINCT over every
-    # intervention (100 ms for a federation's million, on each visit of the list).
+    # intervention, on each visit of the list.
     list_filter = [("date", admin.DateFieldListFilter), "kind", "domains", "youth__team"]
     search_fields = ["youth__reference", "youth__first_name"]
     list_select_related = ["youth", "author"]

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db.models import Count, Q, Sum
 
 from actions.models import CollectiveAction, Intervention, PresenceSession
+from emps.rounding import hours
 from youths.models import Youth
 
 STALE_LIST_LENGTH = 8
@@ -60,7 +61,7 @@ def my_week(user, today: datetime.date) -> MyWeek:
         end=end,
         intervention_count=week["interventions"],
         youth_count=week["youths"],
-        presence_hours=(Decimal(presence["minutes"] or 0) / 60).quantize(Decimal("0.1")),
+        presence_hours=hours(presence["minutes"]),
         presence_count=presence["sessions"],
         action_count=actions["n"],
         recent_interventions=recent,

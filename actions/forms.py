@@ -1,8 +1,5 @@
 """Forms of the quick entries: interventions, street-presence sessions, collective actions."""
 
-import re
-from decimal import Decimal, InvalidOperation
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -12,6 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from actions.enums import ActionKind, Carrying, InterventionKind, Place
 from actions.models import MAX_NOTE_LENGTH, CollectiveAction, Domain, Intervention, PresenceSession
+from emps.durations import format_duration, parse_duration
 from emps.forms import (
     TILES,
     PastDateField,
@@ -26,8 +24,6 @@ from emps.locking import VersionedModelForm
 from emps.models import Commune, Partner
 from youths.forms import TeamChoiceMixin, team_members
 from youths.models import Youth
-
-MAX_MINUTES = 24 * 60
 
 
 def youth_choices(user):
@@ -99,27 +95,8 @@ class NoteField(forms.CharField):
         super().__init__(**kwargs)
 
 
-def format_minutes(minutes: int | None) -> str:
-    if not minutes:
-        return ""
-    hours, rest = divmod(minutes, 60)
-    if not hours:
-        return f"{rest} min"
-    return f"{hours} h {rest:02d}" if rest else f"{hours} h"
-
-
-DURATION_PATTERNS = [
-    # 2 h 30, 2h30, 2 h, 2h
-    (re.compile(r"^(\d{1,3})\s*h(?:eures?)?\s*(\d{1,2})?\s*(?:min)?$"), lambda m: int(m[1]) * 60 + int(m[2] or 0)),
-    # 2:30
-    (re.compile(r"^(\d{1,3}):(\d{2})$"), lambda m: int(m[1]) * 60 + int(m[2])),
-    # 90 min, 90min, 90 minutes
-    (re.compile(r"^(\d{1,5})\s*min(?:utes?)?$"), lambda m: int(m[1])),
-]
-
-
 class DurationField(forms.CharField):
-    """A duration typed the way people say it: 2, 1,5, 2 h 30, 2:30 or 90 min. Cleans to minutes."""
+    """A duration typed the way people say it (see emps.durations). Cleans to minutes."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("label", gettext_lazy("Durée"))
@@ -130,36 +107,17 @@ class DurationField(forms.CharField):
 
     def prepare_value(self, value):
         if isinstance(value, int):
-            return format_minutes(value)
+            return format_duration(value)
         return value
 
     def clean(self, value):
         value = super().clean(value)
         if value in self.empty_values:
             return None
-        text = value.strip().lower().replace(",", ".")
-        minutes = None
-        for pattern, convert in DURATION_PATTERNS:
-            match = pattern.match(text)
-            if match:
-                minutes = convert(match)
-                break
-        if minutes is None:
-            try:
-                minutes = int((Decimal(text) * 60).to_integral_value())
-            except InvalidOperation:
-                raise ValidationError(
-                    _("Durée non comprise : écrivez par exemple 2, 1,5, 2 h 30 ou 90 min."), code="invalid"
-                ) from None
-        if minutes <= 0:
-            raise ValidationError(_("La durée doit être d'au moins une minute."), code="min")
-        if minutes > MAX_MINUTES:
-            raise ValidationError(
-                _("Une présence ne peut pas dépasser 24 heures (vous avez indiqué %(duration)s).")
-                % {"duration": format_minutes(minutes)},
-                code="max",
-            )
-        return minutes
+        try:
+            return parse_duration(value)
+        except ValueError as error:
+            raise ValidationError(str(error), code="invalid") from None
 
 
 class InterventionQuickForm(forms.Form):

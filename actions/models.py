@@ -1,5 +1,3 @@
-from decimal import Decimal
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -7,9 +5,11 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from actions.enums import ActionKind, Carrying, InterventionKind, MeetingKind, Place
+from emps.durations import format_duration
 from emps.enums import STAFF_ROLES
 from emps.fields import copied_key
 from emps.models import Commune, Partner, Quartier, ReferenceItem, Team, TeamScopedQuerySet
+from emps.rounding import hours
 from youths.models import Youth
 
 MAX_NOTE_LENGTH = 500
@@ -41,7 +41,7 @@ class InterventionDomain(InterventionLink):
 
     The copy lets the bilan count the youths of each domain from one index, (youth, date, domain) for a
     commune's youths or (team, date, domain, youth) for whole teams, instead of joining a million
-    interventions: at federation scale that join was most of the funders' dashboard. Triggers keep it
+    interventions, the costliest part of a federation's funders' dashboard. Triggers keep it
     exact on both databases (migrations 0005 and 0007): the copy is taken from the intervention on
     insert, and follows it when its youth, date or team changes. Nothing in Python writes it.
     On SQLite, a migration that rebuilds this table, actions_intervention or youths_youth (most
@@ -73,7 +73,7 @@ class InterventionPartner(InterventionLink):
     As the domain tags' copy (InterventionDomain), and for the same reason: the partners mobilised in a
     period (the bilan's and the funders' activity tables) read the links of the scope's teams from one
     range of a (team, date, …) index, or a commune's from its youths, instead of joining every
-    intervention of the period to every link (at federation scale, 190 ms for a year of 50 teams).
+    intervention of the period to every link.
     Triggers keep the copy exact on both databases (migration 0012) and nothing in Python writes it. On
     SQLite, a migration that rebuilds this table or actions_intervention drops their triggers: it must
     create them again (tests/actions/test_partner_copy.py fails otherwise).
@@ -109,8 +109,8 @@ class InterventionQuerySet(TeamScopedQuerySet):
 
     def of_educator(self, user):
         """The interventions `user` wrote or took part in ("mine"); for a member of teams, after
-        `in_teams_of` (a newcomer with none of their own made the home page walk the million
-        interventions of the federation looking for five: 840 ms). A superuser's few are found from the
+        `in_teams_of`, so that a newcomer with none of their own does not make the home page walk every
+        intervention of the federation looking for a few. A superuser's few are found from the
         author and educators indexes instead, as one set of ids."""
         took_part = self.model.educators.through.objects.filter(user=user).values("intervention_id")
         if user.is_superuser:
@@ -294,11 +294,12 @@ class PresenceSession(models.Model):
         indexes = [models.Index(fields=["team", "date"], name="presence_team_date_idx")]
 
     def __str__(self):
-        return f"{self.date:%d/%m/%Y} – {self.get_place_display()} ({self.duration_hours} h)"
+        return f"{self.date:%d/%m/%Y} – {self.get_place_display()} ({format_duration(self.duration_minutes)})"
 
     @property
     def duration_hours(self):
-        return (Decimal(self.duration_minutes) / 60).quantize(Decimal("0.01")).normalize()
+        """The duration in hours as the figures count them (to the tenth, half up)."""
+        return hours(self.duration_minutes)
 
 
 class PartnerMeeting(models.Model):
@@ -362,8 +363,8 @@ class InterventionMonth(models.Model):
     Like the tags' copies, a summary that only the database writes: triggers on actions_intervention
     (migration 0008) add and remove each row as it is written, in the same transaction, on both
     databases. It is never stale, so it is no cache: the funders' dashboard of a federation counts
-    its interventions month by month from 600 rows instead of 490,000. `actions.summaries` rebuilds
-    and checks every summary (`manage.py rebuild_summaries`).
+    its interventions month by month from a row per team and month, not one per intervention.
+    `actions.summaries` rebuilds and checks every summary (`manage.py rebuild_summaries`).
     """
 
     team = summary_key(Team, _("équipe"))

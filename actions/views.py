@@ -18,6 +18,7 @@ from actions import services
 from actions.filters import ActionFilter, InterventionFilter, PresenceFilter
 from actions.forms import CollectiveActionForm, InterventionForm, InterventionQuickForm, PresenceSessionForm
 from actions.models import CollectiveAction, Intervention, PresenceSession
+from emps.durations import format_duration
 from emps.forms import last_sector, referer_path, remember_sector, safe_next
 from emps.journal import Action, log_access
 from emps.locking import StaleEdit
@@ -134,7 +135,7 @@ def intervention_create(request: HttpRequest) -> HttpResponse:
 def intervention_list(request: HttpRequest) -> HttpResponse:
     queryset = (
         Intervention.objects.visible_to(request.user)
-        .in_teams_of(request.user)  # the page's count reads the teams' range: 90 ms less at federation scale
+        .in_teams_of(request.user)  # the page's count reads the teams' index range, not every intervention
         .select_related("youth", "author")
         .prefetch_related("domains", "partners")
         .order_by("-date", "-pk")
@@ -211,8 +212,8 @@ def presence_create(request: HttpRequest) -> HttpResponse:
             request,
             form,
             message=lambda session: (
-                _("Présence sociale du %(date)s enregistrée : %(duration)s h.")
-                % {"date": session.date.strftime("%d/%m/%Y"), "duration": session.duration_hours}
+                _("Présence sociale du %(date)s enregistrée : %(duration)s.")
+                % {"date": session.date.strftime("%d/%m/%Y"), "duration": format_duration(session.duration_minutes)}
             ),
         )
     return render(

@@ -10,7 +10,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
 application = get_wsgi_application()
 
 # Django, the application's modules and the translations are loaded now and live as long as the worker:
-# frozen, the garbage collector stops walking their ~150,000 objects at every full collection. On a
-# funders' dashboard of ten teams, collections took 15 ms a request on average (a 100 ms pause one
-# request in seven), 1 ms once frozen (measured in the test client).
+# frozen, the garbage collector stops walking their ~150,000 objects at every full collection, which
+# otherwise pauses a request now and then (docs/performance.md).
 gc.freeze()

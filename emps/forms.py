@@ -29,11 +29,11 @@ def validate_not_in_future(value: datetime.date) -> None:
 
 
 class QuickSelectMixin:
-    """Writes a select's options here rather than by one template include each, which took 15 ms for the 150
-    teams and communes a federation's funder picks from, and 40 ms for an administrator's 650 communes,
-    quartiers and educators; and without Django's dictionary of attributes per option (`optgroups`), a
-    further 6 ms for those 150 on a slow machine. Same HTML as Django's widget, option groups and multiple
-    choices included (as `Select.optgroups`: the first matching option only is selected, unless multiple)."""
+    """Writes a select's options here rather than by one template include each, and without Django's
+    dictionary of attributes per option (`optgroups`): a federation's funder picks among 150 teams and
+    communes, an administrator among hundreds of communes, quartiers and educators. Same HTML as Django's
+    widget, option groups and multiple choices included (as `Select.optgroups`: the first matching option
+    only is selected, unless multiple)."""
 
     def render(self, name, value, attrs=None, renderer=None):
         values = set(self.format_value(value))

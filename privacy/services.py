@@ -135,7 +135,7 @@ def youths_due_for_anonymisation(
     cutoff = retention_cutoff(on + datetime.timedelta(days=within_days))
     # Youths met, seen in an intervention or in a collective action since the cutoff are set aside first,
     # as sets (the interventions through their youth-year rows); the last contact, two lookups a youth,
-    # is then computed for the few left rather than for every youth of a federation (130 -> 25 ms).
+    # is then computed for the few left rather than for every youth of a federation.
     seen_since = YouthYear.objects.filter(year__gte=cutoff.year, last_on__gte=cutoff).values("youth")
     participations = CollectiveAction.participants.through.objects
     in_action_since = participations.filter(collectiveaction__date__gte=cutoff).values("youth")

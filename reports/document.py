@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from actions.enums import MeetingKind
+from emps.rounding import percent
 from reports import charts
-from reports.builders import ActivityTable, Bilan, percent
+from reports.builders import ActivityTable, Bilan
 from reports.models import NARRATIVE_FIELDS, BilanNarrative
 from reports.rules import COUNTING_RULES
 
@@ -149,11 +150,11 @@ class BilanDocument:
 
     @property
     def domains_chart(self):
-        return charts.domains_chart(self.bilan.domains)
+        return charts.domains_chart(self.bilan.domains, layout=charts.BILAN)
 
     @property
     def age_pyramid(self):
-        return charts.age_pyramid(self.bilan.age_sex)
+        return charts.age_pyramid(self.bilan.age_sex, layout=charts.BILAN)
 
     @property
     def activity_tables(self) -> list[dict]:

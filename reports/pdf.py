@@ -46,9 +46,9 @@ def static_roots() -> list[Path]:
 @contextmanager
 def cyclic_collector_paused():
     """WeasyPrint keeps hundreds of thousands of objects alive while it lays a bilan out (boxes, styles):
-    the cyclic garbage collector ran ~240 times per bilan, a full pass over the process' heap included,
-    about 12 % of the rendering. Reference counting still frees everything as usual; the few cycles
-    left wait for the next collection once the PDF is written (a few megabytes, a few milliseconds).
+    the cyclic garbage collector would run hundreds of times per bilan, full passes over the process' heap
+    included. Reference counting still frees everything as usual; the few cycles left wait for the next
+    collection once the PDF is written.
     Renderings in other threads at the same time leave the collector enabled at the end."""
     was_enabled = gc.isenabled()
     gc.disable()

@@ -15,11 +15,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import widgets
 
+from emps.durations import parse_duration
 from transfer.text import join_list, normalise, split_list, tidy, unknown_message
 
 MIN_ACTIVITY_DATE = datetime.date(2000, 1, 1)
 MIN_BIRTH_YEAR = 1950
-MAX_DURATION_MINUTES = 24 * 60
 MAX_COUNT = 10_000
 
 
@@ -176,55 +176,19 @@ class BirthWidget(CellWidget):
         return f"{month:02d}/{year}" if month else str(year)
 
 
-_HOURS_MINUTES = re.compile(r"^(\d+)\s*h\s*(?:(\d{1,2})\s*(?:min|mn)?)?$", re.IGNORECASE)
-_CLOCK = re.compile(r"^(\d{1,2}):(\d{2})(?::00)?$")
-_MINUTES = re.compile(r"^(\d+)\s*(?:min|mn|minutes?)$", re.IGNORECASE)
-
-
 class DurationWidget(CellWidget):
-    """Hours: 2, 1,5, 1.5, 1h30, 1 h 30, 1:30 or 90 min. Cleans to minutes."""
+    """A duration read by emps.durations: 2, 1,5, 1.5, 1h30, 1 h 30, 1:30 or 90 min. Cleans to minutes.
+
+    Spreadsheet cells typed as numbers are hours, as times or time spans their hours and minutes."""
 
     def parse(self, value, row):
-        minutes = self._minutes(value)
-        raw = _show(value)
-        if minutes <= 0:
-            raise ValueError(_("Durée nulle ou négative : « %(value)s ».") % {"value": raw})
-        if minutes > MAX_DURATION_MINUTES:
-            message = _("Durée invraisemblable : « %(value)s » heures (24 heures au plus).") % {"value": raw}
-            if isinstance(value, int) or raw.isdigit():
-                message += " " + _("Pour %(value)s minutes, écrivez %(hint)s.") % {
-                    "value": raw,
-                    "hint": self.render(int(raw)),
-                }
-            raise ValueError(message)
-        return minutes
-
-    def _minutes(self, value) -> int:
         if isinstance(value, datetime.time):
-            return value.hour * 60 + value.minute
-        if isinstance(value, datetime.timedelta):
-            return round(value.total_seconds() / 60)
-        if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
-            return round(Decimal(str(value)) * 60)
-        raw = tidy(value).replace(" ", "") if isinstance(value, str) else _show(value)
-        if match := _HOURS_MINUTES.match(raw):
-            hours, minutes = int(match[1]), int(match[2] or 0)
-            if minutes >= 60:
-                raise ValueError(_("Durée « %(value)s » : les minutes doivent être inférieures à 60.") % {"value": raw})
-            return hours * 60 + minutes
-        if match := _CLOCK.match(raw):
-            return int(match[1]) * 60 + int(match[2])
-        if match := _MINUTES.match(raw):
-            return int(match[1])
-        try:
-            hours = Decimal(raw.replace(",", "."))
-        except InvalidOperation:
-            raise ValueError(
-                _("Durée « %(value)s » illisible : écrivez des heures, par exemple 2, 1,5 ou 1h30.") % {"value": raw}
-            ) from None
-        if not hours.is_finite():
-            raise ValueError(_("Durée « %(value)s » illisible.") % {"value": raw})
-        return round(hours * 60)
+            value = f"{value.hour}:{value.minute:02d}"
+        elif isinstance(value, datetime.timedelta):
+            value = f"{round(value.total_seconds() / 60)} min"
+        elif isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+            value = format(Decimal(str(value)), "f")
+        return parse_duration(value)
 
     def render(self, value, obj=None, **kwargs):
         if value is None:

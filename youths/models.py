@@ -233,8 +233,8 @@ class Youth(models.Model):
             models.Index(fields=["team", "first_met_on"], name="youth_team_first_met_idx"),
             models.Index(fields=["commune"], name="youth_commune_idx"),
             # The lists' order (Meta.ordering, then the pk): a page of a federation's 30,000 youths reads
-            # 25 entries of it instead of sorting them all (57 ms → 6 ms in the database for the
-            # administrator's list; the admin's "-pk" tie-break sorts each name's few rows on top).
+            # 25 entries of it rather than sorting them all (the admin's "-pk" tie-break sorts each
+            # name's few rows on top).
             models.Index(fields=["first_name", "reference"], name="youth_name_idx"),
         ]
 

@@ -141,7 +141,7 @@ def _partners_mobilised(interventions, actions) -> list[dict]:
         )
 
     # An intervention's links carry its date (InterventionPartner): no join back to the interventions,
-    # which led PostgreSQL to hash every intervention with every link (120 ms at federation scale).
+    # which would let PostgreSQL hash every intervention with every link.
     rows = grouped(interventions.model.partners.through, "intervention", interventions, "date").union(
         grouped(actions.model.partners.through, "collectiveaction", actions, "collectiveaction__date"), all=True
     )

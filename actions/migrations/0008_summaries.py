@@ -17,9 +17,9 @@ from django.db import migrations, models
 
 # --- PostgreSQL: statement triggers over the statement's transition tables. --------------------------
 # One set-based statement per summary and written statement: a bulk insert of 2,000 interventions adds
-# its counts in one grouped upsert. (Row triggers updating the same team-month row a million times in one
-# transaction made the synthetic federation take 9 minutes instead of 2: each update walks the row's
-# versions.) Deleted and moved rows have their former and new youth-year rows recomputed from the table.
+# its counts in one grouped upsert, rather than row triggers updating the same team-month row a million
+# times in one transaction, each update walking the row's versions. Deleted and moved rows have their
+# former and new youth-year rows recomputed from the table.
 MONTH = "date_trunc('month', {row}.date::timestamp)::date"
 YEAR = "EXTRACT(YEAR FROM {row}.date)::integer"
 

@@ -3,7 +3,7 @@
 A federation's dashboard groups the year's street-presence sessions four ways, its collective actions two
 ways and the youths first met by month, each from a (team, date) index range: 4,500 sessions of fifty
 teams were as many heap pages read one by one. With the counted columns in the index (INCLUDE), these
-are index-only scans (the database's part of the dashboard: 83 to 72 ms). The indexes keep their names
+are index-only scans. The indexes keep their names
 and keys, so the models' definitions are unchanged; SQLite has no INCLUDE and keeps them as they are.
 """
 

@@ -111,21 +111,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     planner = []
     if env.bool("DATABASE_JIT_OFF", default=True):
         # PostgreSQL compiles a query with JIT when its estimated cost is high, which the bilan's correlated
-        # subqueries always are: 15 to 20 ms of compilation for queries that run in 20 to 60 ms, and 0.5 s
-        # for a 0.27 s query over a federation's 30,000 youths (EXPLAIN ANALYZE).
+        # subqueries always are: the compilation then costs more than the query itself
+        # (docs/performance.md).
         planner.append("-c jit=off")
     random_page_cost = env.str("DATABASE_RANDOM_PAGE_COST", default="1.1")
     if random_page_cost:
         # PostgreSQL's default (4) prices a random page read as on a spinning disk. On SSD, or with the
-        # database in memory (a federation's fits), it made the planner scan the million interventions
-        # in parallel (100 to 135 ms) rather than walk the (youth, date, id) index from the scope's
-        # youths (35 ms): 1.1 is PostgreSQL's usual advice for SSD.
+        # database in memory (a federation's fits), it makes the planner scan every intervention in
+        # parallel rather than walk the cheaper (youth, date, id) index from the scope's youths: 1.1 is
+        # PostgreSQL's usual advice for SSD.
         planner.append(f"-c random_page_cost={random_page_cost}")
     cursor_tuple_fraction = env.str("DATABASE_CURSOR_TUPLE_FRACTION", default="1")
     if cursor_tuple_fraction:
         # Django reads `.iterator()` (the exports, the import's lookups, the forms' choices) through a
         # server-side cursor, which PostgreSQL plans for its first 10 % of rows by default: a team's
-        # 18,000 interventions then walked the federation's million by date (1.9 s instead of 0.3 s).
+        # interventions would then be read by walking the whole federation's by date.
         # The application always reads a cursor to its end.
         planner.append(f"-c cursor_tuple_fraction={cursor_tuple_fraction}")
     if planner:

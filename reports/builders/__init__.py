@@ -78,6 +78,7 @@ month (1 July with the year only); situation in force on the last day (else the 
 percentages rounded each on its own, half up; averages to one decimal, half up.
 """
 
+from emps.rounding import average, hours, percent
 from reports.builders.activity import (
     DSL_KINDS,
     actions_in_period,
@@ -119,9 +120,6 @@ from reports.builders.types import (
     Scope,
     SexRow,
     SexTable,
-    average,
-    hours,
-    percent,
     to_plain,
 )
 from reports.builders.youths import (

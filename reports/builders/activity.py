@@ -17,6 +17,7 @@ from actions.models import (
 )
 from emps.expressions import MonthStart
 from emps.models import Commune, Partner
+from emps.rounding import percent
 from reports.builders.summaries import domain_totals, intervention_totals, monthly_interventions, year_is_inside
 from reports.builders.types import (
     ActionGroup,
@@ -31,7 +32,6 @@ from reports.builders.types import (
     PresenceRow,
     PresenceSummary,
     Scope,
-    percent,
 )
 from reports.builders.youths import scope_youths, tally, youth_facts
 
@@ -154,9 +154,8 @@ def partners_mobilised_rows(scope: Scope, start: datetime.date, end: datetime.da
     ("support") and collective actions ("actions"). Interventions count in the youth's commune, actions
     in the commune where they took place.
 
-    Ids only: a federation's year has 18,000 (commune, partner) pairs, and grouping and reading them as
-    names took 70 ms in the database and 40 ms in Python; `partner_entries` names the few hundred
-    partners once.
+    Ids only: a federation's year has 18,000 (commune, partner) pairs, too many to group and read as
+    names; `partner_entries` names the few hundred partners once.
     """
     # The links carry their intervention's youth, date and team (InterventionPartner): the same filter as
     # the interventions', on the links' own (team, date, …) and (youth, date, …) indexes.
@@ -240,7 +239,7 @@ def build_activity_by_commune(
         # Records in a commune the team no longer covers still count: name them.
         communes += list(Commune.objects.filter(pk__in=seen - known).order_by("name").values_list("pk", "name"))
 
-    # Each commune's rows, so that a table reads its own (100 communes × all the rows took 8 ms).
+    # Each commune's rows, so that a table reads its own rather than every commune's.
     rows_of: dict = {}
     for kind, rows in (("youths", youth_rows), ("actions", action_rows), ("presence", presence_rows)):
         for row in rows:

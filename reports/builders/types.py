@@ -9,31 +9,10 @@ import datetime
 import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from emps.models import DEFAULT_AGE_BRACKETS, Commune, Team
-
-ONE = Decimal("1")
-TENTH = Decimal("0.1")
-
-
-def percent(part: int, whole: int) -> Decimal:
-    """`part` in percent of `whole`, rounded on its own, half up, to a whole number (0 when whole is 0)."""
-    if not whole:
-        return Decimal(0)
-    return (Decimal(part) * 100 / Decimal(whole)).quantize(ONE, rounding=ROUND_HALF_UP)
-
-
-def average(total: int | None, count: int) -> Decimal | None:
-    """Mean to one decimal, half up; None when nothing was counted."""
-    if not count or total is None:
-        return None
-    return (Decimal(total) / Decimal(count)).quantize(TENTH, rounding=ROUND_HALF_UP)
-
-
-def hours(minutes: int | None) -> Decimal:
-    """Minutes as hours, to one decimal, half up."""
-    return (Decimal(minutes or 0) / 60).quantize(TENTH, rounding=ROUND_HALF_UP)
+from emps.rounding import hours
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 
 from actions.models import CollectiveAction, Intervention
 from emps.models import Commune, Quartier
+from emps.rounding import average, percent
 from reports.builders.sql import fetch_over
 from reports.builders.summaries import youths_with_interventions
 from reports.builders.types import (
@@ -46,8 +47,6 @@ from reports.builders.types import (
     Scope,
     SexRow,
     SexTable,
-    average,
-    percent,
 )
 from youths.enums import Level, Sex
 from youths.models import Origin, Situation, SituationRecord, SupportEpisode, TeamYearFacts, Youth
@@ -73,8 +72,7 @@ def youths_in_period(scope: Scope, start: datetime.date, end: datetime.date) -> 
     collective action dated in it. The youth's own commune decides whether they are in a commune's scope.
     The interventions are read from the youths' yearly summaries (`summaries.youths_with_interventions`),
     a set the database hashes once, instead of one index descent into the interventions per youth; the
-    participations are a set too, of the scope's youths only (all the period's participations, hashed,
-    cost a team's bilan 8 ms).
+    participations are a set too, of the scope's youths only (not all the period's participations).
     """
     participations = CollectiveAction.participants.through.objects.filter(
         youth__team__in=scope.team_ids, collectiveaction__date__gte=start, collectiveaction__date__lte=end
@@ -337,7 +335,7 @@ def year_facts_apply(scope: Scope, start: datetime.date, end: datetime.date) -> 
     year_end = datetime.date(end.year, 12, 31)
     if end == year_end:
         return True
-    # Written out: the ORM took 8 ms to compose and compile these five subqueries, the database 1 ms.
+    # Written out: composing and compiling these five subqueries in the ORM costs more than running them.
     teams = ", ".join(["%s"] * len(scope.team_ids))
     youths = f"SELECT id FROM {Youth._meta.db_table} WHERE team_id IN ({teams})"
     checks = (

@@ -38,6 +38,7 @@ from reports.builders import (
     SexTable,
     to_plain,
 )
+from reports.charts import is_masked
 
 SECONDARY_LABEL = "s"
 
@@ -83,10 +84,6 @@ class Masked(int):
 
     __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = _unknown
     __truediv__ = __rtruediv__ = __floordiv__ = __rfloordiv__ = _unknown
-
-
-def is_masked(value) -> bool:
-    return getattr(value, "is_masked", False)
 
 
 def threshold_setting() -> int:

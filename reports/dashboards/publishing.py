@@ -10,8 +10,9 @@ from django.db.models import Max
 from django.template.loader import render_to_string
 
 from emps.models import Commune, Team
-from reports.builders import Bilan, Scope, build_bilan, percent, to_plain
-from reports.dashboards import charts
+from emps.rounding import percent
+from reports import charts
+from reports.builders import Bilan, Scope, build_bilan, to_plain
 from reports.dashboards.masking import Masked, SmallCell, is_masked, mask, plain_masked, small_cells, threshold_setting
 from reports.document import BilanDocument, bilan_document
 from reports.models import BilanNarrative, PublishedBilan

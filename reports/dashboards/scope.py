@@ -117,7 +117,7 @@ def figure_rights(user) -> FigureRights:
         return FigureRights(whole=(), partial=(), coverage={})
     teams = list(Team.objects.visible_to(user).order_by("name"))
     # The teams' communes in one query of their links (prefetch_related builds a manager and a queryset
-    # per team: 5 ms of a federation's 50 teams, on every page and API call of a funder).
+    # per team, on every page and API call of a funder).
     links = Team.communes.through.objects.filter(team__in=teams).select_related("commune").order_by("commune__name")
     coverage: dict = {team.pk: () for team in teams}
     for link in links:

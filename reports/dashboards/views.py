@@ -22,7 +22,7 @@ from emps.enums import Role
 from emps.journal import Action, log_access
 from emps.models import User
 from emps.permissions import can_view_dashboard, is_coordinator, is_signed_in, permission
-from reports.dashboards import charts
+from reports import charts
 from reports.dashboards.api import api_token_create, api_token_revoke_all
 from reports.dashboards.builders import build_dashboard
 from reports.dashboards.forms import DashboardForm, PublishForm

@@ -8,7 +8,7 @@ from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeData, mark_safe
 
-from reports.templatetags.bilan import count, decimal1  # the bilan's figures, the same typography
+from reports.templatetags.bilan import count, decimal1, pct  # the bilan's figures, the same typography
 
 register = template.Library()
 
@@ -48,6 +48,18 @@ def hours1(value):
 
 
 @register.filter
+def figure(value, dashboard=False):
+    """A count in a table shared by the bilan and the dashboard: `cell` on a dashboard, else the bilan's `count`."""
+    return cell(value) if dashboard else count(value)
+
+
+@register.filter
+def figure_share(value, dashboard=False):
+    """A percentage in a table shared by the bilan and the dashboard: `share` on a dashboard, else `pct`."""
+    return share(value) if dashboard else pct(value)
+
+
+@register.filter
 def filesize(value) -> str:
     """Bytes as « 84 ko », « 1,2 Mo »."""
     size = len(value) if isinstance(value, bytes | memoryview) else int(value or 0)
@@ -77,8 +89,7 @@ ACTIVITY_COLUMNS = (
 def activity_cells(table) -> str:
     """A commune's cells in « Public et activité par commune », zeros dimmed: one filter for the row, as a
     federation's table has 100 communes (1,300 template variables otherwise, a third of the page's
-    rendering), written with plain string formatting (format_html and its lazy checks took 11 ms for the
-    100 rows on a slow machine, this 3 ms)."""
+    rendering), written with plain string formatting rather than format_html and its lazy checks."""
     cells = []
     for name, show, zero in ACTIVITY_COLUMNS:
         shown = show(getattr(table, name))

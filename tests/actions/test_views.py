@@ -335,7 +335,19 @@ def test_recording_a_street_presence_session(client, educator, teammate, team):
 
 @pytest.mark.parametrize(
     "typed, minutes",
-    [("2", 120), ("1,5", 90), ("1.5", 90), ("2h30", 150), ("2:15", 135), ("45 min", 45), ("24 h", 1440)],
+    [
+        ("2", 120),
+        ("1,5", 90),
+        ("1.5", 90),
+        ("2h30", 150),
+        ("2 heures 30", 150),
+        ("1 h 30 min", 90),
+        ("2:15", 135),
+        ("45 min", 45),
+        ("90 mn", 90),
+        ("0,25", 15),
+        ("24 h", 1440),
+    ],
 )
 def test_durations_are_read_the_way_people_type_them(typed, minutes):
     from actions.forms import DurationField
@@ -348,11 +360,29 @@ def test_durations_are_read_the_way_people_type_them(typed, minutes):
     "overrides, field, message",
     [
         pytest.param(
-            {"duration": "25"}, "duration", "ne peut pas dépasser 24 heures (vous avez indiqué 25 h)", id="25h"
+            {"duration": "25"},
+            "duration",
+            "Durée invraisemblable : « 25 » heures (24 heures au plus). Pour 25 minutes, écrivez 25 min.",
+            id="25h",
         ),
-        pytest.param({"duration": "1500 min"}, "duration", "ne peut pas dépasser 24 heures", id="1500min"),
-        pytest.param({"duration": "0"}, "duration", "au moins une minute", id="zero"),
-        pytest.param({"duration": "beaucoup"}, "duration", "Durée non comprise", id="words"),
+        pytest.param(
+            {"duration": "1500 min"},
+            "duration",
+            "Durée invraisemblable : « 1500 min » (24 heures au plus).",
+            id="1500min",
+        ),
+        pytest.param({"duration": "0"}, "duration", "Durée nulle ou négative : « 0 ».", id="zero"),
+        pytest.param(
+            {"duration": "1h75"}, "duration", "Durée « 1h75 » : les minutes doivent être inférieures à 60.", id="1h75"
+        ),
+        pytest.param({"duration": "2:75"}, "duration", "les minutes doivent être inférieures à 60", id="2:75"),
+        pytest.param({"duration": "nan"}, "duration", "Durée « nan » illisible", id="nan"),
+        pytest.param(
+            {"duration": "beaucoup"},
+            "duration",
+            "Durée « beaucoup » illisible : écrivez des heures (2, 1,5 ou 1h30) ou des minutes (90 min).",
+            id="words",
+        ),
         pytest.param({"duration": ""}, "duration", "Indiquez la durée de la présence.", id="missing"),
         pytest.param({"date": "2024-03-20"}, "date", "ne peut pas être dans le futur", id="future"),
         pytest.param({"educators": []}, "educators", "Cochez au moins un éducateur présent.", id="nobody"),

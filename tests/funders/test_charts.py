@@ -3,7 +3,7 @@ large figures in French (« 15 199 »)."""
 
 import re
 
-from reports.dashboards.charts import WIDTH, horizontal_bars
+from reports.charts import WIDTH, horizontal_bars
 
 DIGIT_WIDTH = 6.5  # an 11-unit bold digit, as the chart reckons it (a generous estimate for DejaVu Sans)
 

@@ -55,8 +55,8 @@ def test_the_journal_filters_by_youth_including_its_interventions(client, coordi
 def test_the_journal_searches_the_youth_to_filter_on_instead_of_listing_every_youth(
     client, coordinator, educator, youth, team
 ):
-    """A federation's 30,000 youths made a select of 30,000 options (1.4 s for an administrator): the
-    youth is searched on the server as one types, and only the one filtered on is an option."""
+    """A federation's 30,000 youths would make a select of 30,000 options: the youth is searched on the
+    server as one types, and only the one filtered on is an option."""
     YouthFactory(team=team, first_name="Zoé")
     log_access(user=educator, action=Action.VIEW, obj=youth)
     _log_in(client, coordinator)

@@ -177,7 +177,19 @@ PRESENCE_HEADER = ["date", "duree", "lieu", "commune", "quartier", "educateurs",
 
 @pytest.mark.parametrize(
     ("cell", "minutes"),
-    [("2", 120), ("1,5", 90), ("1.5", 90), ("1h30", 90), ("1 h 30", 90), ("1:30", 90), ("45 min", 45), ("0,25", 15)],
+    [
+        ("2", 120),
+        ("1,5", 90),
+        ("1.5", 90),
+        ("1h30", 90),
+        ("1 h 30", 90),
+        ("2 heures 30", 150),
+        ("1:30", 90),
+        ("45 min", 45),
+        ("90 mn", 90),
+        ("0,25", 15),
+        ("01:30:00", 90),
+    ],
 )
 def test_durations_in_hours_in_every_usual_spelling(team, territory, cell, minutes):
     report = run_import("presence", [PRESENCE_HEADER, ["02/02/2024", cell, "", "Hénin-Beaumont", "", "", ""]], team)
@@ -193,10 +205,12 @@ def test_durations_in_hours_in_every_usual_spelling(team, territory, cell, minut
         ("0", "Durée nulle ou négative : « 0 »."),
         (
             "90",
-            "Durée invraisemblable : « 90 » heures (24 heures au plus). Pour 90 minutes, écrivez 1h30.",
+            "Durée invraisemblable : « 90 » heures (24 heures au plus). Pour 90 minutes, écrivez 1 h 30.",
         ),
+        ("1500 min", "Durée invraisemblable : « 1500 min » (24 heures au plus)."),
         ("1h75", "Durée « 1h75 » : les minutes doivent être inférieures à 60."),
-        ("longtemps", "Durée « longtemps » illisible : écrivez des heures, par exemple 2, 1,5 ou 1h30."),
+        ("1:75", "Durée « 1:75 » : les minutes doivent être inférieures à 60."),
+        ("longtemps", "Durée « longtemps » illisible : écrivez des heures (2, 1,5 ou 1h30) ou des minutes (90 min)."),
     ],
 )
 def test_negative_or_absurd_durations_are_refused(team, territory, cell, message):

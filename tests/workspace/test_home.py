@@ -36,6 +36,19 @@ def test_my_week_counts_my_interventions_presence_hours_and_actions(client, educ
 
 
 @time_machine.travel(TODAY)
+def test_a_quarter_hour_reads_the_same_on_the_home_page_and_in_the_bilan(client, educator, team):
+    """One rounding of hours (emps.rounding): 15 minutes are 0,3 h, half up, on both screens."""
+    session = PresenceSessionFactory(team=team, author=educator, duration_minutes=15, date=datetime.date(2024, 3, 12))
+    session.educators.set([educator])
+    client.force_login(educator)
+    home = client.get(reverse("home")).content.decode()
+    assert '<div class="stat-value">0,3 h</div>' in home
+    period = {"team": team.pk, "start": "2024-03-11", "end": "2024-03-14"}
+    bilan = client.get(reverse("reports:bilan"), period).content.decode()
+    assert "<strong>0,3 heures</strong>" in bilan
+
+
+@time_machine.travel(TODAY)
 def test_my_youths_without_contact_for_long(client, educator, team, django_assert_max_num_queries):
     quiet = YouthFactory(
         team=team, first_name="Silencieux", with_episode=True, referent=educator, first_met_on=datetime.date(2023, 9, 1)

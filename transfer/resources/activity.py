@@ -281,7 +281,10 @@ class PresenceResource(ActivityResource):
         Column(
             "duree",
             True,
-            gettext_lazy("Durée en heures : 2, 1,5, 1.5 ou 1h30 (24 heures au plus)."),
+            gettext_lazy(
+                "Durée en heures (2, 1,5, 1.5 ou 1h30) ou en minutes (90 min), 24 heures au plus. "
+                "Après les heures, les minutes vont de 0 à 59 : 1h75 est refusé."
+            ),
             "1h30",
             ("durée", "durée en heures", "heures", "nb heures"),
         ),

@@ -4,7 +4,7 @@ from django import template
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from actions.forms import format_minutes
+from emps.durations import format_duration
 from emps.permissions import can_edit_record
 from youths.enums import Level
 
@@ -22,7 +22,7 @@ def level_label(value):
 @register.filter
 def minutes(value):
     """120 -> "2 h", 90 -> "1 h 30"."""
-    return format_minutes(value)
+    return format_duration(value)
 
 
 @register.filter

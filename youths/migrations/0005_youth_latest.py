@@ -1,7 +1,7 @@
 """YouthLatest: each youth's two latest episodes and latest situation record, kept by triggers.
 
-The youth tables decide a youth's level and situation for a period from this row (two correlated
-subqueries per youth before: 170 ms of the 250 ms that 29,000 youths took). Triggers recompute the
+The youth tables decide a youth's level and situation for a period from this row rather than from two
+correlated subqueries per youth. Triggers recompute the
 rows of the youths whose episodes or records a statement wrote: PostgreSQL once per statement, over
 its transition tables, after locking those youths' rows (as the overlap trigger does), so that two
 transactions writing one youth's records take turns and the second recomputes from what the first

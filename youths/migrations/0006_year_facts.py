@@ -1,7 +1,7 @@
 """YouthYearFacts and TeamYearFacts: the youth tables of each team and year, counted in advance by triggers.
 
-A funder's dashboard of a federation grouped its 29,000 youths of the year on every view (110-150 ms,
-half the page). For each youth and calendar year in which they were in relation with the team (first met,
+So that a funder's dashboard of a federation does not group its 29,000 youths of the year on every
+view. For each youth and calendar year in which they were in relation with the team (first met,
 an intervention: an actions_youthyear row, or a collective action taken part in), a facts row holds
 the year's level and situation (the counting rules over 1 January to 31 December) and the youth's sex,
 origin, birth, commune and quartier; TeamYearFacts counts those rows per team, year and breakdown.
@@ -149,8 +149,8 @@ def _postgres_changed(kind: str, event: str) -> str:
         )
     if kind == "interventions" and event == "update":
         # Only a row's existence matters: the youths of the keys (youth, year) the statement moved. Set
-        # differences, hashed: a join of the two transition tables, which have no index, took 130 ms
-        # for each batch of an import (its upserts update the rows of youths already seen that year).
+        # differences, hashed, rather than a join of the two transition tables, which have no index (an
+        # import's upserts update the rows of youths already seen that year, batch after batch).
         keys = "SELECT youth_id, year FROM {} EXCEPT SELECT youth_id, year FROM {}"
         return (
             f"SELECT youth_id FROM ({keys.format('old_rows', 'new_rows')}) AS gone"
@@ -290,8 +290,8 @@ def _sqlite_backward() -> list[str]:
 
 
 # On PostgreSQL the counts' unique constraint also carries the count (INCLUDE), so that the counts of a
-# team and year are read from the index alone (18,000 rows for fifty teams: 3 ms instead of 16 ms of
-# reads scattered over the table). Same name and keys, still the upserts' arbiter; SQLite has no INCLUDE.
+# team and year are read from the index alone rather than from reads scattered over the table. Same
+# name and keys, still the upserts' arbiter; SQLite has no INCLUDE.
 COVERING = f"""
 ALTER TABLE youths_teamyearfacts DROP CONSTRAINT team_year_facts_unique,
 ADD CONSTRAINT team_year_facts_unique UNIQUE ({COUNT_COLUMNS}) INCLUDE (youths);

@@ -118,8 +118,8 @@ class Command(BaseCommand):
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 # VACUUM too, not only ANALYZE: rows written by COPY are not marked all-visible until
-                # vacuumed, and without the visibility map PostgreSQL cannot use index-only scans (the
-                # bilan for one team-year took 3 s instead of under 1 s). Outside the transaction above.
+                # vacuumed, and without the visibility map PostgreSQL cannot use index-only scans, which
+                # the bilan's queries rely on. Outside the transaction above.
                 # (Inside an outer transaction, as in the tests, VACUUM is refused: ANALYZE only.)
                 cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)")
         self.stdout.write(self.style.SUCCESS(f"Terminé en {time.monotonic() - started:.0f} s."))

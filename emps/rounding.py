@@ -1,0 +1,33 @@
+"""How every figure shown to a user is rounded: the bilan's rule, for every screen and file.
+
+The bilan's footnotes say it in French (reports/rules.py): each percentage is rounded on its own to a
+whole number, half up, so that a column may add up to 99 or 101 %; averages are rounded to the tenth,
+half up. Hours are minutes divided by 60, rounded to the tenth, half up: 15 minutes are 0,3 h
+everywhere, on an educator's home page as in the bilan, the funders' dashboard and the workbook.
+"""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+
+def round_half_up(value: int | Decimal, digits: int = 0) -> Decimal:
+    """`value` rounded to `digits` decimals, the half away from zero (never to the even neighbour)."""
+    return Decimal(value).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+
+
+def percent(part: int, whole: int) -> Decimal:
+    """`part` in percent of `whole`, rounded on its own, half up, to a whole number (0 when whole is 0)."""
+    if not whole:
+        return Decimal(0)
+    return round_half_up(Decimal(part) * 100 / Decimal(whole))
+
+
+def average(total: int | None, count: int) -> Decimal | None:
+    """Mean to one decimal, half up; None when nothing was counted."""
+    if not count or total is None:
+        return None
+    return round_half_up(Decimal(total) / Decimal(count), 1)
+
+
+def hours(minutes: int | None) -> Decimal:
+    """Minutes as hours, to one decimal, half up."""
+    return round_half_up(Decimal(minutes or 0) / 60, 1)
