@@ -45,9 +45,9 @@ class InterventionDomain(InterventionLink):
     exact on both databases (migrations 0005 and 0007): the copy is taken from the intervention on
     insert, and follows it when its youth, date or team changes. Nothing in Python writes it.
     On SQLite, a migration that rebuilds this table, actions_intervention or youths_youth (most
-    AlterField on them) drops their triggers, the summaries' of migration 0008 too: such a migration must
-    create them again (tests/actions/test_domain_copy.py and test_summaries.py fail otherwise), and
-    `manage.py rebuild_summaries` then rewrites the summaries.
+    AlterField on them) drops their triggers: such a migration must create the copy triggers again
+    (tests/actions/test_domain_copy.py fails otherwise); the summaries' marks come back by themselves
+    after `migrate` (`actions.marks`).
     """
 
     domain = models.ForeignKey(Domain, on_delete=models.CASCADE, verbose_name=_("domaine"))
@@ -360,11 +360,9 @@ def summary_key(model, verbose_name):
 class InterventionMonth(models.Model):
     """How many interventions each team logged in each month.
 
-    Like the tags' copies, a summary that only the database writes: triggers on actions_intervention
-    (migration 0008) add and remove each row as it is written, in the same transaction, on both
-    databases. It is never stale, so it is no cache: the funders' dashboard of a federation counts
-    its interventions month by month from a row per team and month, not one per intervention.
-    `actions.summaries` rebuilds and checks every summary (`manage.py rebuild_summaries`).
+    The funders' dashboard of a federation counts its interventions month by month from these rows
+    instead of every intervention. Written by `actions.summaries`, brought up to date before it is read,
+    like every summary (`manage.py rebuild_summaries` checks and rebuilds them).
     """
 
     team = summary_key(Team, _("équipe"))
@@ -387,7 +385,7 @@ class YouthYear(models.Model):
     first_on ≤ end and last_on ≥ start, and first_on ≥ start or last_on ≤ end (a date of the row in the
     period) or, when the period lies strictly between the two dates, an intervention in it (the only
     case that reads the interventions). The dashboards and the bilan count the youths of a period from
-    these rows, about one per youth instead of one per intervention. Kept by triggers (migration 0008).
+    these rows, about one per youth instead of one per intervention. Written by `actions.summaries`.
     """
 
     youth = summary_key(Youth, _("jeune"))
@@ -415,8 +413,8 @@ class YouthYear(models.Model):
 class YouthYearDomain(models.Model):
     """One youth's interventions tagged with one domain in one calendar year (as YouthYear, per domain).
 
-    The "Jeunes" column of the domains table counts these rows instead of the tags. Kept by triggers on
-    the tags (migration 0008), which carry their intervention's youth, date and team.
+    The "Jeunes" column of the domains table counts these rows instead of the tags, which carry their
+    intervention's youth, date and team. Written by `actions.summaries`.
     """
 
     youth = summary_key(Youth, _("jeune"))
@@ -447,15 +445,14 @@ class YouthYearDomain(models.Model):
 class TeamYear(models.Model):
     """A team's YouthYear rows of one calendar year, summed: how many youths had an intervention, how many.
 
-    Triggers on actions_youthyear (migration 0009) add and subtract each row as the summaries of the
-    interventions write it. A period inside one calendar year whose team had no intervention that year
-    outside it (1 January to today, a whole year) counts from these rows alone: every YouthYear row
-    of the team and year then lies inside the period.
+    Written by `actions.summaries` for each team and year it touches. A period inside one calendar year
+    whose team had no intervention that year outside it (1 January to today, a whole year) counts from
+    these rows alone: every YouthYear row of the team and year then lies inside the period.
     """
 
     team = summary_key(Team, _("équipe"))
     year = models.PositiveSmallIntegerField(_("année"))
-    youths = models.IntegerField(_("jeunes"))  # no CHECK: triggers add and subtract
+    youths = models.IntegerField(_("jeunes"))
     interventions = models.IntegerField(_("interventions"))
 
     class Meta:
@@ -473,7 +470,7 @@ class TeamYearDomain(models.Model):
     team = summary_key(Team, _("équipe"))
     year = models.PositiveSmallIntegerField(_("année"))
     domain = summary_key(Domain, _("domaine"))
-    youths = models.IntegerField(_("jeunes"))  # no CHECK: triggers add and subtract
+    youths = models.IntegerField(_("jeunes"))
     tags = models.IntegerField(_("interventions"))
 
     class Meta:
@@ -485,3 +482,23 @@ class TeamYearDomain(models.Model):
 
     def __str__(self):
         return f"{self.team_id} {self.year} {self.domain_id}: {self.youths} / {self.tags}"
+
+
+class SummaryMark(models.Model):
+    """A write the summaries have not caught up with: the youth it concerns and, for an intervention or a
+    domain tag, its team and date. Triggers append one row per write (`actions.marks`); the summaries
+    take the marks and write again what they mark before they are read (`actions.summaries`). Plain
+    columns, no foreign key: a mark may outlive its youth, and appending one locks nothing."""
+
+    id = models.BigAutoField(primary_key=True)
+    youth_id = models.BigIntegerField(_("jeune"), null=True)
+    team_id = models.BigIntegerField(_("équipe"), null=True)
+    day = models.DateField(_("date"), null=True)
+
+    class Meta:
+        verbose_name = _("écriture à reporter dans les synthèses")
+        verbose_name_plural = _("écritures à reporter dans les synthèses")
+        default_permissions = ()
+
+    def __str__(self):
+        return f"{self.youth_id} {self.team_id} {self.day}"

@@ -12,11 +12,10 @@ The SQL is what a careful developer would write by hand: one statement per table
 in the period, grouping sets where one table has two breakdowns, and no ORM in between.
 
 As the builders do, by default (`summaries=True`) the youth tables of a whole year (or of 1 January to a
-day with nothing dated later) read the counts per team and year (youths_teamyearfacts, migration
-youths/0006); otherwise the youths' levels read each youth's two latest episodes
-(youths_youthlatest, migration youths/0005) where they decide the rule, and the youths with an
-intervention in the period and the domains table read the youth-year summaries (actions_youthyear,
-actions_youthyeardomain, migration actions/0008) with the rule of reports/builders/summaries.py: a row
+day with nothing dated later) read the counts per team and year (youths_teamyearfacts); otherwise the
+youths' levels read their episodes, and the youths with an intervention in the period and the domains
+table read the youth-year summaries (actions_youthyear, actions_youthyeardomain) with the rule of
+reports/builders/summaries.py: a row
 wholly inside the period counts its figure as is, a row straddling a bound counts its interventions (or
 tags) from the base table between max(start, first_on) and min(end, last_on), and a youth with rows in
 several years counts once (a period within one calendar year has one row per youth and domain: its rows
@@ -84,34 +83,13 @@ LEVEL_FROM_EPISODES = f"""COALESCE(
          WHERE e.youth_id = y.id AND e.started_on <= %(end)s ORDER BY e.started_on DESC LIMIT 1)
     )"""
 
-# The youth's two latest episodes (youths_youthlatest, migration youths/0005) decide the level when the
-# latest began by the period's end and the earlier ones all ended before its start; else the episodes do.
-LEVEL_FROM_LATEST = f"""CASE
-        WHEN l.episode_level IS NULL THEN NULL
-        WHEN l.episode_started_on <= %(end)s AND l.earlier_open = 0
-             AND (l.earlier_last_end IS NULL OR l.earlier_last_end < %(start)s) THEN
-            CASE WHEN l.previous_level IS NOT NULL
-                      AND (l.previous_ended_on IS NULL OR l.previous_ended_on >= %(start)s)
-                      AND (l.episode_ended_on < %(start)s
-                           OR {_rank("l.previous_level")} > {_rank("l.episode_level")})
-                 THEN l.previous_level ELSE l.episode_level END
-        ELSE {LEVEL_FROM_EPISODES}
-    END"""
 
-
-def _public(youths_in_period: str, *, latest: bool) -> str:
-    level, join = (
-        (LEVEL_FROM_LATEST, "LEFT JOIN youths_youthlatest l ON l.youth_id = y.id")
-        if latest
-        else (
-            LEVEL_FROM_EPISODES,
-            "",
-        )
-    )
+def _public(youths_in_period: str) -> str:
     return f"""
     WITH y AS ({youths_in_period})
-    SELECT {level} AS level, count(*), count(*) FILTER (WHERE y.first_met_on >= %(start)s)
-    FROM y {join} GROUP BY 1
+    SELECT {LEVEL_FROM_EPISODES} AS level, count(*),
+           count(*) FILTER (WHERE y.first_met_on BETWEEN %(start)s AND %(end)s)
+    FROM y GROUP BY 1
 """
 
 
@@ -125,7 +103,7 @@ def _age_sex(youths_in_period: str) -> str:
 """
 
 
-PUBLIC, PUBLIC_SUMMARIES = _public(YOUTHS_IN_PERIOD, latest=False), _public(YOUTHS_IN_PERIOD_SUMMARIES, latest=True)
+PUBLIC, PUBLIC_SUMMARIES = _public(YOUTHS_IN_PERIOD), _public(YOUTHS_IN_PERIOD_SUMMARIES)
 AGE_SEX, AGE_SEX_SUMMARIES = _age_sex(YOUTHS_IN_PERIOD), _age_sex(YOUTHS_IN_PERIOD_SUMMARIES)
 
 # The interventions and their tags carry the youth's team (a copy kept by triggers): the floor reads

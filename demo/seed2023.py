@@ -16,6 +16,7 @@ from django.db import transaction
 
 from actions.enums import ActionKind, Carrying, InterventionKind, MeetingKind, Place
 from actions.models import CollectiveAction, Domain, Intervention, PartnerMeeting, PresenceSession
+from actions.summaries import summaries_bring_up_to_date
 from demo.territory import ensure_partners, ensure_territory
 from emps.models import Team
 from reports.models import BilanNarrative
@@ -430,6 +431,7 @@ def load_seed_2023(*, team: Team, educators=(), with_narrative: bool = True) -> 
     _load_meetings(team, places, partners, educators)
     if with_narrative:
         BilanNarrative.objects.get_or_create(team=team, commune=None, start=START, end=END, defaults=NARRATIVE)
+    summaries_bring_up_to_date()
 
 
 def _load_interventions(youths, rows, domains, partners):

@@ -19,9 +19,10 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.test.utils import override_settings
 
-# Rebuilt by `migrate` (content types, permissions), short-lived (sessions), or written by the database's
-# triggers as the interventions, tags, episodes and situations are loaded (their summaries: loading them
-# too would count twice, or clash).
+from actions.summaries import summaries_rebuild
+
+# Rebuilt by `migrate` (content types, permissions), short-lived (sessions), or written again from the
+# interventions, tags, episodes and situations once they are loaded (their summaries and marks).
 EXCLUDED = [
     "contenttypes",
     "auth.permission",
@@ -31,7 +32,7 @@ EXCLUDED = [
     "actions.youthyeardomain",
     "actions.teamyear",
     "actions.teamyeardomain",
-    "youths.youthlatest",
+    "actions.summarymark",
     "youths.youthyearfacts",
     "youths.teamyearfacts",
 ]
@@ -106,4 +107,5 @@ def backup_restore(*, path: Path) -> collections.Counter:
             f"{label} : {want} attendu(s), {got} trouvé(s)" for label, (want, got) in differences.items()
         )
         raise RuntimeError(f"Restauration incomplète, rien n'a été modifié ({detail}).")
+    summaries_rebuild()
     return found

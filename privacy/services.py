@@ -32,9 +32,10 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from actions.models import CollectiveAction, Intervention, YouthYear
+from actions.summaries import summaries_up_to_date
 from emps.journal import Action, log_access
 from emps.models import AccessLog
-from youths.models import SituationRecord, SupportEpisode, Youth, YouthLatest, YouthYearFacts
+from youths.models import SituationRecord, SupportEpisode, Youth, YouthYearFacts
 
 # Stored, not displayed through gettext: the record keeps a neutral first name.
 ANONYMOUS_FIRST_NAME = "Anonyme"
@@ -84,8 +85,7 @@ INTERVENTION_KEPT_FIELDS = {
 YOUTH_RELATED_MODELS = {
     SupportEpisode: "kept",
     SituationRecord: "kept",
-    YouthLatest: "kept (the database's summary of the episodes and situations, nothing identifying)",
-    YouthYearFacts: "rewritten from the anonymised youth by the database (what the yearly counts read)",
+    YouthYearFacts: "rewritten from the anonymised youth by the summaries (what the yearly counts read)",
     Intervention: "free texts erased",
     CollectiveAction: "participation kept",
 }
@@ -136,6 +136,7 @@ def youths_due_for_anonymisation(
     # Youths met, seen in an intervention or in a collective action since the cutoff are set aside first,
     # as sets (the interventions through their youth-year rows); the last contact, two lookups a youth,
     # is then computed for the few left rather than for every youth of a federation.
+    summaries_up_to_date()
     seen_since = YouthYear.objects.filter(year__gte=cutoff.year, last_on__gte=cutoff).values("youth")
     participations = CollectiveAction.participants.through.objects
     in_action_since = participations.filter(collectiveaction__date__gte=cutoff).values("youth")

@@ -1,6 +1,13 @@
-"""The counting rules, in French, as printed in the footnotes of every bilan (page, PDF and workbook)."""
+"""The counting rules, in French, as printed in the footnotes of every bilan (page, PDF and workbook).
+
+The rules about youths are defined, text and executable definition side by side, in `youths.rules` and
+`actions.rules`; the others describe how the builders of `reports.builders` count.
+"""
 
 from django.utils.translation import gettext_lazy as _
+
+from actions.rules import IN_RELATION
+from youths.rules import AGE, LEVEL, NEW, SITUATION
 
 COUNTING_RULES = [
     (
@@ -11,37 +18,11 @@ COUNTING_RULES = [
             "présence sociale ; un temps partenarial sans commune compte pour toutes les communes de l'équipe."
         ),
     ),
-    (
-        _("Public accompagné"),
-        _(
-            "Un jeune compte dans la période lorsqu'il est en relation avec l'équipe pendant celle-ci : première "
-            "rencontre, intervention ou participation à une action collective dans la période. Chaque jeune est "
-            "compté une seule fois dans chaque répartition ; toutes les répartitions ont donc le même total."
-        ),
-    ),
-    (
-        _("Niveau d'accompagnement"),
-        _(
-            "Le plus élevé des accompagnements qui chevauchent la période (PAEI, puis ASEP, puis en accroche) ; "
-            "à défaut, celui du dernier accompagnement commencé avant la fin de la période."
-        ),
-    ),
-    (
-        _("Âge"),
-        _(
-            "Âge en années révolues au dernier jour de la période, la naissance étant fixée au 1er du mois de "
-            "naissance (au 1er juillet quand seule l'année est connue). Moyennes arrondies au dixième, au plus "
-            "proche, la moitié vers le haut."
-        ),
-    ),
-    (
-        _("Situation, sexe et origine"),
-        _(
-            "La situation est celle en vigueur au dernier jour de la période (à défaut, la première enregistrée). "
-            "Le sexe et l'origine de la rencontre sont ceux de la fiche. Une ligne « Non renseigné » apparaît "
-            "quand des jeunes n'ont pas la valeur."
-        ),
-    ),
+    (IN_RELATION.title, IN_RELATION.text),
+    (NEW.title, NEW.text),
+    (LEVEL.title, LEVEL.text),
+    (AGE.title, AGE.text),
+    (SITUATION.title, SITUATION.text),
     (
         _("Domaines travaillés"),
         _(

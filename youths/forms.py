@@ -14,7 +14,8 @@ from emps.forms import TILES, PastDateField, QuickSelect, SectorErrorsMixin, Sec
 from emps.locking import VersionedModelForm
 from emps.models import Commune, Partner, Team, User
 from youths.enums import Level
-from youths.models import MIN_BIRTH_YEAR, EndReason, Origin, Situation, Youth, age_on
+from youths.models import MIN_BIRTH_YEAR, EndReason, Origin, Situation, Youth
+from youths.rules import age_on
 
 # Outside these ages the form asks the educator to confirm: a typing slip (3 or 40) is likelier than a real case.
 MIN_PLAUSIBLE_AGE = 6

@@ -17,14 +17,6 @@ MIN_BIRTH_YEAR = 1950
 MAX_BIRTH_YEAR = 2100
 
 
-def age_on(birth_year, birth_month, day):
-    """Completed years on `day` for a birth month and year (1 July when the month is unknown); None if unknown."""
-    if not birth_year:
-        return None
-    month = birth_month or 7
-    return day.year - birth_year - ((day.month, day.day) < (month, 1))
-
-
 class Origin(ReferenceItem):
     """How the team first met the young person (présence sociale, partenaire, tiers)."""
 
@@ -251,10 +243,6 @@ class Youth(models.Model):
     def get_absolute_url(self):
         return reverse("youths:detail", kwargs={"pk": self.pk})
 
-    def age_on(self, day):
-        """Completed years on `day`; the birth is the first of the birth month, 1 July when only the year is known."""
-        return age_on(self.birth_year, self.birth_month, day)
-
     @property
     def is_anonymised(self):
         return self.anonymised_at is not None
@@ -358,59 +346,14 @@ class SituationRecord(models.Model):
         return f"{self.situation} ({self.started_on:%d/%m/%Y})"
 
 
-class YouthLatest(models.Model):
-    """A youth's two latest support episodes and latest situation record, kept by the database.
-
-    Triggers on the episodes and situation records (migration 0005) rewrite a youth's row in the same
-    statement as any write to them, so the row is never stale; a youth with neither has no row. The
-    youth tables read a youth's level and situation for a period from it whenever it decides them
-    (see `reports.builders.youths.level_expression`): nearly always, since a period usually ends after
-    the youth's latest episode and record began. `youths.latest` recomputes the rows, to check them
-    (`manage.py rebuild_summaries --check`) or rewrite them. On SQLite, a migration that rebuilds the
-    episodes' or records' table drops its triggers, as it drops the overlap trigger.
-    """
-
-    youth = models.OneToOneField(
-        Youth,
-        primary_key=True,
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        editable=False,
-        related_name="latest",
-        verbose_name=_("jeune"),
-    )
-    # The latest episode (the one begun last), then the one before it.
-    episode_level = models.CharField(_("niveau"), max_length=10, null=True)
-    episode_started_on = models.DateField(_("début"), null=True)
-    episode_ended_on = models.DateField(_("fin"), null=True)
-    previous_level = models.CharField(_("niveau précédent"), max_length=10, null=True)
-    previous_started_on = models.DateField(_("début du précédent"), null=True)
-    previous_ended_on = models.DateField(_("fin du précédent"), null=True)
-    # The episodes before those two: how many are open (none, episodes never overlapping), their last end.
-    earlier_open = models.PositiveIntegerField(_("antérieurs en cours"), default=0)
-    earlier_last_end = models.DateField(_("fin des antérieurs"), null=True)
-    # The latest situation record.
-    situation = copied_key(Situation, _("situation"))
-    situation_started_on = models.DateField(_("situation depuis le"), null=True)
-
-    class Meta:
-        verbose_name = _("dernier état d'un jeune")
-        verbose_name_plural = _("derniers états des jeunes")
-        default_permissions = ()
-
-    def __str__(self):
-        return str(self.youth_id)
-
-
 class YouthYearFacts(models.Model):
     """What the youth tables count of one youth in one calendar year in which they were in relation with
     the team (first met that year, an intervention that year, or a collective action taken part in).
 
-    Level and situation are those of the whole year (the level rule over 1 January to 31 December, the
-    situation in force on 31 December); the rest is copied from the youth. Triggers (migration 0006)
-    rewrite a youth's rows in the same statement as any write to the youth, their episodes, situation
-    records, yearly interventions (`actions.YouthYear`) or participations, so they are never stale.
-    `TeamYearFacts` counts them per team and year; `actions.summaries` checks and rebuilds both.
+    Level and situation are those of the whole year (`youths.rules`: the level over 1 January to
+    31 December, the situation in force on 31 December); the rest is copied from the youth. Written by
+    `actions.summaries` from those rules, brought up to date before they are read; `TeamYearFacts`
+    counts them per team and year.
     """
 
     youth = copied_key(Youth, _("jeune"), null=False)
@@ -459,8 +402,7 @@ class TeamYearFacts(models.Model):
     these rows per team instead of one row per youth.
 
     Each breakdown keeps its own columns and leaves the others at their blank value ("" or 0; 0 also
-    stands for "not recorded"); triggers add each facts row written to its five breakdowns and subtract
-    each row removed, so concurrent writers never undo each other, and a count back to zero is deleted.
+    stands for "not recorded"). Written by `actions.summaries` for each team and year it touches.
     """
 
     class Breakdown(models.IntegerChoices):

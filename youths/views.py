@@ -20,6 +20,7 @@ from youths.enums import Level
 from youths.filters import YouthFilter
 from youths.forms import ChangeLevelForm, CloseSupportForm, SituationForm, YouthCreateForm, YouthForm
 from youths.models import Youth
+from youths.rules import age_on
 
 PAGE_SIZE = 25
 TIMELINE_PAGE_SIZE = 30
@@ -176,7 +177,7 @@ def youth_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "youths/detail.html",
         {
             "youth": youth,
-            "age": youth.age_on(today),
+            "age": age_on(youth.birth_year, youth.birth_month, today),
             "episodes": episodes,
             "current_episode": next((e for e in episodes if e.ended_on is None), None),
             "situations": situations,
@@ -322,7 +323,7 @@ def youth_search(request: HttpRequest) -> JsonResponse:
     results = []
     for youth in youths:
         details = []
-        age = youth.age_on(today)
+        age = age_on(youth.birth_year, youth.birth_month, today)
         if age is not None:
             details.append(_("%(age)s ans") % {"age": age})
         details.append(youth.quartier.name if youth.quartier_id else youth.commune.name)

@@ -60,8 +60,9 @@ Table builders (each `(*, scope, start, end)`):
   is_whole_team)`.
 
 Lower level, for other aggregates on the same population: `youths_in_period`, `interventions_in_period`,
-`actions_in_period`, `sessions_in_period`, `meetings_in_period` (querysets), `level_expression`,
-`age_expression`, `situation_expression` (database expressions), `percent(part, whole)`.
+`actions_in_period`, `sessions_in_period`, `meetings_in_period` (querysets), `percent(part, whole)`. The
+counting rules themselves (level, situation, age, first met, in relation) are defined once in
+`youths.rules` and `actions.rules`.
 
 The youth tables (public, age, genre, origin, situation, QPV, quartiers, and the levels of the activity
 table) are sums over `youths.youth_facts(scope, start, end, fields)`: youths in the period grouped by
@@ -123,7 +124,6 @@ from reports.builders.types import (
     to_plain,
 )
 from reports.builders.youths import (
-    age_expression,
     build_age_sex,
     build_genre,
     build_levels,
@@ -132,8 +132,6 @@ from reports.builders.youths import (
     build_qpv_share,
     build_quartiers,
     build_situation_sex,
-    level_expression,
-    situation_expression,
     youths_in_period,
 )
 
@@ -164,7 +162,6 @@ __all__ = [
     "SexRow",
     "SexTable",
     "actions_in_period",
-    "age_expression",
     "average",
     "build_activity_by_commune",
     "build_age_sex",
@@ -185,12 +182,10 @@ __all__ = [
     "build_specific_actions",
     "hours",
     "interventions_in_period",
-    "level_expression",
     "meetings_in_period",
     "percent",
     "scope_communes",
     "sessions_in_period",
-    "situation_expression",
     "to_plain",
     "youths_in_period",
 ]

@@ -34,6 +34,7 @@ from reports.builders.types import (
     Scope,
 )
 from reports.builders.youths import scope_youths, tally, youth_facts
+from youths.rules import first_met_during
 
 # The action log's headings, in the plural.
 ACTION_GROUP_LABELS = {
@@ -430,7 +431,7 @@ def build_monthly(
     month (the funders' dashboard, by month and place), instead of a query of its own.
     """
     # Met for the first time in the period: in relation by that alone, whatever else youths_in_period tests.
-    new_youths = scope_youths(scope).filter(first_met_on__gte=start, first_met_on__lte=end)
+    new_youths = scope_youths(scope).filter(first_met_during(start, end))
     youths = _by_month(new_youths, "first_met_on", n=Count("pk"))
     if scope.communes is None:  # whole teams: their monthly counts, kept by the database
         interventions = {month: {"n": n} for month, n in monthly_interventions(scope, start, end).items()}

@@ -2,9 +2,8 @@
 
 `actions.models.YouthYear` holds, for each youth and calendar year, the dates of their first and last
 interventions and how many; `YouthYearDomain` the same for each domain; `InterventionMonth` the
-interventions of each team and month. Triggers write them in the transaction that writes the
-interventions (migration actions/0008), so they are as exact as the interventions themselves: no figure
-here can be stale.
+interventions of each team and month. `actions.summaries` writes them from the interventions and brings
+them up to date before each reading here (`summaries_up_to_date`), so no figure here can be stale.
 
 A youth-year row and a period [start, end] (bounds included) relate in one of three ways:
 - none of the row's interventions can be in the period: first_on > end or last_on < start;
@@ -15,10 +14,10 @@ A youth-year row and a period [start, end] (bounds included) relate in one of th
 The usual periods of the funders' dashboard (1 January to today, last year, the last twelve months) and
 a bilan of whole years have whole rows only, or a few at the bounds.
 
-`TeamYear` and `TeamYearDomain` sum those rows per team and year (and domain), also by triggers
-(migration actions/0009). When a period lies inside one calendar year and no team of a whole-team scope
-had an intervention that year outside it (a whole year; 1 January to today), every row of the year is
-whole: the totals add up a row per team (and domain) instead of one per youth.
+`TeamYear` and `TeamYearDomain` sum those rows per team and year (and domain). When a period lies inside
+one calendar year and no team of a whole-team scope had an intervention that year outside it (a whole
+year; 1 January to today), every row of the year is whole: the totals add up a row per team (and
+domain) instead of one per youth.
 """
 
 import datetime
@@ -36,6 +35,7 @@ from actions.models import (
     YouthYear,
     YouthYearDomain,
 )
+from actions.summaries import summaries_up_to_date
 from emps.expressions import MonthStart
 from reports.builders.sql import fetch_over
 from reports.builders.types import Scope
@@ -61,6 +61,7 @@ def youths_with_interventions(scope: Scope, start: datetime.date, end: datetime.
     A row with a date in the period qualifies at once; only a row whose dates lie on both sides of the
     period is checked against the interventions.
     """
+    summaries_up_to_date()
     in_period = Intervention.objects.filter(youth=OuterRef("youth"), date__gte=start, date__lte=end)
     return (
         _rows_touching(YouthYear, scope, start, end)
@@ -106,6 +107,7 @@ def intervention_totals(
     scope: Scope, start: datetime.date, end: datetime.date, *, inside: bool | None = None
 ) -> tuple[int, int]:
     """(interventions, distinct youths with one) in the period; `inside`: `year_is_inside`, if known."""
+    summaries_up_to_date()
     if year_is_inside(scope, start, end) if inside is None else inside:
         sums = TeamYear.objects.filter(team__in=scope.team_ids, year=start.year).aggregate(
             interventions=Sum("interventions"), youths=Sum("youths")
@@ -122,6 +124,7 @@ def domain_totals(
     scope: Scope, start: datetime.date, end: datetime.date, *, inside: bool | None = None
 ) -> dict[int, tuple[int, int]]:
     """{domain id: (interventions tagged with it, distinct youths)} in the period; `inside` as above."""
+    summaries_up_to_date()
     if year_is_inside(scope, start, end) if inside is None else inside:
         sums = (
             TeamYearDomain.objects.filter(team__in=scope.team_ids, year=start.year)
@@ -160,6 +163,7 @@ def monthly_interventions(scope: Scope, start: datetime.date, end: datetime.date
     """{first day of a month: interventions} of a scope of whole teams (no commune) in the period: the months
     wholly inside it from the teams' monthly counts, the days of a month cut by a bound from the interventions.
     """
+    summaries_up_to_date()
     if scope.communes is not None:
         raise ValueError("Monthly counts are kept per team: a commune's scope counts its interventions.")
     counts: dict[datetime.date, int] = {}

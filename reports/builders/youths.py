@@ -12,25 +12,21 @@ from operator import itemgetter
 
 from django.db import connection
 from django.db.models import (
-    BooleanField,
     Case,
-    CharField,
     Count,
-    ExpressionWrapper,
     F,
     IntegerField,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from actions.models import CollectiveAction, Intervention
+from actions.rules import in_relation_during, taking_part_during
+from actions.summaries import summaries_read, summaries_up_to_date
 from emps.models import Commune, Quartier
 from emps.rounding import average, percent
 from reports.builders.sql import fetch_over
@@ -50,6 +46,7 @@ from reports.builders.types import (
 )
 from youths.enums import Level, Sex
 from youths.models import Origin, Situation, SituationRecord, SupportEpisode, TeamYearFacts, Youth
+from youths.rules import age_at, is_new, level_during, situation_on
 
 UNKNOWN = ""  # the key of a "Non renseigné" row
 OUT_OF_BRACKETS = "hors-tranches"
@@ -66,129 +63,20 @@ def scope_youths(scope: Scope) -> QuerySet[Youth]:
 
 
 def youths_in_period(scope: Scope, start: datetime.date, end: datetime.date) -> QuerySet[Youth]:
-    """Youths of the scope in relation with the team during the period, bounds included.
+    """Youths of the scope in relation with the team during the period (`actions.rules.IN_RELATION`).
 
-    In relation means: first met in the period, or an intervention dated in it, or taking part in a
-    collective action dated in it. The youth's own commune decides whether they are in a commune's scope.
-    The interventions are read from the youths' yearly summaries (`summaries.youths_with_interventions`),
-    a set the database hashes once, instead of one index descent into the interventions per youth; the
-    participations are a set too, of the scope's youths only (not all the period's participations).
+    The youth's own commune decides whether they are in a commune's scope. The interventions are read
+    from the youths' yearly summaries (`summaries.youths_with_interventions`), a set the database hashes
+    once, instead of one index descent into the interventions per youth; the participations are a set
+    too, of the scope's youths only.
     """
-    participations = CollectiveAction.participants.through.objects.filter(
-        youth__team__in=scope.team_ids, collectiveaction__date__gte=start, collectiveaction__date__lte=end
-    ).values("youth")
     return scope_youths(scope).filter(
-        Q(first_met_on__gte=start, first_met_on__lte=end)
-        | Q(pk__in=youths_with_interventions(scope, start, end))
-        | Q(pk__in=participations)
-    )
-
-
-def _rank(level):
-    """The rank of the level in the field named `level` (accroche 0, ASEP 1, PAEI 2; -1 for anything else)."""
-    return Case(
-        *(When(**{level: value}, then=Value(Level.rank(value))) for value in Level.values),
-        default=Value(-1),
-        output_field=IntegerField(),
-    )
-
-
-def level_from_episodes(start: datetime.date, end: datetime.date):
-    """The level rule read from the youth's episodes themselves (two correlated subqueries)."""
-    overlapping = (
-        SupportEpisode.objects.filter(youth=OuterRef("pk"), started_on__lte=end)
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=start))
-        .annotate(rank=_rank("level"))
-        .order_by("-rank", "-started_on")
-        .values("level")[:1]
-    )
-    latest = (
-        SupportEpisode.objects.filter(youth=OuterRef("pk"), started_on__lte=end)
-        .order_by("-started_on")
-        .values("level")[:1]
-    )
-    return Coalesce(Subquery(overlapping), Subquery(latest), output_field=CharField())
-
-
-def level_expression(start: datetime.date, end: datetime.date):
-    """The highest level among the episodes overlapping the period; else the latest one begun before its end.
-
-    Read from the youth's `YouthLatest` row (the two latest episodes, kept by triggers) when it decides
-    the rule: the latest episode began by the period's end and the earlier ones all ended before its
-    start, so only the two latest can overlap the period; and when none does, the latest begun before
-    the end is the latest. Otherwise (a period ending before the latest episode began, say) the rule is
-    read from the episodes (`level_from_episodes`).
-    """
-    episode, previous = F("latest__episode_level"), F("latest__previous_level")
-    decided = Q(latest__episode_started_on__lte=end, latest__earlier_open=0) & (
-        Q(latest__earlier_last_end__isnull=True) | Q(latest__earlier_last_end__lt=start)
-    )
-    previous_overlaps = Q(latest__previous_level__isnull=False) & (
-        Q(latest__previous_ended_on__isnull=True) | Q(latest__previous_ended_on__gte=start)
-    )
-    levels = Level.values  # lowest first
-    previous_outranks = Q()
-    for index, higher in enumerate(levels):
-        if index:
-            previous_outranks |= Q(latest__previous_level=higher, latest__episode_level__in=levels[:index])
-    return Case(
-        When(latest__episode_level__isnull=True, then=Value(None)),  # no episode at all
-        When(
-            decided,
-            then=Case(
-                When(
-                    previous_overlaps,
-                    then=Case(
-                        When(Q(latest__episode_ended_on__lt=start) | previous_outranks, then=previous),
-                        default=episode,
-                    ),
-                ),
-                default=episode,
-            ),
-        ),
-        default=level_from_episodes(start, end),
-        output_field=CharField(),
-    )
-
-
-MONTH_UNKNOWN = Q(birth_month__isnull=True)
-
-
-def age_expression(end: datetime.date, *, month_unknown: Q = MONTH_UNKNOWN):
-    """Completed years on `end`, the birth taken as the 1st of the birth month (1 July without a month,
-    which `month_unknown` tells: a NULL month on the youths, 0 on `TeamYearFacts`)."""
-    birthday_not_reached = Q(birth_month__gt=end.month)
-    if end.month < 7:
-        birthday_not_reached |= month_unknown
-    return Case(
-        When(birthday_not_reached, then=Value(end.year - 1) - F("birth_year")),
-        default=Value(end.year) - F("birth_year"),
-        output_field=IntegerField(),
-    )
-
-
-def situation_from_records(end: datetime.date):
-    """The situation rule read from the youth's records themselves (two correlated subqueries)."""
-    in_force = (
-        SituationRecord.objects.filter(youth=OuterRef("pk"), started_on__lte=end)
-        .order_by("-started_on")
-        .values("situation")[:1]
-    )
-    earliest = SituationRecord.objects.filter(youth=OuterRef("pk")).order_by("started_on").values("situation")[:1]
-    return Coalesce(Subquery(in_force), Subquery(earliest), output_field=IntegerField())
-
-
-def situation_expression(end: datetime.date):
-    """The situation in force on `end`: the latest recorded on or before it, else the earliest recorded.
-
-    The latest record (the youth's `YouthLatest` row) is in force when it began by `end`; otherwise the
-    records decide (`situation_from_records`).
-    """
-    return Case(
-        When(latest__situation_started_on__isnull=True, then=Value(None)),  # no record at all
-        When(latest__situation_started_on__lte=end, then=F("latest__situation")),
-        default=situation_from_records(end),
-        output_field=IntegerField(),
+        in_relation_during(
+            start,
+            end,
+            with_interventions=youths_with_interventions(scope, start, end),
+            taking_part=taking_part_during(start, end).filter(youth__team__in=scope.team_ids),
+        )
     )
 
 
@@ -232,22 +120,23 @@ def shared_youth_facts(groupings: tuple[tuple[str, ...], ...] = SHARED_GROUPINGS
     level and situation subqueries for every youth cost a query per table. `groupings` (a part of
     SHARED_GROUPINGS) are the ones the block's tables read: the dashboard shows no quartier table, and
     leaves out its grouping and its joins. The rows live only for the block (one request's build), so
-    they can never be stale.
+    they can never be stale; the summaries are brought up to date once, on entering it.
     """
-    token = _shared_facts.set({"groupings": groupings, "rows": {}})
-    try:
-        yield
-    finally:
-        _shared_facts.reset(token)
+    with summaries_read():
+        token = _shared_facts.set({"groupings": groupings, "rows": {}})
+        try:
+            yield
+        finally:
+            _shared_facts.reset(token)
 
 
 def _facts_queryset(scope: Scope, start: datetime.date, end: datetime.date, fields: tuple[str, ...]) -> QuerySet:
     """One row per youth in the period, with the named facts."""
     expressions = {
-        "level": lambda: level_expression(start, end),
-        "age": lambda: age_expression(end),
-        "situation_in_force": lambda: situation_expression(end),
-        "is_new": lambda: ExpressionWrapper(Q(first_met_on__gte=start), output_field=BooleanField()),
+        "level": lambda: level_during(start, end),
+        "age": lambda: age_at(end),
+        "situation_in_force": lambda: situation_on(end),
+        "is_new": lambda: is_new(start, end),
         "commune_name": lambda: F("commune__name"),
         "quartier_name": lambda: F("quartier__name"),
         "is_qpv": lambda: F("quartier__is_qpv"),
@@ -362,11 +251,11 @@ def year_facts_apply(scope: Scope, start: datetime.date, end: datetime.date) -> 
 
 
 def _kept_age(end: datetime.date):
-    """`age_expression` over TeamYearFacts' birth columns (0: not recorded), so that the database sums the
+    """`age_at` over TeamYearFacts' birth columns (0: not recorded), so that the database sums the
     counts of a birth year and month by age (of the birth breakdown; NULL in the others)."""
     return Case(
         When(~Q(breakdown=Breakdown.BIRTH) | Q(birth_year=0), then=Value(None)),
-        default=age_expression(end, month_unknown=Q(birth_month=0)),
+        default=age_at(end, month_unknown=Q(birth_month=0)),
         output_field=IntegerField(),
     )
 
@@ -376,6 +265,7 @@ def _kept_groupings(
 ) -> dict[tuple[str, ...], list[dict]]:
     """Every grouping of `groupings` (each given by a breakdown) from the teams' counts of the year: one
     query, the counts summed over the teams, with the quartiers' and communes' names and QPV flag."""
+    summaries_up_to_date()
     breakdowns = {grouping: breakdown_of(grouping) for grouping in groupings}
     counts = (
         TeamYearFacts.objects.filter(team__in=scope.team_ids, year=end.year, breakdown__in=set(breakdowns.values()))

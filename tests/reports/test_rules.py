@@ -74,6 +74,22 @@ def test_a_youth_met_before_counts_through_an_intervention_in_the_period_only(te
     assert (summary.total, summary.new, summary.continuing) == (1, 0, 1)
 
 
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [pytest.param(START, END, id="a period within a year"), pytest.param(day("2023-01-01"), END, id="a whole year")],
+)
+def test_a_youth_first_met_after_the_period_is_not_new_in_it(team, start, end):
+    """A first-meeting date edited to after the period (a typo put right) does not make the youth « new »
+    in a period in which they had an intervention: the bilan of any period and the yearly counts agree."""
+    youth = YouthFactory(team=team, first_met_on=day("2023-06-01"), with_episode=True)
+    InterventionFactory(youth=youth, date=day("2023-09-01"))
+    youth.first_met_on = day("2024-02-01")
+    youth.save()
+    bilan = build_bilan(scope=Scope.for_team(team), start=start, end=end)
+    assert (bilan.public.total, bilan.public.new, bilan.public.continuing) == (1, 0, 1)
+    assert sum(month.new_youths for month in bilan.monthly) == 0
+
+
 def test_a_youth_met_only_through_a_collective_action_counts(team, scope):
     youth = YouthFactory(team=team, first_met_on=day("2022-03-01"), with_episode=True)
     CollectiveActionFactory(team=team, date=day("2023-07-14"), participants=[youth], anonymous_participants=12)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from emps.durations import format_duration
 from emps.permissions import can_edit_record
 from youths.enums import Level
+from youths.rules import age_on
 
 register = template.Library()
 
@@ -37,7 +38,7 @@ def days_since(value, today=None):
 @register.filter
 def age_today(youth, today):
     """The youth's age in completed years on `today` (None when unknown)."""
-    return youth.age_on(today)
+    return age_on(youth.birth_year, youth.birth_month, today)
 
 
 @register.filter

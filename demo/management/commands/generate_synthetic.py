@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from actions.enums import ActionKind, Carrying, InterventionKind, MeetingKind, Place
 from actions.models import CollectiveAction, Domain, Intervention, PartnerMeeting, PresenceSession
+from actions.summaries import summaries_rebuild
 from emps.enums import Role
 from emps.models import Commune, Partner, PartnerCategory, Quartier, Team, User
 from youths.enums import Level
@@ -115,6 +116,8 @@ class Command(BaseCommand):
                     PartnerMeeting.partners.through,
                 ]
             )
+            self.log("Synthèses…")
+            summaries_rebuild()
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 # VACUUM too, not only ANALYZE: rows written by COPY are not marked all-visible until
