@@ -132,3 +132,50 @@ def remove_marks(connection) -> None:
             else:
                 for event in ("insert", "delete", "update"):
                     cursor.execute(f"DROP TRIGGER IF EXISTS summary_mark_{marked.table}_{event}")
+
+
+# The schema's other triggers, created by migrations: the copies of an intervention's youth, date and team
+# onto its domain tags and partner links and of a youth's team onto its interventions (actions/0005, 0007,
+# 0012), and the episodes' no-overlap check (youths/0002, 0004). A SQLite migration that rebuilds one of
+# their tables drops them: `migrate` then stops with their names (`kept_triggers_missing`).
+KEPT_TRIGGERS = {
+    "postgresql": {
+        "intervention_team_copy",
+        "intervention_domains_follow",
+        "intervention_domains_follow_insert",
+        "intervention_partners_follow",
+        "intervention_partners_follow_insert",
+        "intervention_domain_copy",
+        "intervention_partner_copy",
+        "youth_team_follow",
+        "youth_team_follow_insert",
+        "episode_no_overlap",
+    },
+    "sqlite": {
+        "intervention_team_copy",
+        "intervention_team_recopy",
+        "intervention_domains_follow_insert",
+        "intervention_domains_follow_update",
+        "intervention_partners_follow_insert",
+        "intervention_partners_follow_update",
+        "intervention_domain_copy",
+        "intervention_domain_recopy",
+        "intervention_partner_copy",
+        "intervention_partner_recopy",
+        "youth_team_follow_insert",
+        "youth_team_follow_update",
+        "episode_no_overlap_insert",
+        "episode_no_overlap_update",
+    },
+}
+
+
+def kept_triggers_missing(connection) -> set[str]:
+    """The names of KEPT_TRIGGERS that the database lacks."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
+        else:
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        present = {name for (name,) in cursor.fetchall()}
+    return KEPT_TRIGGERS[connection.vendor] - present

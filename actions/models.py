@@ -46,8 +46,8 @@ class InterventionDomain(InterventionLink):
     insert, and follows it when its youth, date or team changes. Nothing in Python writes it.
     On SQLite, a migration that rebuilds this table, actions_intervention or youths_youth (most
     AlterField on them) drops their triggers: such a migration must create the copy triggers again
-    (tests/actions/test_domain_copy.py fails otherwise); the summaries' marks come back by themselves
-    after `migrate` (`actions.marks`).
+    (`migrate` stops, naming them, otherwise); the summaries' marks come back by themselves after
+    `migrate` (`actions.marks`).
     """
 
     domain = models.ForeignKey(Domain, on_delete=models.CASCADE, verbose_name=_("domaine"))
@@ -76,7 +76,7 @@ class InterventionPartner(InterventionLink):
     intervention of the period to every link.
     Triggers keep the copy exact on both databases (migration 0012) and nothing in Python writes it. On
     SQLite, a migration that rebuilds this table or actions_intervention drops their triggers: it must
-    create them again (tests/actions/test_partner_copy.py fails otherwise).
+    create them again (`migrate` stops, naming them, otherwise).
     """
 
     partner = models.ForeignKey(Partner, on_delete=models.CASCADE, verbose_name=_("partenaire"))

@@ -74,11 +74,10 @@ class YouthQuerySet(TeamScopedQuerySet):
     def lock(self) -> None:
         """Lock these youths' rows, in id order and in one statement, until the transaction ends.
 
-        A write that touches several youths takes them all before it writes anything. The triggers that
-        rewrite a youth's summaries lock the youth too (migrations youths/0005 and 0006, actions/0010),
-        but one statement at a time: two writers each holding a youth the other needs next would
-        deadlock, and PostgreSQL would end it by cancelling one of them (an error page for an educator).
-        Taken first and in the same order, the locks make the second writer wait for the first instead.
+        A write that touches several youths takes them all before it writes anything: two writers each
+        updating, one statement at a time, a youth the other needs next would deadlock, and PostgreSQL
+        would end it by cancelling one of them (an error page for an educator). Taken first and in the
+        same order, the locks make the second writer wait for the first instead.
         Youths of several teams also wait for their turn (`take_several_teams_turn`). Nothing on SQLite,
         which has one writer at a time.
         """

@@ -304,3 +304,14 @@ def test_two_readers_bringing_the_summaries_up_to_date_at_once_take_turns(team):
     reader.join(10)
     assert (errors, written["actions_youthyear"]) == ([], 5)
     assert summaries_differences() == {}
+
+
+def test_a_copy_trigger_dropped_by_a_migration_stops_migrate(team):
+    """A copy trigger that a SQLite table rebuild dropped is not silently lost: `migrate` names it."""
+    name = "intervention_team_copy"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DROP TRIGGER {name}" + (" ON actions_intervention" if connection.vendor == "postgresql" else "")
+        )
+    with pytest.raises(CommandError, match=name):
+        call_command("migrate", verbosity=0)
