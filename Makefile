@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-requirements
 
-.PHONY: run test venv lint format bench messages clean
+.PHONY: run test test-fast venv lint format bench messages clean
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,8 +22,17 @@ run: $(STAMP)
 	@echo ""
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
+# The suite runs on every core (pytest-xdist), each worker on a test database of its own, created afresh.
+# PYTEST_WORKERS=0 runs it in one process; PYTEST_ARGS adds options (a folder, -k, -x...).
+PYTEST_WORKERS ?= auto
+
 test: $(STAMP)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+# Locally: keep the test databases between runs (SQLite ones in var/). They are not migrated again:
+# after a change of migrations, run once with PYTEST_ARGS=--create-db.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --reuse-db $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -48,4 +57,4 @@ messages: $(STAMP)
 	$(BIN)/python manage.py compilemessages -l fr --ignore=.venv
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache
+	rm -rf $(VENV) staticfiles .pytest_cache var/test-*.sqlite3

@@ -1,4 +1,5 @@
 import os
+import pathlib
 
 import pytest
 
@@ -11,6 +12,30 @@ from youths.models import EndReason, Origin, Situation
 # Browser tests drive Playwright's sync API, which runs an event loop in the test thread; the ORM
 # calls of their fixtures then need this, whichever browser test file runs first (or alone).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(request, django_db_modify_db_settings_parallel_suffix):
+    """With --reuse-db, SQLite's test database is a file kept between runs (one per xdist worker) rather
+    than in memory. Without it, nothing changes: a fresh in-memory database per run and per worker."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    test = database.setdefault("TEST", {})
+    if request.config.getvalue("reuse_db") and database["ENGINE"].endswith("sqlite3") and not test.get("NAME"):
+        worker = getattr(request.config, "workerinput", {}).get("workerid", "main")
+        folder = pathlib.Path(settings.BASE_DIR) / "var"
+        folder.mkdir(exist_ok=True)
+        test["NAME"] = str(folder / f"test-{worker}.sqlite3")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(request, django_db_setup, django_db_blocker):
+    """A reused database (--reuse-db) was left flushed by the previous run's last transactional test:
+    put the reference lists of the data migrations back before the first test reads them."""
+    if request.config.getvalue("reuse_db"):
+        with django_db_blocker.unblock():
+            seed_all()
 
 
 @pytest.fixture

@@ -7,10 +7,11 @@ import re
 import subprocess
 
 import pytest
+from django.db import transaction
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from emps.models import AccessLog
+from emps.models import AccessLog, User
 from reports.builders import Scope, build_bilan
 from reports.dashboards.publishing import published_bilan_create
 from reports.models import PublishedBilan
@@ -122,24 +123,41 @@ def test_a_published_bilan_with_masked_small_cells(seed_team, seed_coordinator):
     assert "≤ 2" in pub.html and "INVALID_VARIABLE" not in pub.html
 
 
-def test_the_seed_bilan_published_as_is_prints_its_cells_of_one(seed_team, seed_coordinator):
-    pub = publish(seed_team, by=seed_coordinator)
-    formation = next(row for row in pub.figures["domains"]["rows"] if row["code"] == "formation")
-    assert formation["total"] == 1 and formation["youths"] == 1
-    assert "Formation | 1 | 1 | 0" in xlsx_text(bytes(pub.xlsx))
+class TestTheSeedBilanPublishedAsIs:
+    """The seed's bilan published as is, rendered once for these tests and rolled back after them."""
 
+    @pytest.fixture(scope="class")
+    def published(self, seed_team, django_db_blocker):
+        with django_db_blocker.unblock(), transaction.atomic():
+            yield publish(seed_team, by=User.objects.get(username="coordination-seed"))
+            transaction.set_rollback(True)
 
-def test_a_published_version_is_frozen_in_the_database(seed_team, seed_coordinator):
-    pub = publish(seed_team, by=seed_coordinator)
-    pub.title = "Autre"
-    with pytest.raises(PermissionError):
-        pub.save()
-    with pytest.raises(PermissionError):
-        pub.delete()
-    with pytest.raises(PermissionError):
-        PublishedBilan.objects.update(title="Autre")
-    with pytest.raises(PermissionError):
-        PublishedBilan.objects.all().delete()
+    @pytest.fixture
+    def pub(self, published, db):
+        """The publication read again, so that a test changing it in memory leaves the others theirs."""
+        return PublishedBilan.objects.get(pk=published.pk)
+
+    def test_the_seed_bilan_published_as_is_prints_its_cells_of_one(self, pub):
+        formation = next(row for row in pub.figures["domains"]["rows"] if row["code"] == "formation")
+        assert formation["total"] == 1 and formation["youths"] == 1
+        assert "Formation | 1 | 1 | 0" in xlsx_text(bytes(pub.xlsx))
+
+    def test_a_published_version_is_frozen_in_the_database(self, pub):
+        pub.title = "Autre"
+        with pytest.raises(PermissionError):
+            pub.save()
+        with pytest.raises(PermissionError):
+            pub.delete()
+        with pytest.raises(PermissionError):
+            PublishedBilan.objects.update(title="Autre")
+        with pytest.raises(PermissionError):
+            PublishedBilan.objects.all().delete()
+
+    def test_an_unknown_format_is_not_found(self, client, pub, seed_coordinator):
+        client.force_login(seed_coordinator)
+        assert (
+            client.get(reverse("funders:published_download", kwargs={"pk": pub.pk, "fmt": "docx"})).status_code == 404
+        )
 
 
 @pytest.mark.parametrize(
@@ -193,12 +211,6 @@ def test_funders_read_and_download_the_versions_of_their_scope_only(client, seed
                 assert pub.get_absolute_url() not in listing
     downloads = AccessLog.objects.filter(action="export", object_type="publishedbilan", username="anct")
     assert downloads.count() == 6
-
-
-def test_an_unknown_format_is_not_found(client, seed_team, seed_coordinator):
-    pub = publish(seed_team, by=seed_coordinator)
-    client.force_login(seed_coordinator)
-    assert client.get(reverse("funders:published_download", kwargs={"pk": pub.pk, "fmt": "docx"})).status_code == 404
 
 
 def test_the_bilan_page_offers_publishing_to_coordinators_only(client, seed_team, seed_coordinator):

@@ -23,16 +23,20 @@ pytestmark = pytest.mark.django_db
 A4_POINTS = (595, 842)
 
 
-@pytest.fixture
-def seed_document(seed_team, seed_bilan):
-    narrative = BilanNarrative.objects.for_bilan(team=seed_team, commune=None, start=SEED_START, end=SEED_END).get()
-    return bilan_document(seed_bilan, narrative)
+@pytest.fixture(scope="module")
+def seed_document(seed_team, django_db_blocker):
+    """The seed's document, built once for the module: the tests only read it (no query left in it)."""
+    with django_db_blocker.unblock():
+        bilan = build_bilan(scope=Scope.for_team(seed_team), start=SEED_START, end=SEED_END)
+        narrative = BilanNarrative.objects.for_bilan(team=seed_team, commune=None, start=SEED_START, end=SEED_END)
+        return bilan_document(bilan, narrative.get())
 
 
-@pytest.fixture
-def pdf_text(seed_document, tmp_path):
+@pytest.fixture(scope="module")
+def pdf_text(seed_document, tmp_path_factory):
+    """The seed's PDF and its text, rendered once for the module's tests that read them."""
     pdf = render_export(seed_document, "pdf")
-    path = tmp_path / "bilan.pdf"
+    path = tmp_path_factory.mktemp("pdf") / "bilan.pdf"
     path.write_bytes(pdf)
     text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
     return pdf, text
@@ -83,9 +87,10 @@ def test_the_pdf_carries_the_seeds_tables(pdf_text):
         assert expected in flat, expected
 
 
-def test_no_table_row_is_cut_across_pages(pdf_text, seed_bilan):
+def test_no_table_row_is_cut_across_pages(pdf_text, seed_document):
     """Each row of the figure tables sits whole on one page: all its cells on one line of one page."""
     _pdf, text = pdf_text
+    seed_bilan = seed_document.bilan
     pages = [squeeze(page) for page in text.split("\f")]
     expected = [f"{r.label} {r.total} {r.youths} {r.percent}%" for r in seed_bilan.domains.rows]
     expected += [f"{r.label} {r.total} {r.h} {r.f} {r.nb} {r.percent}%" for r in seed_bilan.age_sex.rows]

@@ -9,12 +9,13 @@ import datetime
 import random
 
 import pytest
+from django.db import transaction
 
 from actions.models import Domain, Intervention, InterventionDomain
 from reports.builders import Scope, build_domains, build_monthly, youths_in_period
 from reports.builders.summaries import whole_months, year_is_inside
 from tests.actions.factories import InterventionFactory
-from tests.emps.factories import CommuneFactory
+from tests.emps.factories import CommuneFactory, TeamFactory
 from tests.youths.factories import YouthFactory
 
 pytestmark = pytest.mark.django_db
@@ -31,22 +32,29 @@ PERIODS = [
 ]
 
 
-@pytest.fixture
-def activity(team, other_team):
-    """Youths of two communes and another team, each seen on random days of three years."""
-    rng = random.Random(11)
-    second = CommuneFactory(name="Montigny-en-Gohelle")
-    team.communes.add(second)
-    domains = list(Domain.objects.order_by("order")[:4])
-    youths = [YouthFactory(team=team, commune=rng.choice([team.communes.first(), second])) for _ in range(8)]
-    youths.append(YouthFactory(team=other_team))
-    for _ in range(400):
-        InterventionFactory(
-            youth=rng.choice(youths),
-            date=D(2022, 1, 1) + datetime.timedelta(days=rng.randrange(3 * 365)),
-            domains=rng.sample(domains, rng.randint(0, 3)),
-        )
-    return team, second
+@pytest.fixture(scope="module")
+def activity(django_db_setup, django_db_blocker):
+    """Youths of two communes and another team, each seen on random days of three years.
+
+    Built once for the module, whose tests only read it, and rolled back after it; tests using it also
+    request `db` (each runs in a savepoint inside this transaction).
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        rng = random.Random(11)
+        first, second = CommuneFactory(name="Carvin"), CommuneFactory(name="Montigny-en-Gohelle")
+        team = TeamFactory(name="EMPS Périodes", reference_prefix="PE", communes=[first, second])
+        other_team = TeamFactory(name="EMPS Voisine", reference_prefix="VO", communes=[CommuneFactory(name="Lens")])
+        domains = list(Domain.objects.order_by("order")[:4])
+        youths = [YouthFactory(team=team, commune=rng.choice([first, second])) for _ in range(8)]
+        youths.append(YouthFactory(team=other_team))
+        for _ in range(400):
+            InterventionFactory(
+                youth=rng.choice(youths),
+                date=D(2022, 1, 1) + datetime.timedelta(days=rng.randrange(3 * 365)),
+                domains=rng.sample(domains, rng.randint(0, 3)),
+            )
+        yield team, second
+        transaction.set_rollback(True)
 
 
 def plain_counts(scope: Scope, start: datetime.date, end: datetime.date) -> dict:

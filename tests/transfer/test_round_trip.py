@@ -6,6 +6,7 @@
 import datetime
 
 import pytest
+from django.db import transaction
 
 from actions.models import CollectiveAction, Intervention, PartnerMeeting, PresenceSession
 from demo.team import create_demo
@@ -48,9 +49,17 @@ def empty_database() -> None:
     Partner.objects.all().delete()
 
 
+@pytest.fixture(scope="module")
+def demo_team(django_db_setup, django_db_blocker):
+    """The demo, built once for the module and rolled back after it: each test empties it in a savepoint."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield create_demo(today=DEMO_TODAY, publish=False)
+        transaction.set_rollback(True)
+
+
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
-def test_export_then_import_into_an_empty_database_gives_the_same_data(fmt):
-    team = create_demo(today=DEMO_TODAY, publish=False)
+def test_export_then_import_into_an_empty_database_gives_the_same_data(demo_team, fmt):
+    team = demo_team
     accounts = list(team.members.all())
     before = snapshot(team)
     files = {kind: export_file(kind=kind, team=team, fmt=fmt).content for kind in KINDS}
