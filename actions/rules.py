@@ -7,7 +7,8 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from actions.models import CollectiveAction, Intervention
-from youths.rules import Rule, first_met_during
+from emps.rules import Rule
+from youths.rules import first_met_during
 
 IN_RELATION = Rule(
     _("Public accompagné"),

@@ -1,12 +1,25 @@
-"""How every figure shown to a user is rounded: the bilan's rule, for every screen and file.
+"""How every figure shown to a user is rounded: the bilan's rule (ROUNDING, printed in its method
+section), for every screen and file.
 
-The bilan's footnotes say it in French (reports/rules.py): each percentage is rounded on its own to a
-whole number, half up, so that a column may add up to 99 or 101 %; averages are rounded to the tenth,
-half up. Hours are minutes divided by 60, rounded to the tenth, half up: 15 minutes are 0,3 h
-everywhere, on an educator's home page as in the bilan, the funders' dashboard and the workbook.
+Each percentage is rounded on its own to a whole number, half up, so that a column may add up to 99 or
+101 %; averages are rounded to the tenth, half up. Hours are minutes divided by 60, rounded to the tenth,
+half up: 15 minutes are 0,3 h everywhere, on an educator's home page as in the bilan, the funders'
+dashboard and the workbook.
 """
 
 from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils.translation import gettext_lazy as _
+
+from emps.rules import Rule
+
+ROUNDING = Rule(
+    _("Arrondis"),
+    _(
+        "Chaque pourcentage est arrondi séparément à l'unité, la moitié vers le haut : une colonne peut donc "
+        "totaliser 99 ou 101 %. Les heures sont arrondies au dixième, la moitié vers le haut."
+    ),
+)
 
 
 def round_half_up(value: int | Decimal, digits: int = 0) -> Decimal:

@@ -1,12 +1,14 @@
 """The counting rules, in French, as printed in the footnotes of every bilan (page, PDF and workbook).
 
-The rules about youths are defined, text and executable definition side by side, in `youths.rules` and
-`actions.rules`; the others describe how the builders of `reports.builders` count.
+The rules about youths and the rounding are defined, text and executable definition side by side, in
+`youths.rules`, `actions.rules` and `emps.rounding`; the others describe how the builders of
+`reports.builders` count.
 """
 
 from django.utils.translation import gettext_lazy as _
 
 from actions.rules import IN_RELATION
+from emps.rounding import ROUNDING
 from youths.rules import AGE, LEVEL, NEW, SITUATION
 
 COUNTING_RULES = [
@@ -31,13 +33,7 @@ COUNTING_RULES = [
             "la somme des Totaux de tous les domaines."
         ),
     ),
-    (
-        _("Pourcentages"),
-        _(
-            "Chaque pourcentage est arrondi séparément à l'unité, la moitié vers le haut : une colonne peut donc "
-            "totaliser 99 ou 101 %."
-        ),
-    ),
+    (ROUNDING.title, ROUNDING.text),
     (
         _("Actions"),
         _(

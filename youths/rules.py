@@ -7,7 +7,6 @@ definitions; none restates a rule. The period is a date range, bounds included.
 """
 
 import datetime
-from dataclasses import dataclass
 
 from django.db.models import (
     BooleanField,
@@ -23,20 +22,11 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from emps.rules import Rule
 from youths.enums import Level
 from youths.models import SituationRecord, SupportEpisode
-
-
-@dataclass(frozen=True)
-class Rule:
-    """A counting rule as the bilan prints it: a title and its French text."""
-
-    title: Promise
-    text: Promise
-
 
 # --- Level ------------------------------------------------------------------------------------------
 
