@@ -16,6 +16,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from actions.summaries import summaries_bring_up_to_date
 from emps.journal import Action, log_access
 from emps.models import Team
 from transfer.context import TransferContext
@@ -121,6 +122,8 @@ def import_file(
             if dry_run or not report.ok:
                 transaction.set_rollback(True)
             else:
+                # The file's summaries now, in its transaction, rather than at the next reader's page.
+                summaries_bring_up_to_date()
                 report.imported = True
     except FileError as error:
         report.file_error = error.message

@@ -30,6 +30,7 @@ from tests.actions.factories import InterventionFactory
 from tests.concurrency import start_other_transaction
 from tests.summaries import fresh
 from tests.youths.factories import YouthFactory
+from transfer.services import import_file
 
 pytestmark = pytest.mark.django_db
 
@@ -116,6 +117,19 @@ def test_bulk_writes_as_the_import_does_are_counted(team, domains):
     InterventionDomain.objects.filter(intervention__in=created[:4], domain=domains[0]).delete()
     Intervention.objects.filter(pk__in=[i.pk for i in created[8:]]).update(date=D(2023, 4, 1))
     assert months(team) == {D(2023, 3, 1): 8, D(2023, 4, 1): 2}
+    assert summaries_differences() == {}
+
+
+def test_an_import_leaves_its_summaries_written(team):
+    """A file of interventions writes its summaries in its own transaction: the next page reads them as
+    they are, with nothing marked left to write."""
+    youths = [YouthFactory(team=team, reference=f"HB-00{n:02d}") for n in range(1, 4)]
+    summaries_bring_up_to_date()
+    rows = ["reference,date,domaines", *(f"{y.reference},0{n + 1}/03/2023,Scolarité" for n, y in enumerate(youths))]
+    report = import_file(kind="interventions", data="\n".join(rows).encode(), filename="i.csv", team=team)
+    assert report.imported, (report.file_error, report.errors)
+    assert not SummaryMark.objects.exists()
+    assert YouthYear.objects.filter(youth__in=youths, year=2023).count() == 3
     assert summaries_differences() == {}
 
 
