@@ -4,7 +4,8 @@ Fill it first: `python manage.py generate_synthetic --teams 50 --youths 30000 --
 --years 5 --seed 1`. Prints a table and writes the same figures to bench/results/<timestamp>.json.
 Options: --repeat N (default 5), --duration S for wrk (default 30), --wrk-timeout S (default 30, gunicorn's
 worker timeout: a slower answer counts as an error), --skip-load, --only PARTS (a comma-separated subset of
-builders,pdf,pages,crawl,export,import,load; every part by default).
+builders,pdf,pages,crawl,export,import,writers,load; every part by default), --writers-seconds S
+(default 60). The writers part writes into the database and undoes its writes at its end.
 """
 
 import argparse
@@ -415,6 +416,327 @@ def bench_import(results: dict) -> None:
         "returncode": completed.returncode,
         "output": completed.stdout[-2000:],
     }
+    # Summaries written by their readers: the next one writes those of the import's youths (imported, then
+    # deleted with the bench team), a cost the import's own figures leave out.
+    started = time.perf_counter()
+    _bring_summaries_up_to_date()
+    results["import"]["summaries_after_s"] = round(time.perf_counter() - started, 1)
+    print(f"  the next reader brings the summaries up to date in {results['import']['summaries_after_s']} s")
+
+
+# --- Concurrent writers of one team ----------------------------------------------------------------------
+
+WRITERS = 6
+# How often each writer picks each write (a team's educators at the end of the day).
+WRITES = (
+    ("intervention", 4),
+    ("presence", 1),
+    ("level", 1),
+    ("situation", 1),
+    ("date edit", 2),
+)
+
+
+class _Writer:
+    """One educator's writes, on its own connection: what it wrote and what it changed, to undo it."""
+
+    def __init__(self, number: int, user, team, youths: list[int], owned: list[int], reference: dict, seed: int):
+        import random
+
+        self.number, self.user, self.team = number, user, team
+        self.youths, self.owned = youths, owned
+        self.reference = reference
+        self.random = random.Random(seed)
+        self.today = datetime.date.today()
+        self.done: dict[str, list[float]] = {kind: [] for kind, _weight in WRITES}
+        self.failures: list[dict] = []
+        self.interventions: list[int] = []
+        self.sessions: list[int] = []
+        self.episodes: list[tuple] = []  # (new episode, previous episode, its ended_on, its end_reason)
+        self.situations: dict[tuple[int, datetime.date], int | None] = {}  # the situation before the bench's
+        self.dates: dict[int, datetime.date] = {}  # each edited intervention's date before the bench's
+
+    def recent(self, days: int = 60) -> datetime.date:
+        return self.today - datetime.timedelta(days=self.random.randint(0, days))
+
+    def intervention(self) -> None:
+        from actions.services import intervention_record
+        from youths.models import Youth
+
+        youths = Youth.objects.filter(pk__in=self.random.sample(self.youths, self.random.randint(1, 3)))
+        domains = self.random.sample(self.reference["domains"], self.random.randint(1, 2))
+        created = intervention_record(
+            youths=youths, date=self.recent(), domains=domains, kind="", note="bench", author=self.user
+        )
+        self.interventions += [intervention.pk for intervention in created]
+
+    def presence(self) -> None:
+        from django.db import transaction
+
+        from actions.forms import PresenceSessionForm
+
+        data = {
+            "date": self.recent().isoformat(),
+            "start_time": "18:00",
+            "duration": self.random.choice(["2", "1,5", "2 h 30", "90 min"]),
+            "place": self.reference["place"],
+            "sector": f"c{self.random.choice(self.reference['communes'])}",
+            "team": self.team.pk,
+            "educators": [self.user.pk],
+            "note": "bench",
+        }
+        form = PresenceSessionForm(data=data, user=self.user)
+        if not form.is_valid():
+            raise ValueError(f"presence form refused: {form.errors.as_json()}")
+        form.instance.author = self.user
+        with transaction.atomic():
+            session = form.save()
+        self.sessions.append(session.pk)
+
+    def level(self) -> None:
+        from youths.enums import Level
+        from youths.models import SupportEpisode, Youth
+        from youths.services import youth_change_level
+
+        youth = self.random.choice(self.owned)
+        current = SupportEpisode.objects.filter(youth_id=youth, ended_on__isnull=True).first()
+        on = self.recent(30)
+        if current is not None:
+            on = max(on, current.started_on + datetime.timedelta(days=1))
+            if on > self.today:  # changed today already: a situation instead (counted as a level change)
+                self.situation()
+                return
+        level = self.random.choice([level for level in Level.values if current is None or level != current.level])
+        episode = youth_change_level(youth=Youth(pk=youth), level=level, on=on, by=self.user)
+        previous = (current.pk, current.ended_on, current.end_reason_id) if current is not None else (None, None, None)
+        self.episodes.append((episode.pk, *previous))
+
+    def situation(self) -> None:
+        from youths.models import SituationRecord, Youth
+        from youths.services import youth_set_situation
+
+        youth, on = self.random.choice(self.owned), self.recent()
+        if (youth, on) not in self.situations:
+            self.situations[(youth, on)] = (
+                SituationRecord.objects.filter(youth_id=youth, started_on=on)
+                .values_list("situation", flat=True)
+                .first()
+            )
+        youth_set_situation(youth=Youth(pk=youth), situation=self.random.choice(self.reference["situations"]), on=on)
+
+    def date_edit(self) -> None:
+        """A single-statement date edit of one of the owned youths' recent interventions."""
+        from django.db import transaction
+
+        from actions.models import Intervention
+
+        pk, date = self.random.choice(self.reference["recent"][self.number])
+        self.dates.setdefault(pk, date)
+        with transaction.atomic():
+            Intervention.objects.filter(pk=pk).update(date=self.recent())
+
+    def run(self, until: float) -> None:
+        from django.db import connection
+
+        kinds = [kind for kind, _weight in WRITES]
+        weights = [weight for _kind, weight in WRITES]
+        writes = {kind: getattr(self, kind.replace(" ", "_")) for kind in kinds}
+        try:
+            while time.perf_counter() < until:
+                kind = self.random.choices(kinds, weights)[0]
+                started = time.perf_counter()
+                try:
+                    writes[kind]()
+                except Exception as error:  # every failure counts: a deadlock, a refusal, an error page
+                    cause = error.__cause__ or error
+                    self.failures.append(
+                        {
+                            "write": kind,
+                            "error": f"{type(error).__name__}/{type(cause).__name__}",
+                            "message": str(error)[:300],
+                        }
+                    )
+                else:
+                    self.done[kind].append(time.perf_counter() - started)
+        finally:
+            connection.close()
+
+    def undo(self) -> None:
+        """Delete what this writer created and put back what it changed (the caller holds a transaction)."""
+        from actions.models import Intervention, PresenceSession
+        from youths.models import SituationRecord, SupportEpisode
+
+        Intervention.objects.filter(pk__in=self.interventions).delete()
+        PresenceSession.objects.filter(pk__in=self.sessions).delete()
+        for new, previous, ended_on, end_reason in reversed(self.episodes):
+            SupportEpisode.objects.filter(pk=new).delete()
+            if previous is not None:
+                SupportEpisode.objects.filter(pk=previous).update(ended_on=ended_on, end_reason=end_reason)
+        for (youth, on), situation in self.situations.items():
+            records = SituationRecord.objects.filter(youth_id=youth, started_on=on)
+            if situation is None:
+                records.delete()
+            else:
+                records.update(situation=situation)
+        for pk, date in self.dates.items():
+            Intervention.objects.filter(pk=pk).update(date=date)
+
+
+def _bring_summaries_up_to_date() -> None:
+    """The new code's readers write the marked summaries first; the triggers of earlier code kept them."""
+    try:
+        from actions.summaries import summaries_up_to_date
+    except ImportError:
+        return
+    summaries_up_to_date()
+
+
+def _team_figures_exact(team, year: int) -> bool:
+    """The team's bilan figures over `year` from the builders (which read the summaries) against the
+    hand-written SQL over the base tables alone."""
+    from raw_sql import builder_figures, raw_figures
+
+    from reports.builders import Scope
+
+    scope = Scope.for_team(team)
+    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    built = builder_figures(scope=scope, start=start, end=end)
+    raw = raw_figures(team_ids=[team.pk], start=start, end=end, brackets=scope.brackets(), summaries=False)
+    return built == raw
+
+
+def bench_writers(results: dict, seconds: int, full_check: bool) -> None:
+    """6 educators of the first team, each on its own connection, record interventions (the service the
+    form uses), presence sessions (the form), level and situation changes (the services) and
+    single-statement date edits of interventions, for `seconds`. Every failed write counts (a deadlock, an
+    error page). Then the summaries must be exact: the team's bilan figures of the year against the
+    hand-written SQL over the base tables (and with `full_check`, every summary computed from scratch).
+    Each writer changes the levels, situations and dates of its own youths only (the team's others are
+    another writer's), so that no write is refused for a reason of the data; the interventions name any
+    youths of the team. At the end everything written is deleted and every change put back."""
+    import threading
+
+    from django.db import transaction
+
+    from actions.enums import Place
+    from actions.models import Domain, Intervention
+    from actions.services import intervention_record
+    from emps.models import Role, Team, User
+    from youths.models import Situation, Youth
+
+    team = Team.objects.order_by("pk").first()
+    educators = list(User.objects.filter(role=Role.EDUCATOR, teams=team).order_by("pk")[:WRITERS])
+    for number in range(len(educators), WRITERS):  # a team of fewer educators gets bench accounts
+        educators.append(_bench_user(f"bench-educateur-{number}", Role.EDUCATOR, [team]))
+    youths = list(Youth.objects.filter(team=team).order_by("pk").values_list("pk", flat=True))
+    owned = [youths[number::WRITERS] for number in range(WRITERS)]
+    today = datetime.date.today()
+    recent = Intervention.objects.filter(youth__team=team, date__gte=today - datetime.timedelta(days=365))
+    owner = {pk: number for number in range(WRITERS) for pk in owned[number]}
+    by_writer: dict[int, list] = {number: [] for number in range(WRITERS)}
+    for pk, youth, date in recent.values_list("pk", "youth", "date"):
+        by_writer[owner[youth]].append((pk, date))
+    reference = {
+        "domains": list(Domain.objects.filter(is_active=True)),
+        "situations": list(Situation.objects.filter(is_active=True)),
+        "communes": list(team.communes.values_list("pk", flat=True)),
+        "place": Place.STREET,
+        "recent": by_writer,
+    }
+    _bring_summaries_up_to_date()
+
+    # One writer alone first: an intervention saved, the time a user waits for it.
+    alone = []
+    for number in range(21):
+        started = time.perf_counter()
+        created = intervention_record(
+            youths=Youth.objects.filter(pk=youths[number]),
+            date=today,
+            domains=reference["domains"][:1],
+            note="bench",
+            author=educators[0],
+        )
+        alone.append(time.perf_counter() - started)
+        Intervention.objects.filter(pk__in=[i.pk for i in created]).delete()
+    _bring_summaries_up_to_date()
+
+    writers = [
+        _Writer(number, educators[number], team, youths, owned[number], reference, seed=number)
+        for number in range(WRITERS)
+    ]
+    started = time.perf_counter()
+    until = started + seconds
+    threads = [threading.Thread(target=writer.run, args=(until,)) for writer in writers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+
+    up_to_date_started = time.perf_counter()
+    _bring_summaries_up_to_date()
+    up_to_date_s = time.perf_counter() - up_to_date_started
+    check_started = time.perf_counter()
+    exact = _team_figures_exact(team, today.year)
+    check_s = time.perf_counter() - check_started
+    differences, full_s = None, None
+    if full_check:
+        from actions.summaries import summaries_differences
+
+        full_started = time.perf_counter()
+        differences = summaries_differences()
+        full_s = time.perf_counter() - full_started
+
+    undo_started = time.perf_counter()
+    with transaction.atomic():
+        for writer in writers:
+            writer.undo()
+    _bring_summaries_up_to_date()
+    undo_s = time.perf_counter() - undo_started
+    exact_after_undo = _team_figures_exact(team, today.year)
+
+    failures = [failure for writer in writers for failure in writer.failures]
+    by_kind = {}
+    for kind, _weight in WRITES:
+        times = [t for writer in writers for t in writer.done[kind]]
+        by_kind[kind] = {
+            "done": len(times),
+            "failed": sum(1 for failure in failures if failure["write"] == kind),
+            "median_ms": round(statistics.median(times) * 1000, 1) if times else None,
+            "p95_ms": round(statistics.quantiles(times, n=20)[-1] * 1000, 1) if len(times) > 1 else None,
+        }
+    done = sum(row["done"] for row in by_kind.values())
+    errors: dict[str, int] = {}
+    for failure in failures:
+        errors[failure["error"]] = errors.get(failure["error"], 0) + 1
+    results["writers"] = {
+        "team": team.name,
+        "writers": WRITERS,
+        "seconds": round(elapsed, 1),
+        "intervention_saved_alone_ms": round(statistics.median(alone) * 1000, 1),
+        "writes": done,
+        "writes_per_s": round(done / elapsed, 1),
+        "failed": len(failures),
+        "failed_percent": round(100 * len(failures) / max(1, done + len(failures)), 2),
+        "errors": errors,
+        "first_failures": failures[:5],
+        "by_kind": by_kind,
+        "summaries_up_to_date_s": round(up_to_date_s, 2),
+        "exact": exact,
+        "exact_check": f"team's bilan figures of {today.year}: builders against the base tables' SQL",
+        "exact_check_s": round(check_s, 2),
+        "summaries_differences": differences,
+        "summaries_differences_s": round(full_s, 1) if full_s is not None else None,
+        "undo_s": round(undo_s, 1),
+        "exact_after_undo": exact_after_undo,
+    }
+    print(
+        f"  {done} writes in {elapsed:.0f} s ({done / elapsed:.1f}/s), {len(failures)} failed {errors or ''}; "
+        f"summaries brought up to date in {up_to_date_s:.2f} s; exact: {exact}"
+        + (f"; every summary: {differences or 'exact'} ({full_s:.0f} s)" if full_check else "")
+        + f"; undone in {undo_s:.1f} s, exact after: {exact_after_undo}",
+        flush=True,
+    )
 
 
 def _free_port() -> int:
@@ -582,6 +904,20 @@ def print_table(results: dict) -> None:
         print(f"Export, {row['kind']} of one team ({row['rows']} rows), {row['format']:4}  {row['seconds']:>6.2f}s")
     if "import" in parts:
         print(f"\nImport: {results.get('import')}")
+    if results.get("writers"):
+        w = results["writers"]
+        print(
+            f"\nWriters: {w['writers']} of one team for {w['seconds']} s: {w['writes']} writes, {w['writes_per_s']}/s, "
+            f"failed {w['failed']} ({w['failed_percent']} %) {w['errors'] or ''}; "
+            f"exact: {'yes' if w['exact'] else 'NO'}; "
+            f"an intervention saved alone: {w['intervention_saved_alone_ms']} ms"
+        )
+        print(f"{'write':14} {'done':>6} {'failed':>7} {'median':>9} {'p95':>9}")
+        for kind, row in w["by_kind"].items():
+            print(
+                f"{kind:14} {row['done']:>6} {row['failed']:>7} "
+                f"{row['median_ms'] or 0:>7.1f}ms {row['p95_ms'] or 0:>7.1f}ms"
+            )
     if "load" in parts:
         print(f"\n{'Load (20 connections)':32} {'req/s':>8} {'p50':>9} {'p99':>9} {'errors':>7} {'non-2xx':>8}")
     for r in results["load"]:
@@ -594,7 +930,7 @@ def print_table(results: dict) -> None:
             )
 
 
-PARTS = ("builders", "pdf", "pages", "crawl", "export", "import", "load")
+PARTS = ("builders", "pdf", "pages", "crawl", "export", "import", "writers", "load")
 
 
 def parts_option(text: str) -> set[str]:
@@ -616,6 +952,12 @@ def main() -> int:
         help="wrk's client timeout in seconds (wrk's own default is 2); 30 is gunicorn's worker timeout",
     )
     parser.add_argument("--skip-load", action="store_true")
+    parser.add_argument("--writers-seconds", type=int, default=60, help="how long the 6 writers write (default 60)")
+    parser.add_argument(
+        "--writers-full-check",
+        action="store_true",
+        help="after the writers, also compare every summary with its sources computed from scratch (minutes)",
+    )
     parser.add_argument(
         "--only",
         type=parts_option,
@@ -662,6 +1004,10 @@ def main() -> int:
         "crawl": ("Every page, as an educator, a coordinator, an administrator and a funder", bench_crawl),
         "export": ("Export (the exchange page)", bench_export),
         "import": ("Interventions import", lambda results, _repeat: bench_import(results)),
+        "writers": (
+            f"{WRITERS} writers of one team for {options.writers_seconds} s",
+            lambda results, _repeat: bench_writers(results, options.writers_seconds, options.writers_full_check),
+        ),
         "load": (
             "Load: gunicorn (2 workers) + wrk",
             lambda results, _repeat: bench_load(results, options.duration, options.wrk_timeout),
