@@ -280,7 +280,7 @@ def tally_constraints(prefix: str) -> list[models.CheckConstraint]:
         models.CheckConstraint(
             condition=Q(counted=True) | Q(**dict.fromkeys(TALLY_COUNTERS, 0)),
             name=f"{prefix}_not_counted_is_zero",
-            violation_error_message=_("Une présence non comptée ne peut pas avoir de personnes rencontrées."),
+            violation_error_message=_("Un décompte « non compté » ne peut pas compter de personnes."),
         )
     ]
 

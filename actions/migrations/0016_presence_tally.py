@@ -70,6 +70,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='presencesession',
-            constraint=models.CheckConstraint(condition=models.Q(('counted', True), models.Q(('boys_12_17', 0), ('boys_18_25', 0), ('boys_under_12', 0), ('girls_12_17', 0), ('girls_18_25', 0), ('girls_under_12', 0), ('others_12_17', 0), ('others_18_25', 0), ('others_under_12', 0), ('parents', 0), ('residents', 0)), _connector='OR'), name='presence_not_counted_is_zero', violation_error_message='Une présence non comptée ne peut pas avoir de personnes rencontrées.'),
+            constraint=models.CheckConstraint(condition=models.Q(('counted', True), models.Q(('boys_12_17', 0), ('boys_18_25', 0), ('boys_under_12', 0), ('girls_12_17', 0), ('girls_18_25', 0), ('girls_under_12', 0), ('others_12_17', 0), ('others_18_25', 0), ('others_under_12', 0), ('parents', 0), ('residents', 0)), _connector='OR'), name='presence_not_counted_is_zero', violation_error_message='Un décompte « non compté » ne peut pas compter de personnes.'),
         ),
     ]
