@@ -251,6 +251,8 @@ class TallyFormMixin:
         self.fields["counted"].label = _("Les personnes rencontrées ont été comptées")
         self.fields["counted"].help_text = _("Cochez même si personne n'a été rencontré.")
         self.fields["confirm_count"] = forms.BooleanField(label=_("Je confirme ce nombre"), required=False)
+        for name in ("counted", "confirm_count"):
+            self.fields[name].widget.attrs["class"] = "form-check-input"
 
     def tally_groups(self):
         """[(label, [(band label, bound field)])]: the young people by sex, then the adults."""

@@ -46,7 +46,7 @@
     function sync() {
       var youths = 0, grown = 0, large = false;
       inputs.forEach(function (input) {
-        var n = value(input);
+        var n = Math.max(0, value(input));  // a negative typed is refused on saving
         if (adults.indexOf(input) === -1) { youths += n; } else { grown += n; }
         if (n > LIMIT) { large = true; }
       });
