@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from actions.rules import contacts_counted
 from emps.models import DEFAULT_AGE_BRACKETS, Commune, Team
 from emps.rounding import hours
 
@@ -226,7 +227,7 @@ class ActivityTable:
     @property
     def presence_contacts_counted(self) -> int | None:
         """The contacts counted, None (« Non objectivé ») when no session of the period was counted."""
-        return self.presence_contacts if self.presence_counted_sessions else None
+        return contacts_counted(self.presence_counted_sessions or 0, self.presence_contacts)
 
     @property
     def youths(self) -> int:
