@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from actions.models import PresenceSession
 from actions.rules import contacts_counted, street_contact_figures
 from reports.builders import Scope, build_activity_by_commune, build_bilan, build_street_public, to_plain
+from reports.dashboards.masking import mask
 from reports.document import bilan_document
 from reports.xlsx import render_xlsx
 from tests.actions.factories import PresenceSessionFactory
@@ -201,3 +202,18 @@ def test_the_page_shows_the_contacts_counted_and_keeps_non_objective_otherwise(c
     assert "Public rencontré en présence sociale" in content
     assert "Contacts de jeunes en quartier prioritaire (QPV)" in content
     assert "INVALID_VARIABLE" not in content
+
+
+def test_the_funders_copy_keeps_the_contacts_but_withholds_their_breakdown(team, scope):
+    """A published bilan's masked copy (what funders read) says how many contacts were counted, but not
+    who was met where: one girl under 12 met in a quartier is a small cell."""
+    session(team, counted=True, girls_under_12=1, boys_12_17=14, parents=1)
+    bilan = build_bilan(scope=scope, start=START, end=END)
+    assert bilan.street_public.is_counted
+
+    masked = mask(bilan)
+
+    assert masked.activity.presence_contacts_counted == 15
+    assert masked.activity.presence_counted_sessions == 1
+    assert not masked.street_public.is_counted
+    assert masked.street_public.by_quartier == () and masked.street_public.by_sex == ()
