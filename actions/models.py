@@ -240,7 +240,7 @@ TALLY_COUNTERS = (*(name for name, _sex, _band in YOUTH_COUNTERS), *(name for na
 
 
 def _counter(verbose_name):
-    return models.PositiveSmallIntegerField(verbose_name, default=0)
+    return models.PositiveSmallIntegerField(verbose_name, default=0, db_default=0)
 
 
 class Tally(models.Model):
@@ -248,7 +248,7 @@ class Tally(models.Model):
     record about anyone. `counted` tells a tally filled in (even all zeros) from one not filled in (« non
     compté »), which is not zero: a tally not counted has every counter at 0 (`tally_constraints`)."""
 
-    counted = models.BooleanField(_("comptés"), default=False)
+    counted = models.BooleanField(_("comptés"), default=False, db_default=False)
     boys_under_12 = _counter(_("garçons de moins de 12 ans"))
     boys_12_17 = _counter(_("garçons de 12 à 17 ans"))
     boys_18_25 = _counter(_("garçons de 18 à 25 ans"))
