@@ -8,7 +8,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from actions.enums import ActionKind, Carrying, InterventionKind, Place
-from actions.models import MAX_NOTE_LENGTH, CollectiveAction, Domain, Intervention, PresenceSession
+from actions.models import (
+    ADULT_COUNTERS,
+    MAX_NOTE_LENGTH,
+    TALLY_BANDS,
+    TALLY_COUNTERS,
+    TALLY_SEXES,
+    CollectiveAction,
+    Domain,
+    Intervention,
+    PresenceSession,
+)
 from emps.durations import format_duration, parse_duration
 from emps.forms import (
     TILES,
@@ -201,14 +211,95 @@ class InterventionForm(VersionedModelForm):
         return cleaned
 
 
-class PresenceSessionForm(SectorErrorsMixin, TeamChoiceMixin, VersionedModelForm):
+# Above this many people in one counter of a tally, the form asks to confirm the number.
+TALLY_CONFIRM_ABOVE = 200
+TALLY_MAX = 9999
+COUNT_INPUT = {"inputmode": "numeric", "min": 0, "step": 1, "class": "form-control tally-input", "data-count": ""}
+
+
+class CountField(forms.IntegerField):
+    """One counter of a tally: a whole number from 0, empty meaning 0."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("max_value", TALLY_MAX)
+        kwargs.setdefault("widget", forms.NumberInput(attrs=COUNT_INPUT))
+        kwargs.setdefault(
+            "error_messages",
+            {
+                "min_value": gettext_lazy("Un nombre de personnes ne peut pas être négatif."),
+                "max_value": gettext_lazy("Nombre invraisemblable pour un seul temps de présence."),
+                "invalid": gettext_lazy("Écrivez un nombre entier, par exemple 3."),
+            },
+        )
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        return 0 if value is None else value
+
+
+class TallyFormMixin:
+    """The anonymous tally of the people met (`actions.models.Tally`): a counter per sex and age band and
+    for the adults, and whether they were counted. Touching any counter counts the tally; a tally left
+    untouched is « non compté », not zero. A counter above TALLY_CONFIRM_ABOVE asks for a confirmation."""
+
+    def setup_tally(self):
+        for name in TALLY_COUNTERS:
+            self.fields[name] = CountField(label=self._meta.model._meta.get_field(name).verbose_name)
+        self.fields["counted"].label = _("Les personnes rencontrées ont été comptées")
+        self.fields["counted"].help_text = _("Cochez même si personne n'a été rencontré.")
+        self.fields["confirm_count"] = forms.BooleanField(label=_("Je confirme ce nombre"), required=False)
+        for name in ("counted", "confirm_count"):
+            self.fields[name].widget.attrs["class"] = "form-check-input"
+
+    def tally_groups(self):
+        """[(label, [(band label, bound field)])]: the young people by sex, then the adults."""
+        groups = [
+            (label, [(band_label, self[f"{sex}_{band}"]) for band, band_label in TALLY_BANDS])
+            for sex, label in TALLY_SEXES
+        ]
+        return [*groups, (_("adultes"), [(label, self[name]) for name, label in ADULT_COUNTERS])]
+
+    def tally_is_open(self) -> bool:
+        """Whether the tally shows open: counted, or anything typed in it, or an error in it."""
+        if any(self[name].errors for name in TALLY_COUNTERS):
+            return True
+        if self.is_bound:
+            return bool(self.data.get("counted")) or any(str(self.data.get(n) or "0") != "0" for n in TALLY_COUNTERS)
+        return bool(self.instance.counted)
+
+    def needs_confirmation(self) -> bool:
+        """Whether a counter above the threshold is shown (the confirmation box is then shown too)."""
+        for name in TALLY_COUNTERS:
+            value = self[name].value()
+            if str(value or "").isdigit() and int(value) > TALLY_CONFIRM_ABOVE:
+                return True
+        return False
+
+    def clean_tally(self, cleaned):
+        counts = {name: cleaned.get(name) for name in TALLY_COUNTERS if name in cleaned}
+        large = [name for name, count in counts.items() if count and count > TALLY_CONFIRM_ABOVE]
+        if large and not cleaned.get("confirm_count"):
+            for name in large:
+                self.add_error(
+                    name,
+                    _("Plus de %(max)s personnes : vérifiez le nombre, puis cochez « Je confirme ce nombre ».")
+                    % {"max": TALLY_CONFIRM_ABOVE},
+                )
+        cleaned["counted"] = bool(cleaned.get("counted")) or any(counts.values())
+        self.instance.counted = cleaned["counted"]
+
+
+class PresenceSessionForm(TallyFormMixin, SectorErrorsMixin, TeamChoiceMixin, VersionedModelForm):
     date = PastDateField(label=gettext_lazy("Date"))
     duration = DurationField()
     note = NoteField(label=gettext_lazy("Commentaire"), help_text="")
 
     class Meta:
         model = PresenceSession
-        fields = ["date", "start_time", "place", "educators", "note"]
+        fields = ["date", "start_time", "place", "educators", "note", "counted", *TALLY_COUNTERS]
         widgets = {
             "start_time": TimeInput,
             "place": forms.RadioSelect(attrs=TILES),
@@ -234,11 +325,13 @@ class PresenceSessionForm(SectorErrorsMixin, TeamChoiceMixin, VersionedModelForm
         self.fields["educators"].error_messages["required"] = _("Cochez au moins un éducateur présent.")
         self.fields["start_time"].label = _("Heure de début")
         self.fields["place"].choices = Place.choices
+        self.setup_tally()
         self.order_fields(["date", "start_time", "duration", "place", "sector", "team", "educators", "note"])
 
     def clean(self):
         cleaned = super().clean()
         self.apply_sector_and_team(cleaned)
+        self.clean_tally(cleaned)
         if cleaned.get("duration"):
             self.instance.duration_minutes = cleaned["duration"]
         if cleaned.get("educators"):

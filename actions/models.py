@@ -231,7 +231,61 @@ class CollectiveAction(models.Model):
         return f"{self.date:%d/%m/%Y} – {self.title}"
 
 
-class PresenceSession(models.Model):
+# The tally of the people met, one counter per sex and rough age band, then the adults: (field, sex, band).
+TALLY_SEXES = (("boys", _("garçons")), ("girls", _("filles")), ("others", _("non-binaire / ne sait pas")))
+TALLY_BANDS = (("under_12", _("moins de 12 ans")), ("12_17", _("12–17 ans")), ("18_25", _("18–25 ans")))
+YOUTH_COUNTERS = tuple((f"{sex}_{band}", sex, band) for sex, _s in TALLY_SEXES for band, _b in TALLY_BANDS)
+ADULT_COUNTERS = (("parents", _("parents")), ("residents", _("habitants")))
+TALLY_COUNTERS = (*(name for name, _sex, _band in YOUTH_COUNTERS), *(name for name, _label in ADULT_COUNTERS))
+
+
+def _counter(verbose_name):
+    return models.PositiveSmallIntegerField(verbose_name, default=0, db_default=0)
+
+
+class Tally(models.Model):
+    """An anonymous tally of the people met: how many, by sex and rough age band, and the adults; never a
+    record about anyone. `counted` tells a tally filled in (even all zeros) from one not filled in (« non
+    compté »), which is not zero: a tally not counted has every counter at 0 (`tally_constraints`)."""
+
+    counted = models.BooleanField(_("comptés"), default=False, db_default=False)
+    boys_under_12 = _counter(_("garçons de moins de 12 ans"))
+    boys_12_17 = _counter(_("garçons de 12 à 17 ans"))
+    boys_18_25 = _counter(_("garçons de 18 à 25 ans"))
+    girls_under_12 = _counter(_("filles de moins de 12 ans"))
+    girls_12_17 = _counter(_("filles de 12 à 17 ans"))
+    girls_18_25 = _counter(_("filles de 18 à 25 ans"))
+    others_under_12 = _counter(_("non-binaires ou sexe inconnu, moins de 12 ans"))
+    others_12_17 = _counter(_("non-binaires ou sexe inconnu, 12 à 17 ans"))
+    others_18_25 = _counter(_("non-binaires ou sexe inconnu, 18 à 25 ans"))
+    parents = _counter(_("parents"))
+    residents = _counter(_("habitants"))
+
+    class Meta:
+        abstract = True
+
+    @property
+    def youths_met(self) -> int:
+        """The young people counted (0 when not counted)."""
+        return sum(getattr(self, name) for name, _sex, _band in YOUTH_COUNTERS)
+
+    @property
+    def adults_met(self) -> int:
+        return self.parents + self.residents
+
+
+def tally_constraints(prefix: str) -> list[models.CheckConstraint]:
+    """A tally not counted has every counter at 0 (« non compté » is not a tally of zeros)."""
+    return [
+        models.CheckConstraint(
+            condition=Q(counted=True) | Q(**dict.fromkeys(TALLY_COUNTERS, 0)),
+            name=f"{prefix}_not_counted_is_zero",
+            violation_error_message=_("Un décompte « non compté » ne peut pas compter de personnes."),
+        )
+    ]
+
+
+class PresenceSession(Tally):
     """A street-presence session (présence sociale, travail de rue)."""
 
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="presence_sessions", verbose_name=_("équipe"))
@@ -290,6 +344,7 @@ class PresenceSession(models.Model):
                 name="presence_at_least_one_educator",
                 violation_error_message=_("Au moins un éducateur doit être présent."),
             ),
+            *tally_constraints("presence"),
         ]
         indexes = [models.Index(fields=["team", "date"], name="presence_team_date_idx")]
 

@@ -1,12 +1,13 @@
-"""The rule that decides which youths a period counts: in relation with the team during it, one executable
-definition beside the French text the bilan prints (`reports.rules.COUNTING_RULES`)."""
+"""The rules of the team's work, each one executable definition beside the French text the bilan prints
+(`reports.rules.COUNTING_RULES`): which youths a period counts (in relation with the team during it), and
+the contacts counted in street presence."""
 
 import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Sum, Value
 from django.utils.translation import gettext_lazy as _
 
-from actions.models import CollectiveAction, Intervention
+from actions.models import ADULT_COUNTERS, TALLY_COUNTERS, YOUTH_COUNTERS, CollectiveAction, Intervention
 from emps.rules import Rule
 from youths.rules import first_met_during
 
@@ -49,3 +50,46 @@ def in_relation_during(
     if taking_part is None:
         taking_part = taking_part_during(start, end)
     return first_met_during(start, end) | Q(pk__in=with_interventions) | Q(pk__in=taking_part)
+
+
+# --- Street presence: the contacts counted ---------------------------------------------------------------
+
+STREET_CONTACTS = Rule(
+    _("Contacts en présence sociale"),
+    _(
+        "Lors d'un temps de présence sociale, l'équipe peut compter les personnes rencontrées, sans rien noter "
+        "sur personne : les jeunes par sexe et grande tranche d'âge (moins de 12 ans, 12-17 ans, 18-25 ans), "
+        "les adultes (parents, habitants) à part. Les contacts comptés sont la somme des jeunes comptés lors "
+        "des temps de présence comptés de la période : ce sont des contacts, pas des jeunes distincts (un même "
+        "jeune rencontré trois soirs compte trois fois). Un temps de présence dont le décompte n'a pas été "
+        "rempli est « non compté », ce qui n'est pas zéro : le bilan dit sur combien des temps de présence de "
+        "la période porte le décompte, et indique « Non objectivé » quand aucun n'a été compté."
+    ),
+)
+
+COUNTED = Q(counted=True)
+
+
+def _total(names) -> Sum:
+    expression = Value(0)
+    for name in names:
+        expression = expression + F(name)
+    return Sum(expression, filter=COUNTED)
+
+
+def street_contact_figures() -> dict:
+    """STREET_CONTACTS, as aggregates of presence sessions (for `aggregate` or after `values(...)`): every
+    session, the counted ones, the contacts (young people counted), the adults, and each counter summed
+    over the counted sessions (a session not counted has its counters at 0, by a constraint)."""
+    return {
+        "sessions": Count("pk"),
+        "counted_sessions": Count("pk", filter=COUNTED),
+        "contacts": _total(name for name, _sex, _band in YOUTH_COUNTERS),
+        "adults": _total(name for name, _label in ADULT_COUNTERS),
+        **{name: Sum(name, filter=COUNTED) for name in TALLY_COUNTERS},
+    }
+
+
+def contacts_counted(counted_sessions: int, contacts: int | None) -> int | None:
+    """The contacts of a period, None (« Non objectivé ») when none of its sessions was counted."""
+    return (contacts or 0) if counted_sessions else None

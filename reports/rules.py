@@ -7,7 +7,7 @@ The rules about youths and the rounding are defined, text and executable definit
 
 from django.utils.translation import gettext_lazy as _
 
-from actions.rules import IN_RELATION
+from actions.rules import IN_RELATION, STREET_CONTACTS
 from emps.rounding import ROUNDING
 from youths.rules import AGE, LEVEL, NEW, SITUATION
 
@@ -49,9 +49,10 @@ COUNTING_RULES = [
         _(
             "Somme des durées des temps de présence sociale (travail de rue, abords du collège, local), en "
             "heures ; les heures-personnes multiplient chaque durée par le nombre d'éducateurs présents. Les "
-            "jeunes rencontrés ainsi ne sont pas comptés (« non objectivé »)."
+            "jeunes rencontrés ainsi sont des contacts comptés, sans fiche (voir ci-dessous)."
         ),
     ),
+    (STREET_CONTACTS.title, STREET_CONTACTS.text),
     (
         _("Partenaires mobilisés"),
         _(

@@ -131,6 +131,13 @@ def render_xlsx(document: BilanDocument) -> bytes:
             [place, _("Présence sociale"), _("Temps de présence"), table.presence_sessions],
             [place, _("Présence sociale"), _("Heures"), table.presence_hours],
             [place, _("Présence sociale"), _("Heures-personnes"), table.presence_person_hours],
+            [place, _("Présence sociale"), _("Temps de présence comptés"), table.presence_counted_sessions],
+            [
+                place,
+                _("Présence sociale"),
+                _("Contacts comptés"),
+                _("Non objectivé") if table.presence_contacts_counted is None else table.presence_contacts_counted,
+            ],
         ]
     sheets.add(_("Activité"), [_("Commune"), _("Axe de travail"), _("Modalité d'action"), _("Nombre")], activity_rows)
 
@@ -206,6 +213,50 @@ def render_xlsx(document: BilanDocument) -> bytes:
         [[r.label, r.sessions, r.hours, r.person_hours] for r in presence.by_quartier],
         [_("Total"), presence.sessions, presence.hours, presence.person_hours],
     )
+    street = bilan.street_public
+    if street.is_counted:
+        sheets.add(
+            _("Public rencontré"),
+            [_("Public"), _("Moins de 12 ans"), _("12–17 ans"), _("18–25 ans"), _("Total")],
+            [
+                *(
+                    [str(r.label).capitalize(), r.under_12, r.from_12_to_17, r.from_18_to_25, r.total]
+                    for r in street.by_sex
+                ),
+                [_("Parents"), None, None, None, street.parents],
+                [_("Habitants"), None, None, None, street.residents],
+            ],
+            [
+                _("Total des jeunes"),
+                street.total.under_12,
+                street.total.from_12_to_17,
+                street.total.from_18_to_25,
+                street.contacts,
+            ],
+            note=_(
+                "Contacts comptés lors de %(counted)s des %(sessions)s temps de présence : pas des jeunes distincts."
+            )
+            % {"counted": street.counted_sessions, "sessions": street.sessions},
+        )
+        sheets.add(
+            _("Contacts par quartier"),
+            [_("Commune"), _("Quartier"), _("QPV"), _("Temps comptés"), _("Jeunes"), "%", _("Adultes")],
+            [
+                [
+                    r.commune,
+                    r.quartier or _("Non précisé"),
+                    _("oui") if r.is_qpv else _("non"),
+                    r.counted_sessions,
+                    r.contacts,
+                    r.percent,
+                    r.adults,
+                ]
+                for r in street.by_quartier
+            ],
+            [_("Total"), None, None, street.counted_sessions, street.contacts, None, street.adults],
+            note=_("Contacts de jeunes en QPV : %(n)s (%(percent)s %%).")
+            % {"n": street.in_qpv, "percent": street.in_qpv_percent},
+        )
     sheets.add(
         _("Actions spécifiques"),
         [

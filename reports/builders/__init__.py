@@ -25,7 +25,7 @@ without a commune count in every commune.
 
 Top level: `build_bilan(*, scope, start, end) -> Bilan` (raises ValueError when start > end) with the
 fields `scope, start, end, header, public, levels, age_sex, genre, origin_sex, situation_sex, domains,
-activity, activity_by_commune, presence, specific_actions, meetings, qpv, quartiers, monthly`, and
+activity, activity_by_commune, presence, street_public, specific_actions, meetings, qpv, quartiers, monthly`, and
 `Bilan.is_empty`. `to_plain(obj)` turns any of these objects into JSON-ready dicts and lists.
 
 Table builders (each `(*, scope, start, end)`):
@@ -43,11 +43,17 @@ Table builders (each `(*, scope, start, end)`):
   per commune. `ActivityTable(commune, paei, asep, accroche, level_unknown, workshops, outings,
   dsl_initiated, dsl_joined, work_projects, after_needs_assessment, presence_sessions, presence_minutes,
   presence_person_minutes, partners, support_partners, action_partners: tuple[PartnerGroup(category,
-  partners)])` (partners of interventions, of collective actions, and both), properties `youths,
-  collective_actions, communal_events_joined, presence_hours, presence_person_hours, partner_count`.
+  partners)], presence_counted_sessions, presence_contacts)` (partners of interventions, of collective
+  actions, and both; the street contacts only with `with_contacts=True`, else None), properties `youths,
+  collective_actions, communal_events_joined, presence_hours, presence_person_hours,
+  presence_contacts_counted` (None: « Non objectivé »), `partner_count`.
 - `build_partners_mobilised -> tuple[PartnerGroup, ...]`.
 - `build_presence -> PresenceSummary(sessions, minutes, person_minutes, by_place, by_quartier)` of
   `PresenceRow(key, label, sessions, minutes, person_minutes)`; properties `hours`, `person_hours`.
+- `build_street_public -> StreetPublic(sessions, counted_sessions, contacts, by_sex: BandRow(key, label,
+  under_12, from_12_to_17, from_18_to_25), total, parents, residents, by_quartier: StreetQuartierRow(commune,
+  quartier, is_qpv, counted_sessions, contacts, adults, percent), in_qpv, in_qpv_percent)`, properties
+  `adults`, `is_counted`: the tallies of the counted street-presence sessions.
 - `build_specific_actions -> tuple[ActionGroup(kind, label, count, items: ActionItem(title, times,
   youths, anonymous_participants, first_date, last_date, partners))]`.
 - `build_meetings -> MeetingSummary(total, by_kind: CountRow(key, label, count), subjects, partners)`,
@@ -90,6 +96,7 @@ from reports.builders.activity import (
     build_partners_mobilised,
     build_presence,
     build_specific_actions,
+    build_street_public,
     interventions_in_period,
     meetings_in_period,
     scope_communes,
@@ -100,6 +107,7 @@ from reports.builders.types import (
     ActionGroup,
     ActionItem,
     ActivityTable,
+    BandRow,
     Bilan,
     CountRow,
     DomainRow,
@@ -121,6 +129,8 @@ from reports.builders.types import (
     Scope,
     SexRow,
     SexTable,
+    StreetPublic,
+    StreetQuartierRow,
     to_plain,
 )
 from reports.builders.youths import (
@@ -140,6 +150,7 @@ __all__ = [
     "ActionGroup",
     "ActionItem",
     "ActivityTable",
+    "BandRow",
     "Bilan",
     "CountRow",
     "DomainRow",
@@ -161,6 +172,8 @@ __all__ = [
     "Scope",
     "SexRow",
     "SexTable",
+    "StreetPublic",
+    "StreetQuartierRow",
     "actions_in_period",
     "average",
     "build_activity_by_commune",
@@ -180,6 +193,7 @@ __all__ = [
     "build_quartiers",
     "build_situation_sex",
     "build_specific_actions",
+    "build_street_public",
     "hours",
     "interventions_in_period",
     "meetings_in_period",

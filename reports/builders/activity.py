@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from actions.enums import ActionKind, Carrying, MeetingKind, Place
 from actions.models import (
+    TALLY_BANDS,
+    TALLY_SEXES,
     CollectiveAction,
     Domain,
     Intervention,
@@ -15,6 +17,7 @@ from actions.models import (
     PartnerMeeting,
     PresenceSession,
 )
+from actions.rules import street_contact_figures
 from emps.expressions import MonthStart
 from emps.models import Commune, Partner
 from emps.rounding import percent
@@ -23,6 +26,7 @@ from reports.builders.types import (
     ActionGroup,
     ActionItem,
     ActivityTable,
+    BandRow,
     CountRow,
     DomainRow,
     DomainTable,
@@ -32,6 +36,8 @@ from reports.builders.types import (
     PresenceRow,
     PresenceSummary,
     Scope,
+    StreetPublic,
+    StreetQuartierRow,
 )
 from reports.builders.youths import scope_youths, tally, youth_facts
 from youths.rules import first_met_during
@@ -48,6 +54,9 @@ ACTION_GROUP_LABELS = {
 # Actions DSL (développement social local): the team's own neighbourhood actions and the communes'
 # events it joins. The carrying decides "initiées" (by the team) or "en associé" (joined).
 DSL_KINDS = (ActionKind.DSL, ActionKind.COMMUNAL_EVENT)
+
+# The fields of a BandRow, in the order of the tally's age bands (`actions.models.TALLY_BANDS`).
+BAND_FIELDS = ("under_12", "from_12_to_17", "from_18_to_25")
 
 
 def intervention_in_period_q(scope: Scope, start: datetime.date, end: datetime.date, prefix: str = "") -> Q:
@@ -190,7 +199,12 @@ def build_partners_mobilised(*, scope: Scope, start: datetime.date, end: datetim
 
 
 def build_activity_by_commune(
-    *, scope: Scope, start: datetime.date, end: datetime.date, with_partners: bool = True
+    *,
+    scope: Scope,
+    start: datetime.date,
+    end: datetime.date,
+    with_partners: bool = True,
+    with_contacts: bool = False,
 ) -> tuple[ActivityTable, tuple[ActivityTable, ...]]:
     """The seed's activity table for the whole scope, then one per commune of the scope.
 
@@ -202,6 +216,9 @@ def build_activity_by_commune(
     Ateliers and sorties are the collective actions; DSL "initiées" are the DSL actions and communal
     events carried by the team, "en associé" those the team joined. "Actions après étude de besoin" are
     the actions flagged so, other than DSL.
+
+    `with_contacts=True` (the bilan) also counts street presence's contacts and counted sessions
+    (`actions.rules.STREET_CONTACTS`); without it they stay None.
     """
     communes = scope_communes(scope)
     youth_rows = [
@@ -229,6 +246,11 @@ def build_activity_by_commune(
             sessions=Count("pk"),
             minutes=Sum("duration_minutes"),
             person_minutes=Sum(F("duration_minutes") * F("educator_count")),
+            **(
+                {key: street_contact_figures()[key] for key in ("counted_sessions", "contacts")}
+                if with_contacts
+                else {}
+            ),
         )
     )
     partner_rows = partners_mobilised_rows(scope, start, end) if with_partners else []
@@ -285,6 +307,14 @@ def build_activity_by_commune(
             support_partners=grouped(support_partners),
             action_partners=grouped(action_partners),
             partners=grouped(support_partners | action_partners),
+            **(
+                {
+                    "presence_counted_sessions": sum(r["counted_sessions"] for r in presence),
+                    "presence_contacts": sum(r["contacts"] or 0 for r in presence),
+                }
+                if with_contacts
+                else {}
+            ),
         )
 
     overall = table(None, {pk for pk, _name in communes})
@@ -340,6 +370,64 @@ def build_presence(*, scope: Scope, start: datetime.date, end: datetime.date) ->
         person_minutes=sum(r.person_minutes for r in places),
         by_place=places,
         by_quartier=quartiers,
+    )
+
+
+def build_street_public(*, scope: Scope, start: datetime.date, end: datetime.date) -> StreetPublic:
+    """Public rencontré en présence sociale: the contacts counted (`actions.rules.STREET_CONTACTS`) by sex
+    and age band, the adults apart, and by quartier with the share in a QPV (one grouped query)."""
+    rows = list(
+        sessions_in_period(scope, start, end)
+        .values("commune__name", "quartier__name", "quartier__is_qpv")
+        .annotate(**street_contact_figures())
+    )
+    figures = {key: sum(row[key] or 0 for row in rows) for key in street_contact_figures()}
+    by_sex = tuple(
+        BandRow(
+            key=sex,
+            label=str(label),
+            **{
+                field: figures[f"{sex}_{band}"]
+                for field, (band, _band_label) in zip(BAND_FIELDS, TALLY_BANDS, strict=True)
+            },
+        )
+        for sex, label in TALLY_SEXES
+    )
+    total = BandRow(
+        key="",
+        label=_("Total"),
+        under_12=sum(row.under_12 for row in by_sex),
+        from_12_to_17=sum(row.from_12_to_17 for row in by_sex),
+        from_18_to_25=sum(row.from_18_to_25 for row in by_sex),
+    )
+    contacts = figures["contacts"]
+    counted = [row for row in rows if row["counted_sessions"]]
+    by_quartier = tuple(
+        StreetQuartierRow(
+            commune=row["commune__name"],
+            quartier=row["quartier__name"] or "",
+            is_qpv=bool(row["quartier__is_qpv"]),
+            counted_sessions=row["counted_sessions"],
+            contacts=row["contacts"] or 0,
+            adults=row["adults"] or 0,
+            percent=percent(row["contacts"] or 0, contacts),
+        )
+        for row in sorted(
+            counted, key=lambda r: (r["commune__name"], r["quartier__name"] is None, r["quartier__name"] or "")
+        )
+    )
+    in_qpv = sum(row.contacts for row in by_quartier if row.is_qpv)
+    return StreetPublic(
+        sessions=figures["sessions"],
+        counted_sessions=figures["counted_sessions"],
+        contacts=contacts,
+        by_sex=by_sex,
+        total=total,
+        parents=figures["parents"],
+        residents=figures["residents"],
+        by_quartier=by_quartier,
+        in_qpv=in_qpv,
+        in_qpv_percent=percent(in_qpv, contacts),
     )
 
 

@@ -7,6 +7,7 @@ from reports.builders.activity import (
     build_monthly,
     build_presence,
     build_specific_actions,
+    build_street_public,
     scope_communes,
 )
 from reports.builders.types import Bilan, Header, Scope
@@ -51,7 +52,7 @@ def build_bilan(*, scope: Scope, start: datetime.date, end: datetime.date) -> Bi
 
 def _build_bilan(*, scope: Scope, start: datetime.date, end: datetime.date) -> Bilan:
     public = build_public(scope=scope, start=start, end=end)
-    activity, activity_by_commune = build_activity_by_commune(scope=scope, start=start, end=end)
+    activity, activity_by_commune = build_activity_by_commune(scope=scope, start=start, end=end, with_contacts=True)
     return Bilan(
         scope=scope,
         start=start,
@@ -67,6 +68,7 @@ def _build_bilan(*, scope: Scope, start: datetime.date, end: datetime.date) -> B
         activity=activity,
         activity_by_commune=activity_by_commune,
         presence=build_presence(scope=scope, start=start, end=end),
+        street_public=build_street_public(scope=scope, start=start, end=end),
         specific_actions=build_specific_actions(scope=scope, start=start, end=end),
         meetings=build_meetings(scope=scope, start=start, end=end),
         qpv=build_qpv_share(scope=scope, start=start, end=end),

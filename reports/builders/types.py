@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from actions.rules import contacts_counted
 from emps.models import DEFAULT_AGE_BRACKETS, Commune, Team
 from emps.rounding import hours
 
@@ -218,6 +219,15 @@ class ActivityTable:
     partners: tuple[PartnerGroup, ...]  # every partner mobilised, by category
     support_partners: tuple[PartnerGroup, ...]  # ... in individual interventions
     action_partners: tuple[PartnerGroup, ...]  # ... in collective actions
+    # Street presence's tally (`actions.rules.STREET_CONTACTS`): the sessions counted and their contacts;
+    # None where the caller did not ask for them.
+    presence_counted_sessions: int | None = None
+    presence_contacts: int | None = None
+
+    @property
+    def presence_contacts_counted(self) -> int | None:
+        """The contacts counted, None (« Non objectivé ») when no session of the period was counted."""
+        return contacts_counted(self.presence_counted_sessions or 0, self.presence_contacts)
 
     @property
     def youths(self) -> int:
@@ -277,6 +287,59 @@ class PresenceSummary:
     @property
     def person_hours(self) -> Decimal:
         return hours(self.person_minutes)
+
+
+@dataclass(frozen=True)
+class BandRow:
+    """Young people counted in street presence, of one sex (or all), by rough age band."""
+
+    key: str
+    label: str
+    under_12: int
+    from_12_to_17: int
+    from_18_to_25: int
+
+    @property
+    def total(self) -> int:
+        return self.under_12 + self.from_12_to_17 + self.from_18_to_25
+
+
+@dataclass(frozen=True)
+class StreetQuartierRow:
+    """The contacts counted in one quartier (or a commune's sessions without a quartier)."""
+
+    commune: str
+    quartier: str  # "" when the session's quartier is not recorded
+    is_qpv: bool
+    counted_sessions: int
+    contacts: int
+    adults: int
+    percent: Decimal  # of the contacts
+
+
+@dataclass(frozen=True)
+class StreetPublic:
+    """Public rencontré en présence sociale: the tallies of the counted sessions (contacts, not distinct
+    people), by sex and age band and by quartier, the adults apart. `contacts` counts the young people."""
+
+    sessions: int
+    counted_sessions: int
+    contacts: int
+    by_sex: tuple[BandRow, ...]
+    total: BandRow
+    parents: int
+    residents: int
+    by_quartier: tuple[StreetQuartierRow, ...]
+    in_qpv: int
+    in_qpv_percent: Decimal
+
+    @property
+    def adults(self) -> int:
+        return self.parents + self.residents
+
+    @property
+    def is_counted(self) -> bool:
+        return self.counted_sessions > 0
 
 
 @dataclass(frozen=True)
@@ -364,6 +427,7 @@ class Bilan:
     activity: ActivityTable
     activity_by_commune: tuple[ActivityTable, ...]
     presence: PresenceSummary
+    street_public: StreetPublic
     specific_actions: tuple[ActionGroup, ...]
     meetings: MeetingSummary
     qpv: QpvShare
@@ -432,7 +496,10 @@ _EXPORTED_PROPERTIES = {
         "communal_events_joined",
         "presence_hours",
         "presence_person_hours",
+        "presence_contacts_counted",
     ),
+    "BandRow": ("total",),
+    "StreetPublic": ("adults",),
     "PresenceRow": ("hours", "person_hours"),
     "PresenceSummary": ("hours", "person_hours"),
     "MonthRow": ("presence_hours",),

@@ -23,6 +23,7 @@ import dataclasses
 import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -535,7 +536,29 @@ def mask_with_summary(document, *, threshold: int | None = None):
     """`mask(document)` and `masking_summary(document)` from one walk of the document."""
     masker = _masker(document, threshold)
     masked = masker.walk(document, apply=True) if masker.masked else document
-    return masked, _summary(masker)
+    return _street_breakdown_withheld(masked), _summary(masker)
+
+
+def _street_breakdown_withheld(document):
+    """The masked copy keeps the street contacts' total and coverage (the activity table's row: anonymous
+    contacts, no record about anyone) but not their breakdown by sex, age band and quartier, whose small
+    cells would single out the few young people met somewhere."""
+    street = getattr(document, "street_public", None)
+    if street is None or not street.is_counted:
+        return document
+    withheld = dataclasses.replace(
+        street,
+        counted_sessions=0,
+        contacts=0,
+        by_sex=(),
+        total=dataclasses.replace(street.total, under_12=0, from_12_to_17=0, from_18_to_25=0),
+        parents=0,
+        residents=0,
+        by_quartier=(),
+        in_qpv=0,
+        in_qpv_percent=Decimal(0),
+    )
+    return dataclasses.replace(document, street_public=withheld)
 
 
 def _summary(masker: _Masker) -> tuple[int, int]:

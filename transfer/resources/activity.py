@@ -12,7 +12,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from actions.enums import ActionKind, Carrying, InterventionKind, MeetingKind, Place
-from actions.models import MAX_NOTE_LENGTH, CollectiveAction, Domain, Intervention, PartnerMeeting, PresenceSession
+from actions.models import (
+    MAX_NOTE_LENGTH,
+    TALLY_COUNTERS,
+    CollectiveAction,
+    Domain,
+    Intervention,
+    PartnerMeeting,
+    PresenceSession,
+)
 from emps.models import Partner, User
 from transfer.columns import Column
 from transfer.context import user_label
@@ -266,6 +274,29 @@ def _presence_preview(resource, instance, row):
     return values
 
 
+# The tally of the people met (`actions.models.Tally`): (column, counter, what the column holds).
+TALLY_COLUMNS = (
+    ("garcons_moins_12", "boys_under_12", gettext_lazy("Garçons de moins de 12 ans rencontrés (nombre).")),
+    ("garcons_12_17", "boys_12_17", gettext_lazy("Garçons de 12 à 17 ans rencontrés.")),
+    ("garcons_18_25", "boys_18_25", gettext_lazy("Garçons de 18 à 25 ans rencontrés.")),
+    ("filles_moins_12", "girls_under_12", gettext_lazy("Filles de moins de 12 ans rencontrées.")),
+    ("filles_12_17", "girls_12_17", gettext_lazy("Filles de 12 à 17 ans rencontrées.")),
+    ("filles_18_25", "girls_18_25", gettext_lazy("Filles de 18 à 25 ans rencontrées.")),
+    ("nb_nsp_moins_12", "others_under_12", gettext_lazy("Non-binaires ou sexe non connu, moins de 12 ans.")),
+    ("nb_nsp_12_17", "others_12_17", gettext_lazy("Non-binaires ou sexe non connu, 12 à 17 ans.")),
+    ("nb_nsp_18_25", "others_18_25", gettext_lazy("Non-binaires ou sexe non connu, 18 à 25 ans.")),
+    ("parents", "parents", gettext_lazy("Parents rencontrés.")),
+    ("habitants", "residents", gettext_lazy("Autres habitants (adultes) rencontrés.")),
+)
+TALLY_COLUMN_OF = {counter: name for name, counter, _help in TALLY_COLUMNS}
+TALLY_COUNTER_OF = {name: counter for name, counter, _help in TALLY_COLUMNS}
+TALLY_EXAMPLES = {"garcons_12_17": "4", "filles_12_17": "2", "parents": "1"}
+
+
+def _tally_column(name):
+    return column(name, f"import_{TALLY_COUNTER_OF[name]}", CountWidget())
+
+
 class PresenceResource(ActivityResource):
     kind = "presence"
     label = gettext_lazy("Présence sociale")
@@ -302,6 +333,7 @@ class PresenceResource(ActivityResource):
             ("éducateurs présents", "nb éducateurs", "nombre d'éducateurs", "intervenants"),
         ),
         Column("commentaire", False, gettext_lazy("Commentaire court, facultatif."), "", ("note",)),
+        *(Column(name, False, text, TALLY_EXAMPLES.get(name, "0")) for name, _c, text in TALLY_COLUMNS),
     )
 
     date = column("date", "date", DateWidget())
@@ -311,12 +343,46 @@ class PresenceResource(ActivityResource):
     quartier = column("quartier", "quartier", LookupWidget(_row_quartiers))
     educateurs = column("educateurs", "import_educators", EducatorsWidget(_educators, label=user_label))
     commentaire = column("commentaire", "note", TextWidget(MAX_NOTE_LENGTH, multiline=True))
+    garcons_moins_12 = _tally_column("garcons_moins_12")
+    garcons_12_17 = _tally_column("garcons_12_17")
+    garcons_18_25 = _tally_column("garcons_18_25")
+    filles_moins_12 = _tally_column("filles_moins_12")
+    filles_12_17 = _tally_column("filles_12_17")
+    filles_18_25 = _tally_column("filles_18_25")
+    nb_nsp_moins_12 = _tally_column("nb_nsp_moins_12")
+    nb_nsp_12_17 = _tally_column("nb_nsp_12_17")
+    nb_nsp_18_25 = _tally_column("nb_nsp_18_25")
+    parents = _tally_column("parents")
+    habitants = _tally_column("habitants")
+
+    extra_error_columns = {counter: name for name, counter, _help in TALLY_COLUMNS}
 
     class Meta:
         model = PresenceSession
-        fields = ("date", "duree", "lieu", "commune", "quartier", "educateurs", "commentaire")
+        fields = (
+            "date",
+            "duree",
+            "lieu",
+            "commune",
+            "quartier",
+            "educateurs",
+            "commentaire",
+            *(name for name, _counter, _help in TALLY_COLUMNS),
+        )
+
+    def export_field(self, field, instance, **kwargs):
+        """A tally column: the counter of a counted session; empty for a session not counted."""
+        counter = field.attribute.removeprefix("import_")
+        if counter in TALLY_COLUMN_OF:
+            return getattr(instance, counter) if instance.counted else ""
+        return super().export_field(field, instance, **kwargs)
 
     def check_row(self, instance, row):
+        # The tally: every cell empty, not counted; any cell filled (0 included), counted, empty cells 0.
+        counts = {counter: getattr(instance, f"import_{counter}", None) for counter in TALLY_COUNTERS}
+        instance.counted = any(count is not None for count in counts.values())
+        for counter, count in counts.items():
+            setattr(instance, counter, count or 0)
         educators = getattr(instance, "import_educators", ())
         if isinstance(educators, int):
             if educators < 1:
@@ -339,20 +405,30 @@ class PresenceResource(ActivityResource):
             _ids(getattr(instance, "import_educators", ())),
             instance.educator_count,
             instance.note,
+            instance.counted,
+            *(getattr(instance, counter) for counter in TALLY_COUNTERS),
         )
 
     def existing_signatures(self) -> Iterable[tuple]:
         team = self.context.team
         educators = _links(PresenceSession.educators.through, "presencesession", "user", presencesession__team=team)
+        stored = PresenceSession.objects.filter(team=team).values_list(
+            "pk",
+            "date",
+            "duration_minutes",
+            "place",
+            "commune_id",
+            "quartier_id",
+            "educator_count",
+            "note",
+            "counted",
+            *TALLY_COUNTERS,
+        )
         return (
-            (date, minutes, place, commune_id, quartier_id, educators.get(pk, frozenset()), count, note)
-            for pk, date, minutes, place, commune_id, quartier_id, count, note in PresenceSession.objects.filter(
-                team=team
+            (date, minutes, place, commune_id, quartier_id, educators.get(pk, frozenset()), count, note, *tally)
+            for pk, date, minutes, place, commune_id, quartier_id, count, note, *tally in stored.iterator(
+                chunk_size=5000
             )
-            .values_list(
-                "pk", "date", "duration_minutes", "place", "commune_id", "quartier_id", "educator_count", "note"
-            )
-            .iterator(chunk_size=5000)
         )
 
     @classmethod
