@@ -412,7 +412,7 @@ class CollectiveActionForm(TallyFormMixin, SectorErrorsMixin, TeamChoiceMixin, V
         self.fields["anonymous_participants"].required = False
         self.fields["after_needs_assessment"].help_text = _("Atelier ou sortie organisé après une étude de besoin.")
         self.setup_tally()
-        self.fields["counted"].label = _("Les participants sans fiche ont été détaillés")
+        self.fields["counted"].label = _("Détaillés par sexe et âge")
         self.fields["counted"].help_text = _("Par sexe et âge, même s'il n'y en avait aucun.")
         self.fields["parents"].label = _("familles ou parents")
         self.order_fields(["kind", "carrying", "title", "date", "sector", "team"])
