@@ -14,6 +14,7 @@ from actions.models import (
     TALLY_BANDS,
     TALLY_COUNTERS,
     TALLY_SEXES,
+    YOUTH_COUNTERS,
     CollectiveAction,
     Domain,
     Intervention,
@@ -245,6 +246,12 @@ class TallyFormMixin:
     for the adults, and whether they were counted. Touching any counter counts the tally; a tally left
     untouched is « non compté », not zero. A counter above TALLY_CONFIRM_ABOVE asks for a confirmation."""
 
+    tally_help = gettext_lazy(
+        "Un décompte anonyme, jamais de nom. Sans décompte, la présence est « non comptée », ce qui n'est pas zéro."
+    )
+    tally_reset_label = gettext_lazy("Ne pas compter cette présence")
+    tally_idle_label = gettext_lazy("Non compté")
+
     def setup_tally(self):
         for name in TALLY_COUNTERS:
             self.fields[name] = CountField(label=self._meta.model._meta.get_field(name).verbose_name)
@@ -260,7 +267,7 @@ class TallyFormMixin:
             (label, [(band_label, self[f"{sex}_{band}"]) for band, band_label in TALLY_BANDS])
             for sex, label in TALLY_SEXES
         ]
-        return [*groups, (_("adultes"), [(label, self[name]) for name, label in ADULT_COUNTERS])]
+        return [*groups, (_("adultes"), [(self[name].label, self[name]) for name, _label in ADULT_COUNTERS])]
 
     def tally_is_open(self) -> bool:
         """Whether the tally shows open: counted, or anything typed in it, or an error in it."""
@@ -339,8 +346,17 @@ class PresenceSessionForm(TallyFormMixin, SectorErrorsMixin, TeamChoiceMixin, Ve
         return cleaned
 
 
-class CollectiveActionForm(SectorErrorsMixin, TeamChoiceMixin, VersionedModelForm):
+class CollectiveActionForm(TallyFormMixin, SectorErrorsMixin, TeamChoiceMixin, VersionedModelForm):
+    """The young people without a file are a number; broken down by sex and age band (the tally), they make
+    that number: the steppers write it, and an empty number takes the breakdown's total. The tally's parents
+    are the families or parents reached."""
+
     date = PastDateField(label=gettext_lazy("Date"))
+    tally_help = gettext_lazy(
+        "Facultatif, anonyme : les participants sans fiche par sexe et âge, et les familles ou parents touchés."
+    )
+    tally_reset_label = gettext_lazy("Ne pas détailler")
+    tally_idle_label = gettext_lazy("Non détaillé")
 
     class Meta:
         model = CollectiveAction
@@ -354,11 +370,16 @@ class CollectiveActionForm(SectorErrorsMixin, TeamChoiceMixin, VersionedModelFor
             "anonymous_participants",
             "after_needs_assessment",
             "description",
+            "counted",
+            *TALLY_COUNTERS,
         ]
         widgets = {
             "kind": forms.RadioSelect(attrs=TILES),
             "carrying": forms.RadioSelect(attrs=TILES),
-            "anonymous_participants": forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}),
+            # static/js/tally.js writes the young people of the tally into this number.
+            "anonymous_participants": forms.NumberInput(
+                attrs={"inputmode": "numeric", "min": 0, "data-tally-total": ""}
+            ),
             "description": forms.Textarea(attrs={"rows": 3}),
         }
 
@@ -388,7 +409,12 @@ class CollectiveActionForm(SectorErrorsMixin, TeamChoiceMixin, VersionedModelFor
         self.fields["participants"].help_text = _("Les jeunes qui ont une fiche ; les autres se comptent ci-dessous.")
         self.fields["anonymous_participants"].label = _("Participants sans fiche")
         self.fields["anonymous_participants"].help_text = _("Jeunes présents qui n'ont pas de fiche (nombre).")
+        self.fields["anonymous_participants"].required = False
         self.fields["after_needs_assessment"].help_text = _("Atelier ou sortie organisé après une étude de besoin.")
+        self.setup_tally()
+        self.fields["counted"].label = _("Détaillés par sexe et âge")
+        self.fields["counted"].help_text = _("Par sexe et âge, même s'il n'y en avait aucun.")
+        self.fields["parents"].label = _("familles ou parents")
         self.order_fields(["kind", "carrying", "title", "date", "sector", "team"])
 
     def save(self, commit=True):
@@ -415,4 +441,26 @@ class CollectiveActionForm(SectorErrorsMixin, TeamChoiceMixin, VersionedModelFor
         if not cleaned.get("title") and cleaned.get("kind"):
             cleaned["title"] = str(ActionKind(cleaned["kind"]).label)
             self.instance.title = cleaned["title"]
+        self.clean_tally(cleaned)
+        self.clean_tally_total(cleaned)
         return cleaned
+
+    def clean_tally_total(self, cleaned):
+        """A breakdown makes the number of participants without a file: an empty number takes its total, a
+        different one is an error (nothing typed is overwritten)."""
+        if not cleaned.get("counted") or any(self.has_error(name) for name in TALLY_COUNTERS):
+            return
+        youths = sum(cleaned.get(name) or 0 for name, _sex, _band in YOUTH_COUNTERS)
+        typed = self.data.get(self.add_prefix("anonymous_participants"), "").strip()
+        if not typed and "anonymous_participants" in cleaned:
+            cleaned["anonymous_participants"] = youths
+            self.instance.anonymous_participants = youths
+        elif cleaned.get("anonymous_participants") not in (None, youths):
+            self.add_error(
+                "anonymous_participants",
+                _(
+                    "%(total)s participants sans fiche, mais le détail par sexe et âge en compte %(youths)s : "
+                    "corrigez l'un ou l'autre."
+                )
+                % {"youths": youths, "total": cleaned["anonymous_participants"]},
+            )

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -188,49 +188,6 @@ class Intervention(models.Model):
         super().save(*args, **kwargs)
 
 
-class CollectiveAction(models.Model):
-    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="actions", verbose_name=_("équipe"))
-    date = models.DateField(_("date"))
-    title = models.CharField(_("titre"), max_length=200)
-    kind = models.CharField(_("type"), max_length=20, choices=ActionKind.choices)
-    carrying = models.CharField(_("portage"), max_length=10, choices=Carrying.choices, default=Carrying.INITIATED)
-    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="actions", verbose_name=_("commune"))
-    quartier = models.ForeignKey(
-        Quartier, on_delete=models.PROTECT, related_name="actions", verbose_name=_("quartier"), null=True, blank=True
-    )
-    partners = models.ManyToManyField(Partner, related_name="actions", verbose_name=_("partenaires"), blank=True)
-    participants = models.ManyToManyField(
-        Youth, related_name="actions", verbose_name=_("jeunes participants"), blank=True
-    )
-    anonymous_participants = models.PositiveIntegerField(
-        _("participants anonymes"), default=0, help_text=_("Jeunes présents sans fiche.")
-    )
-    after_needs_assessment = models.BooleanField(_("après étude de besoin"), default=True)
-    description = models.TextField(_("description"), blank=True, max_length=2000)
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="authored_actions",
-        verbose_name=_("saisi par"),
-        null=True,
-        blank=True,
-    )
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
-    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
-
-    objects = TeamScopedQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("action collective")
-        verbose_name_plural = _("actions collectives")
-        ordering = ["-date", "-pk"]
-        indexes = [models.Index(fields=["team", "date"], name="action_team_date_idx")]
-
-    def __str__(self):
-        return f"{self.date:%d/%m/%Y} – {self.title}"
-
-
 # The tally of the people met, one counter per sex and rough age band, then the adults: (field, sex, band).
 TALLY_SEXES = (("boys", _("garçons")), ("girls", _("filles")), ("others", _("non-binaire / ne sait pas")))
 TALLY_BANDS = (("under_12", _("moins de 12 ans")), ("12_17", _("12–17 ans")), ("18_25", _("18–25 ans")))
@@ -283,6 +240,72 @@ def tally_constraints(prefix: str) -> list[models.CheckConstraint]:
             violation_error_message=_("Un décompte « non compté » ne peut pas compter de personnes."),
         )
     ]
+
+
+def youth_counters_sum():
+    """The young people of a tally, as a database expression."""
+    names = [name for name, _sex, _band in YOUTH_COUNTERS]
+    total = F(names[0])
+    for name in names[1:]:
+        total += F(name)
+    return total
+
+
+class CollectiveAction(Tally):
+    """A collective action (atelier, sortie, événement…). Its young people without a file are a number,
+    `anonymous_participants`; when they were counted by sex and age band (`counted`), the breakdown adds up
+    to that number (`action_tally_adds_up`). `parents` are the families or parents reached."""
+
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="actions", verbose_name=_("équipe"))
+    date = models.DateField(_("date"))
+    title = models.CharField(_("titre"), max_length=200)
+    kind = models.CharField(_("type"), max_length=20, choices=ActionKind.choices)
+    carrying = models.CharField(_("portage"), max_length=10, choices=Carrying.choices, default=Carrying.INITIATED)
+    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="actions", verbose_name=_("commune"))
+    quartier = models.ForeignKey(
+        Quartier, on_delete=models.PROTECT, related_name="actions", verbose_name=_("quartier"), null=True, blank=True
+    )
+    partners = models.ManyToManyField(Partner, related_name="actions", verbose_name=_("partenaires"), blank=True)
+    participants = models.ManyToManyField(
+        Youth, related_name="actions", verbose_name=_("jeunes participants"), blank=True
+    )
+    anonymous_participants = models.PositiveIntegerField(
+        _("participants anonymes"), default=0, help_text=_("Jeunes présents sans fiche.")
+    )
+    after_needs_assessment = models.BooleanField(_("après étude de besoin"), default=True)
+    description = models.TextField(_("description"), blank=True, max_length=2000)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="authored_actions",
+        verbose_name=_("saisi par"),
+        null=True,
+        blank=True,
+    )
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+
+    objects = TeamScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("action collective")
+        verbose_name_plural = _("actions collectives")
+        ordering = ["-date", "-pk"]
+        constraints = [
+            *tally_constraints("action"),
+            models.CheckConstraint(
+                condition=Q(counted=False) | Q(anonymous_participants=youth_counters_sum()),
+                name="action_tally_adds_up",
+                violation_error_message=_(
+                    "Le décompte par sexe et âge doit faire le total des participants sans fiche."
+                ),
+            ),
+        ]
+        indexes = [models.Index(fields=["team", "date"], name="action_team_date_idx")]
+
+    def __str__(self):
+        return f"{self.date:%d/%m/%Y} – {self.title}"
 
 
 class PresenceSession(Tally):

@@ -55,7 +55,7 @@ Table builders (each `(*, scope, start, end)`):
   quartier, is_qpv, counted_sessions, contacts, adults, percent), in_qpv, in_qpv_percent)`, properties
   `adults`, `is_counted`: the tallies of the counted street-presence sessions.
 - `build_specific_actions -> tuple[ActionGroup(kind, label, count, items: ActionItem(title, times,
-  youths, anonymous_participants, first_date, last_date, partners))]`.
+  youths, anonymous_participants, parents, first_date, last_date, partners))]`.
 - `build_meetings -> MeetingSummary(total, by_kind: CountRow(key, label, count), subjects, partners)`,
   methods `count(kind)`, `subjects_of(kind)`.
 - `build_qpv_share -> QpvShare(total, in_qpv, outside_qpv, unknown, *_percent)`.

@@ -432,12 +432,14 @@ def build_street_public(*, scope: Scope, start: datetime.date, end: datetime.dat
 
 
 def build_specific_actions(*, scope: Scope, start: datetime.date, end: datetime.date) -> tuple[ActionGroup, ...]:
-    """The action log grouped by type, then by title: how many times, how many youths, which partners."""
+    """The action log grouped by type, then by title: how many times, how many youths (with a file and
+    without), how many families or parents reached, which partners."""
     actions = actions_in_period(scope, start, end)
     rows = list(
         actions.values("kind", "title").annotate(
             times=Count("pk"),
             anonymous=Sum("anonymous_participants"),
+            parents=Sum("parents"),
             first=Min("date"),
             last=Max("date"),
         )
@@ -461,6 +463,7 @@ def build_specific_actions(*, scope: Scope, start: datetime.date, end: datetime.
                     times=r["times"],
                     youths=youths.get((r["kind"], r["title"]), 0),
                     anonymous_participants=r["anonymous"] or 0,
+                    parents=r["parents"] or 0,
                     first_date=r["first"],
                     last_date=r["last"],
                     partners=tuple(sorted(partners.get((r["kind"], r["title"]), ()))),

@@ -350,6 +350,7 @@ class ActionItem:
     times: int
     youths: int
     anonymous_participants: int
+    parents: int  # the families or parents reached (the tally's parents)
     first_date: datetime.date
     last_date: datetime.date
     partners: tuple[str, ...]

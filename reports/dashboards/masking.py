@@ -461,6 +461,13 @@ class _Masker:
                         item.title,
                         _("Participants sans fiche"),
                     )
+                    self.grid.cell(
+                        key(group, item, "parents"),
+                        item.parents,
+                        _("Actions spécifiques"),
+                        item.title,
+                        _("Familles ou parents"),
+                    )
             return groups
         return tuple(
             dataclasses.replace(
@@ -470,6 +477,7 @@ class _Masker:
                         item,
                         youths=self._value(key(group, item, "youths"), item.youths),
                         anonymous_participants=self._value(key(group, item, "anonymous"), item.anonymous_participants),
+                        parents=self._value(key(group, item, "parents"), item.parents),
                     )
                     for item in group.items
                 ),

@@ -19,6 +19,9 @@
     var confirmInput = confirmBox.querySelector("input[type='checkbox']");
     var inputs = Array.prototype.slice.call(fieldset.querySelectorAll("input[data-count]"));
     var adults = inputs.slice(-2);
+    // A number the young people counted make (the participants without a file of a collective action).
+    var form = fieldset.closest("form");
+    var total = form && form.querySelector("input[data-tally-total]");
 
     fieldset.classList.add("is-enhanced");
     fieldset.querySelector("[data-tally-counted]").hidden = true;
@@ -57,10 +60,19 @@
           : "Compté : " + plural(youths, "jeune", "jeunes") + ", " + plural(grown, "adulte", "adultes");
         fieldset.classList.add("is-counted");
       } else {
-        status.textContent = "Non compté";
+        status.textContent = fieldset.dataset.idle || "Non compté";
         fieldset.classList.remove("is-counted");
       }
       confirmBox.hidden = !large && !confirmInput.checked;
+    }
+
+    function writeTotal() {
+      var youths = 0;
+      inputs.forEach(function (input) {
+        if (adults.indexOf(input) === -1) { youths += Math.max(0, value(input)); }
+      });
+      total.value = youths;
+      total.dispatchEvent(new Event("input", { bubbles: true }));
     }
 
     function stepper(input, delta, text, label) {
@@ -83,6 +95,7 @@
       input.insertAdjacentElement("afterend", stepper(input, 1, "+", "Ajouter une personne"));
       input.addEventListener("input", function () {
         if (value(input) > 0) { markCounted(); }
+        if (total && adults.indexOf(input) === -1) { writeTotal(); }
         sync();
       });
       input.addEventListener("focus", function () { input.select(); });

@@ -15,6 +15,7 @@ from actions.enums import ActionKind, Carrying, InterventionKind, MeetingKind, P
 from actions.models import (
     MAX_NOTE_LENGTH,
     TALLY_COUNTERS,
+    YOUTH_COUNTERS,
     CollectiveAction,
     Domain,
     Intervention,
@@ -103,7 +104,8 @@ class ActivityResource(TransferResource):
 
     context_fields = ("team", "author")
 
-    class Meta:
+    # A subclass of a subclass reads its options from its base's Meta only (import-export): carry them all.
+    class Meta(TransferResource.Meta):
         use_bulk = True
 
     def _labels(self, model, **filters) -> dict[int, str]:
@@ -274,6 +276,13 @@ def _presence_preview(resource, instance, row):
     return values
 
 
+# A collective action's tally: its participants without a file by sex and age band, the families reached.
+ACTION_TALLY_HELP = {
+    "parents": gettext_lazy("Familles ou parents touchés."),
+    "habitants": gettext_lazy("Autres habitants (adultes) touchés."),
+}
+ACTION_TALLY_EXAMPLES = {"garcons_12_17": "4", "filles_12_17": "2", "parents": "3"}
+
 # The tally of the people met (`actions.models.Tally`): (column, counter, what the column holds).
 TALLY_COLUMNS = (
     ("garcons_moins_12", "boys_under_12", gettext_lazy("Garçons de moins de 12 ans rencontrés (nombre).")),
@@ -291,13 +300,52 @@ TALLY_COLUMNS = (
 TALLY_COLUMN_OF = {counter: name for name, counter, _help in TALLY_COLUMNS}
 TALLY_COUNTER_OF = {name: counter for name, counter, _help in TALLY_COLUMNS}
 TALLY_EXAMPLES = {"garcons_12_17": "4", "filles_12_17": "2", "parents": "1"}
+ACTION_TALLY_COLUMNS = tuple(
+    (name, counter, ACTION_TALLY_HELP.get(name, text)) for name, counter, text in TALLY_COLUMNS
+)
+
+
+YOUTH_COUNTER_NAMES = tuple(name for name, _sex, _band in YOUTH_COUNTERS)
 
 
 def _tally_column(name):
     return column(name, f"import_{TALLY_COUNTER_OF[name]}", CountWidget())
 
 
-class PresenceResource(ActivityResource):
+class TallyResource(ActivityResource):
+    """A record carrying the anonymous tally of the people met: its optional TALLY_COLUMNS."""
+
+    garcons_moins_12 = _tally_column("garcons_moins_12")
+    garcons_12_17 = _tally_column("garcons_12_17")
+    garcons_18_25 = _tally_column("garcons_18_25")
+    filles_moins_12 = _tally_column("filles_moins_12")
+    filles_12_17 = _tally_column("filles_12_17")
+    filles_18_25 = _tally_column("filles_18_25")
+    nb_nsp_moins_12 = _tally_column("nb_nsp_moins_12")
+    nb_nsp_12_17 = _tally_column("nb_nsp_12_17")
+    nb_nsp_18_25 = _tally_column("nb_nsp_18_25")
+    parents = _tally_column("parents")
+    habitants = _tally_column("habitants")
+
+    extra_error_columns = {counter: name for name, counter, _help in TALLY_COLUMNS}
+
+    def export_field(self, field, instance, **kwargs):
+        """A tally column: the counter of a counted record; empty for a record not counted."""
+        counter = field.attribute.removeprefix("import_")
+        if counter in TALLY_COLUMN_OF:
+            return getattr(instance, counter) if instance.counted else ""
+        return super().export_field(field, instance, **kwargs)
+
+    def read_tally(self, instance) -> bool:
+        """Every tally cell empty: not counted; any cell filled (0 included): counted, empty cells 0."""
+        counts = {counter: getattr(instance, f"import_{counter}", None) for counter in TALLY_COUNTERS}
+        instance.counted = any(count is not None for count in counts.values())
+        for counter, count in counts.items():
+            setattr(instance, counter, count or 0)
+        return instance.counted
+
+
+class PresenceResource(TallyResource):
     kind = "presence"
     label = gettext_lazy("Présence sociale")
     description = gettext_lazy(
@@ -343,19 +391,6 @@ class PresenceResource(ActivityResource):
     quartier = column("quartier", "quartier", LookupWidget(_row_quartiers))
     educateurs = column("educateurs", "import_educators", EducatorsWidget(_educators, label=user_label))
     commentaire = column("commentaire", "note", TextWidget(MAX_NOTE_LENGTH, multiline=True))
-    garcons_moins_12 = _tally_column("garcons_moins_12")
-    garcons_12_17 = _tally_column("garcons_12_17")
-    garcons_18_25 = _tally_column("garcons_18_25")
-    filles_moins_12 = _tally_column("filles_moins_12")
-    filles_12_17 = _tally_column("filles_12_17")
-    filles_18_25 = _tally_column("filles_18_25")
-    nb_nsp_moins_12 = _tally_column("nb_nsp_moins_12")
-    nb_nsp_12_17 = _tally_column("nb_nsp_12_17")
-    nb_nsp_18_25 = _tally_column("nb_nsp_18_25")
-    parents = _tally_column("parents")
-    habitants = _tally_column("habitants")
-
-    extra_error_columns = {counter: name for name, counter, _help in TALLY_COLUMNS}
 
     class Meta:
         model = PresenceSession
@@ -370,19 +405,8 @@ class PresenceResource(ActivityResource):
             *(name for name, _counter, _help in TALLY_COLUMNS),
         )
 
-    def export_field(self, field, instance, **kwargs):
-        """A tally column: the counter of a counted session; empty for a session not counted."""
-        counter = field.attribute.removeprefix("import_")
-        if counter in TALLY_COLUMN_OF:
-            return getattr(instance, counter) if instance.counted else ""
-        return super().export_field(field, instance, **kwargs)
-
     def check_row(self, instance, row):
-        # The tally: every cell empty, not counted; any cell filled (0 included), counted, empty cells 0.
-        counts = {counter: getattr(instance, f"import_{counter}", None) for counter in TALLY_COUNTERS}
-        instance.counted = any(count is not None for count in counts.values())
-        for counter, count in counts.items():
-            setattr(instance, counter, count or 0)
+        self.read_tally(instance)
         educators = getattr(instance, "import_educators", ())
         if isinstance(educators, int):
             if educators < 1:
@@ -453,12 +477,13 @@ class PresenceResource(ActivityResource):
         return "" if session.educator_count == 1 else str(session.educator_count)
 
 
-class ActionResource(ActivityResource):
+class ActionResource(TallyResource):
     kind = "actions"
     label = gettext_lazy("Actions collectives")
     description = gettext_lazy(
         "Ateliers, sorties, actions DSL, chantiers éducatifs et événements communaux, avec les jeunes "
-        "participants (par leur référence) et le nombre total de participants."
+        "participants (par leur référence) et le nombre total de participants ; facultativement, les "
+        "participants sans fiche par sexe et âge, et les familles ou parents touchés."
     )
     nominative = True
     has_partners = True
@@ -505,6 +530,7 @@ class ActionResource(ActivityResource):
             "8",
             ("nombre de participants", "nb", "total participants", "effectif"),
         ),
+        *(Column(name, False, text, ACTION_TALLY_EXAMPLES.get(name, "")) for name, _c, text in ACTION_TALLY_COLUMNS),
     )
 
     date = column("date", "date", DateWidget())
@@ -519,7 +545,7 @@ class ActionResource(ActivityResource):
     participants = column("participants", "import_participants", LookupListWidget(_youths, label=_reference))
     nb_participants = column("nb_participants", "import_total", CountWidget())
 
-    extra_error_columns = {"anonymous_participants": "nb_participants"}
+    extra_error_columns = {**TallyResource.extra_error_columns, "anonymous_participants": "nb_participants"}
 
     class Meta:
         model = CollectiveAction
@@ -533,13 +559,26 @@ class ActionResource(ActivityResource):
             "partenaires",
             "participants",
             "nb_participants",
+            *(name for name, _counter, _help in TALLY_COLUMNS),
         )
 
     def check_row(self, instance, row):
         named = len(getattr(instance, "import_participants", ()))
         total = getattr(instance, "import_total", None)
+        counted = self.read_tally(instance)
+        youths = sum(getattr(instance, counter) for counter in YOUTH_COUNTER_NAMES)
         if total is None:
-            total = named
+            total = named + youths if counted else named
+        if counted and total - named != youths and total >= named:
+            raise ValidationError(
+                {
+                    "import_total": _(
+                        "Le nombre total de participants (%(total)s) moins les jeunes nommés (%(named)s) "
+                        "devrait faire les %(youths)s jeunes sans fiche détaillés par sexe et âge."
+                    )
+                    % {"total": total, "named": named, "youths": youths}
+                }
+            )
         if total < named:
             raise ValidationError(
                 {
@@ -565,6 +604,8 @@ class ActionResource(ActivityResource):
             _ids(getattr(instance, "import_partners", ())),
             _ids(getattr(instance, "import_participants", ())),
             instance.anonymous_participants,
+            instance.counted,
+            *(getattr(instance, counter) for counter in TALLY_COUNTERS),
         )
 
     def existing_signatures(self) -> Iterable[tuple]:
@@ -574,6 +615,18 @@ class ActionResource(ActivityResource):
             CollectiveAction.participants.through, "collectiveaction", "youth", collectiveaction__team=team
         )
         empty = frozenset()
+        stored = CollectiveAction.objects.filter(team=team).values_list(
+            "pk",
+            "date",
+            "title",
+            "kind",
+            "carrying",
+            "commune_id",
+            "quartier_id",
+            "anonymous_participants",
+            "counted",
+            *TALLY_COUNTERS,
+        )
         return (
             (
                 date,
@@ -584,15 +637,9 @@ class ActionResource(ActivityResource):
                 quartier_id,
                 partners.get(pk, empty),
                 participants.get(pk, empty),
-                anon,
+                *rest,
             )
-            for pk, date, title, kind, carrying, commune_id, quartier_id, anon in CollectiveAction.objects.filter(
-                team=team
-            )
-            .values_list(
-                "pk", "date", "title", "kind", "carrying", "commune_id", "quartier_id", "anonymous_participants"
-            )
-            .iterator(chunk_size=5000)
+            for pk, date, title, kind, carrying, commune_id, quartier_id, *rest in stored.iterator(chunk_size=5000)
         )
 
     @classmethod
