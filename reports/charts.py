@@ -17,7 +17,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from reports.builders import ActivityTable, DomainTable, SexTable
+from reports.builders import ActivityTable, DomainTable, Funnel, SexTable
 
 FONT = "Liberation Sans, Arial, Helvetica, DejaVu Sans, sans-serif"
 INK = "#1f2937"
@@ -149,15 +149,18 @@ def figure_column_width(texts, *, char_width: float, padding: int, minimum: int)
 
 
 def _number(value) -> float:
-    """The length a figure may give to a bar: a masked one gives the threshold (« ≤ 2 ») or nothing (« s »)."""
+    """The length a figure may give to a bar: a masked one gives the threshold (« ≤ 2 ») or nothing (« s »),
+    a text (« Non objectivé ») nothing."""
     if is_masked(value):
         return float(value.threshold) if value.primary else 0.0
+    if isinstance(value, str):
+        return 0.0
     return float(value or 0)
 
 
 def _label(value) -> str:
-    """A figure as printed on a chart: « 12 », « 247,5 », « ≤ 2 », « s »."""
-    if is_masked(value):
+    """A figure as printed on a chart: « 12 », « 247,5 », « ≤ 2 », « s », or a text as it is."""
+    if is_masked(value) or isinstance(value, str):
         return str(value)
     if isinstance(value, Decimal) and value == value.to_integral_value():
         value = int(value)
@@ -198,9 +201,10 @@ def _column(x, baseline, width, height, value, colour) -> str:
 
 
 def horizontal_bars(
-    rows, *, title: str, css_class: str, colour=BLUE, empty: str = "", layout: Layout = CARD
+    rows, *, title: str, css_class: str, colour=BLUE, empty: str = "", layout: Layout = CARD, colours=None
 ) -> SafeString:
-    """Bars for (label, value, share-or-None) rows, in their order."""
+    """Bars for (label, value, share-or-None) rows, in their order; `colours`, one a row, instead of `colour`.
+    A value that is a text (« Non objectivé ») is printed where the figure goes, without a bar."""
     texts = []
     for _label_text, value, share in rows:
         text = _label(value)
@@ -222,7 +226,8 @@ def horizontal_bars(
         body.append(
             f'<rect x="{label_width}" y="{y + 4}" width="{bar_width}" height="{bar_height}" fill="{GRID}" rx="2"/>'
         )
-        body.append(_bar(label_width, y + 4, bar_width * _number(value) / largest, bar_height, value, colour))
+        row_colour = colours[i] if colours else colour
+        body.append(_bar(label_width, y + 4, bar_width * _number(value) / largest, bar_height, value, row_colour))
         value_x = label_width + bar_width + layout.value_gap
         body.append(_text(value_x, y + text_dy, text, font_weight="600", font_size=size))
     if not rows:
@@ -253,6 +258,22 @@ def actions_chart(activity: ActivityTable) -> SafeString:
         (_("Chantiers éducatifs"), activity.work_projects, None),
     ]
     return horizontal_bars(rows, title=_("Actions collectives par type"), css_class="dash-chart-actions", colour=TEAL)
+
+
+def funnel_chart(funnel: Funnel, *, layout: Layout = CARD) -> SafeString:
+    """De la rue à l'accompagnement: the street contacts (orange: contacts, not distinct young people; « Non
+    objectivé » without a bar when no session was counted), then the young people known and their levels."""
+    rows = [
+        (step.label, _("Non objectivé") if step.count is None else step.count, step.percent) for step in funnel.steps
+    ]
+    colours = [ORANGE if step.key == "contacts" else BLUE for step in funnel.steps]
+    return horizontal_bars(
+        rows,
+        title=_("De la rue à l'accompagnement"),
+        css_class="bilan-chart-funnel",
+        layout=layout,
+        colours=colours,
+    )
 
 
 def age_pyramid(age_sex: SexTable, *, layout: Layout = CARD) -> SafeString:

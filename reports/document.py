@@ -153,6 +153,10 @@ class BilanDocument:
         return charts.domains_chart(self.bilan.domains, layout=charts.BILAN)
 
     @property
+    def funnel_chart(self):
+        return charts.funnel_chart(self.bilan.funnel, layout=charts.BILAN)
+
+    @property
     def age_pyramid(self):
         return charts.age_pyramid(self.bilan.age_sex, layout=charts.BILAN)
 

@@ -1,14 +1,15 @@
 """The counting rules, in French, as printed in the footnotes of every bilan (page, PDF and workbook).
 
-The rules about youths and the rounding are defined, text and executable definition side by side, in
-`youths.rules`, `actions.rules` and `emps.rounding`; the others describe how the builders of
-`reports.builders` count.
+The rules about youths, street contacts, the funnel and the rounding are defined, text and executable
+definition side by side, in `youths.rules`, `actions.rules`, `reports.builders.funnel` and `emps.rounding`;
+the others describe how the builders of `reports.builders` count.
 """
 
 from django.utils.translation import gettext_lazy as _
 
 from actions.rules import IN_RELATION, STREET_CONTACTS
 from emps.rounding import ROUNDING
+from reports.builders.funnel import FUNNEL
 from youths.rules import AGE, LEVEL, NEW, SITUATION
 
 COUNTING_RULES = [
@@ -53,6 +54,7 @@ COUNTING_RULES = [
         ),
     ),
     (STREET_CONTACTS.title, STREET_CONTACTS.text),
+    (FUNNEL.title, FUNNEL.text),
     (
         _("Partenaires mobilisés"),
         _(

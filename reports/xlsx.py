@@ -257,6 +257,22 @@ def render_xlsx(document: BilanDocument) -> bytes:
             note=_("Contacts de jeunes en QPV : %(n)s (%(percent)s %%).")
             % {"n": street.in_qpv, "percent": street.in_qpv_percent},
         )
+    funnel = bilan.funnel
+    if funnel.is_counted:
+        funnel_note = _(
+            "Contacts dans la rue comptés lors de %(counted)s des %(sessions)s temps de présence : des contacts, "
+            "pas des jeunes distincts ; cette première marche n'est pas un sous-ensemble des suivantes."
+        ) % {"counted": funnel.counted_sessions, "sessions": funnel.sessions}
+    else:
+        funnel_note = _(
+            "Aucun temps de présence de la période n'a été compté : les contacts dans la rue ne sont pas objectivés."
+        )
+    sheets.add(
+        _("De la rue à l'accompagnement"),
+        [_("Étape"), _("Nombre"), _("% des jeunes connus")],
+        [[step.label, _("Non objectivé") if step.count is None else step.count, step.percent] for step in funnel.steps],
+        note=funnel_note,
+    )
     sheets.add(
         _("Actions spécifiques"),
         [

@@ -25,7 +25,8 @@ without a commune count in every commune.
 
 Top level: `build_bilan(*, scope, start, end) -> Bilan` (raises ValueError when start > end) with the
 fields `scope, start, end, header, public, levels, age_sex, genre, origin_sex, situation_sex, domains,
-activity, activity_by_commune, presence, street_public, specific_actions, meetings, qpv, quartiers, monthly`, and
+activity, activity_by_commune, presence, street_public, funnel, specific_actions, meetings, qpv, quartiers,
+monthly`, and
 `Bilan.is_empty`. `to_plain(obj)` turns any of these objects into JSON-ready dicts and lists.
 
 Table builders (each `(*, scope, start, end)`):
@@ -54,6 +55,10 @@ Table builders (each `(*, scope, start, end)`):
   under_12, from_12_to_17, from_18_to_25), total, parents, residents, by_quartier: StreetQuartierRow(commune,
   quartier, is_qpv, counted_sessions, contacts, adults, percent), in_qpv, in_qpv_percent)`, properties
   `adults`, `is_counted`: the tallies of the counted street-presence sessions.
+- `build_funnel(*, public, activity) -> Funnel(steps: FunnelStep(key, label, count, percent), counted_sessions,
+  sessions, level_unknown)`, property `is_counted`: street contacts (count None: « Non objectivé »), young
+  people known, in accroche, ASEP, PAEI (`funnel.FUNNEL`), read from `build_public` and the activity table
+  built `with_contacts=True`, without a query.
 - `build_specific_actions -> tuple[ActionGroup(kind, label, count, items: ActionItem(title, times,
   youths, anonymous_participants, parents, first_date, last_date, partners))]`.
 - `build_meetings -> MeetingSummary(total, by_kind: CountRow(key, label, count), subjects, partners)`,
@@ -103,6 +108,7 @@ from reports.builders.activity import (
     sessions_in_period,
 )
 from reports.builders.bilan import build_bilan, build_header
+from reports.builders.funnel import FUNNEL, build_funnel
 from reports.builders.types import (
     ActionGroup,
     ActionItem,
@@ -112,6 +118,8 @@ from reports.builders.types import (
     CountRow,
     DomainRow,
     DomainTable,
+    Funnel,
+    FunnelStep,
     GenreRow,
     GenreTable,
     Header,
@@ -147,6 +155,7 @@ from reports.builders.youths import (
 
 __all__ = [
     "DSL_KINDS",
+    "FUNNEL",
     "ActionGroup",
     "ActionItem",
     "ActivityTable",
@@ -155,6 +164,8 @@ __all__ = [
     "CountRow",
     "DomainRow",
     "DomainTable",
+    "Funnel",
+    "FunnelStep",
     "GenreRow",
     "GenreTable",
     "Header",
@@ -180,6 +191,7 @@ __all__ = [
     "build_age_sex",
     "build_bilan",
     "build_domains",
+    "build_funnel",
     "build_genre",
     "build_header",
     "build_levels",

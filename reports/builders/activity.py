@@ -217,8 +217,8 @@ def build_activity_by_commune(
     events carried by the team, "en associé" those the team joined. "Actions après étude de besoin" are
     the actions flagged so, other than DSL.
 
-    `with_contacts=True` (the bilan) also counts street presence's contacts and counted sessions
-    (`actions.rules.STREET_CONTACTS`); without it they stay None.
+    `with_contacts=True` (the bilan, the funders' dashboard) also counts street presence's contacts and
+    counted sessions (`actions.rules.STREET_CONTACTS`); without it they stay None.
     """
     communes = scope_communes(scope)
     youth_rows = [

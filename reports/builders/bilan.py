@@ -10,6 +10,7 @@ from reports.builders.activity import (
     build_street_public,
     scope_communes,
 )
+from reports.builders.funnel import build_funnel
 from reports.builders.types import Bilan, Header, Scope
 from reports.builders.youths import (
     build_age_sex,
@@ -69,6 +70,7 @@ def _build_bilan(*, scope: Scope, start: datetime.date, end: datetime.date) -> B
         activity_by_commune=activity_by_commune,
         presence=build_presence(scope=scope, start=start, end=end),
         street_public=build_street_public(scope=scope, start=start, end=end),
+        funnel=build_funnel(public=public, activity=activity),
         specific_actions=build_specific_actions(scope=scope, start=start, end=end),
         meetings=build_meetings(scope=scope, start=start, end=end),
         qpv=build_qpv_share(scope=scope, start=start, end=end),

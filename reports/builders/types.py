@@ -343,6 +343,33 @@ class StreetPublic:
 
 
 @dataclass(frozen=True)
+class FunnelStep:
+    """One step of the funnel: its count (None: « Non objectivé », street contacts with no session counted)
+    and, for a support level, its share of the young people known."""
+
+    key: str  # "contacts", "known", "accroche", "asep", "paei"
+    label: str
+    count: int | None
+    percent: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class Funnel:
+    """De la rue à l'accompagnement (`reports.builders.funnel.FUNNEL`): the street contacts counted, the
+    young people known, then those in accroche, ASEP and PAEI. The first step counts contacts, not distinct
+    young people: it is not a superset of the others."""
+
+    steps: tuple[FunnelStep, ...]
+    counted_sessions: int  # the street-presence sessions whose tally was filled in
+    sessions: int  # every street-presence session of the period
+    level_unknown: int  # young people known without a support level: in no level's step
+
+    @property
+    def is_counted(self) -> bool:
+        return self.counted_sessions > 0
+
+
+@dataclass(frozen=True)
 class ActionItem:
     """Collective actions of one kind sharing a title: how often, with how many youths, with whom."""
 
@@ -429,6 +456,7 @@ class Bilan:
     activity_by_commune: tuple[ActivityTable, ...]
     presence: PresenceSummary
     street_public: StreetPublic
+    funnel: Funnel
     specific_actions: tuple[ActionGroup, ...]
     meetings: MeetingSummary
     qpv: QpvShare
@@ -501,6 +529,7 @@ _EXPORTED_PROPERTIES = {
     ),
     "BandRow": ("total",),
     "StreetPublic": ("adults",),
+    "Funnel": ("is_counted",),
     "PresenceRow": ("hours", "person_hours"),
     "PresenceSummary": ("hours", "person_hours"),
     "MonthRow": ("presence_hours",),

@@ -76,7 +76,8 @@ def dashboard_json(form: DashboardForm, dashboard) -> dict:
         "period": {"start": form.start.isoformat(), "end": form.end.isoformat(), "preset": form.preset},
         "small_cell_threshold": threshold,
         "masked_labels": {
-            _("≤ %(n)s") % {"n": threshold}: _("de 1 à %(n)s jeunes ou interventions") % {"n": threshold},
+            _("≤ %(n)s") % {"n": threshold}: _("de 1 à %(n)s jeunes, contacts dans la rue ou interventions")
+            % {"n": threshold},
             "s": _("masqué : permettrait de retrouver un petit effectif (secret statistique)"),
         },
         "generated_at": timezone.now().isoformat(timespec="seconds"),

@@ -1,4 +1,5 @@
-"""The funders' dashboard as plain data: the bilan's own builders, plus street presence month by month.
+"""The funders' dashboard as plain data: the bilan's own builders (the street contacts and the funnel
+included), plus street presence month by month.
 
 `build_dashboard` calls the table builders of `reports.builders` (one code path with the bilan) and
 returns their dataclasses unmasked; `reports.dashboards.masking.mask` hides the small cells.
@@ -16,6 +17,7 @@ from emps.expressions import MonthStart
 from reports.builders import (
     ActivityTable,
     DomainTable,
+    Funnel,
     LevelTable,
     MonthRow,
     PresenceRow,
@@ -27,6 +29,7 @@ from reports.builders import (
     build_activity_by_commune,
     build_age_sex,
     build_domains,
+    build_funnel,
     build_monthly,
     build_origin_sex,
     build_presence,
@@ -74,6 +77,7 @@ class Dashboard:
     domains: DomainTable
     activity: ActivityTable
     activity_by_commune: tuple[ActivityTable, ...]
+    funnel: Funnel
     presence: PresenceSummary
     presence_months: tuple[PresenceMonth, ...]
     qpv: QpvShare
@@ -128,8 +132,9 @@ def build_dashboard(*, scope: Scope, start: datetime.date, end: datetime.date, w
 
 def _build_dashboard(*, scope: Scope, start: datetime.date, end: datetime.date, with_partners: bool) -> Dashboard:
     public = build_public(scope=scope, start=start, end=end)
+    # The street contacts are a few more sums on the presence query the table runs anyway.
     activity, activity_by_commune = build_activity_by_commune(
-        scope=scope, start=start, end=end, with_partners=with_partners
+        scope=scope, start=start, end=end, with_partners=with_partners, with_contacts=True
     )
     presence_months = build_presence_months(scope=scope, start=start, end=end)
     return Dashboard(
@@ -144,6 +149,7 @@ def _build_dashboard(*, scope: Scope, start: datetime.date, end: datetime.date, 
         domains=build_domains(scope=scope, start=start, end=end),
         activity=activity,
         activity_by_commune=activity_by_commune,
+        funnel=build_funnel(public=public, activity=activity),
         presence=build_presence(scope=scope, start=start, end=end),
         presence_months=presence_months,
         qpv=build_qpv_share(scope=scope, start=start, end=end),

@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from reports.builders import (
     ActivityTable,
     DomainTable,
+    Funnel,
     GenreTable,
     LevelTable,
     PublicSummary,
@@ -155,6 +156,7 @@ YOUTHS = ("youths",)
 NEW = ("youths", "new")
 CONTINUING = ("youths", "continuing")
 INTERVENTIONS = ("interventions",)
+CONTACTS = ("street", "contacts")
 
 
 def _level(key: str) -> Key:
@@ -335,21 +337,30 @@ class _Masker:
         )
 
     def activity(self, table: ActivityTable, apply: bool, commune: str | None = None):
-        """The levels of an activity table: the whole scope's are the public's; a commune's are its own."""
+        """The levels of an activity table: the whole scope's are the public's; a commune's are its own. And
+        the street contacts counted (anonymous contacts, but few of them would still single people out)."""
 
         def key(level):
             return _level(level) if commune is None else ("commune", commune, level)
 
+        contacts = CONTACTS if commune is None else ("commune", commune, "contacts")
         fields = self.activity_fields
         if not apply:
+            g = self.grid
+            title_of, youths, total = self.activity_words
+            presence, contacts_row, contacts_column = self.contacts_words
+            title = presence if commune is None else title_of % {"commune": commune}
+            if table.presence_contacts is not None:
+                g.cell(contacts, table.presence_contacts, title, contacts_row, contacts_column)
             if commune is not None:
-                g = self.grid
-                title_of, youths, total = self.activity_words
-                title = title_of % {"commune": commune}
                 cells = [g.cell(key(level), getattr(table, f), title, label, youths) for f, level, label in fields]
                 g.line(cells, g.cell(key("youths"), table.youths, title, total, youths))
             return table
-        return dataclasses.replace(table, **{f: self._value(key(level), getattr(table, f)) for f, level, _l in fields})
+        return dataclasses.replace(
+            table,
+            presence_contacts=self._value(contacts, table.presence_contacts),
+            **{f: self._value(key(level), getattr(table, f)) for f, level, _l in fields},
+        )
 
     @functools.cached_property
     def activity_fields(self) -> tuple[tuple[str, str, str], ...]:
@@ -362,6 +373,11 @@ class _Masker:
         """A commune's activity table's title (to fill), column and total, translated once."""
         return _("Activité sur %(commune)s"), _("Jeunes"), _("Total")
 
+    @functools.cached_property
+    def contacts_words(self) -> tuple[str, str, str]:
+        """The street contacts' table (the whole scope's), row and column, translated once."""
+        return _("Présence sociale"), _("Contacts dans la rue"), _("Contacts")
+
     def communes(self, tables: tuple[ActivityTable, ...], apply: bool):
         if not apply:
             for table in tables:
@@ -370,6 +386,9 @@ class _Masker:
             for level in ("paei", "asep", "accroche", ""):
                 g.line([("commune", t.commune or "", level) for t in tables], _level(level))
             g.line([("commune", t.commune or "", "youths") for t in tables], YOUTHS)
+            g.line(
+                [("commune", t.commune or "", "contacts") for t in tables if t.presence_contacts is not None], CONTACTS
+            )
             return tables
         return tuple(self.activity(t, True, commune=t.commune or "") for t in tables)
 
@@ -485,6 +504,33 @@ class _Masker:
             for group in groups
         )
 
+    def funnel(self, funnel: Funnel, apply: bool):
+        """The funnel's figures are cells of other tables: the street contacts of the activity table, the
+        young people known and their levels of the public's summary."""
+        keys = {
+            "contacts": CONTACTS,
+            "known": YOUTHS,
+            "accroche": _level("accroche"),
+            "asep": _level("asep"),
+            "paei": _level("paei"),
+        }
+        if not apply:
+            title = _("De la rue à l'accompagnement")
+            for step in funnel.steps:
+                if step.count is not None:
+                    self.grid.cell(keys[step.key], step.count, title, step.label, _("Nombre"))
+            self.grid.cell(_level(""), funnel.level_unknown, title, _("Niveau non renseigné"), _("Nombre"))
+            return funnel
+        steps = tuple(
+            dataclasses.replace(
+                step,
+                count=self._value(keys[step.key], step.count) if step.count is not None else None,
+                percent=self._percent(keys[step.key], step.percent) if step.percent is not None else None,
+            )
+            for step in funnel.steps
+        )
+        return dataclasses.replace(funnel, steps=steps, level_unknown=self._value(_level(""), funnel.level_unknown))
+
     # -- the walk --
     def walk(self, document, apply: bool):
         """Every maskable part of a `Bilan` or a `Dashboard`, in an order where shared cells come first."""
@@ -501,6 +547,7 @@ class _Masker:
             ("domains", lambda v: self.domains(v, apply)),
             ("activity", lambda v: self.activity(v, apply)),
             ("activity_by_commune", lambda v: self.communes(v, apply)),
+            ("funnel", lambda v: self.funnel(v, apply)),
             ("qpv", lambda v: self.qpv(v, apply)),
             ("quartiers", lambda v: self.quartiers(v, apply, by_commune)),
             ("monthly", lambda v: self.monthly(v, apply)),

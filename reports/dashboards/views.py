@@ -87,6 +87,7 @@ def _charts(dashboard) -> dict:
         "domains": charts.domains_chart(dashboard.domains),
         "presence": charts.presence_chart(dashboard.presence_months),
         "actions": charts.actions_chart(dashboard.activity),
+        "funnel": charts.funnel_chart(dashboard.funnel),
     }
 
 

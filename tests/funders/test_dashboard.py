@@ -11,6 +11,7 @@ from actions.summaries import summaries_bring_up_to_date
 from reports.builders import Scope, build_monthly
 from reports.dashboards.api import api_token_create, hash_key
 from reports.dashboards.builders import build_dashboard
+from reports.dashboards.masking import mask
 from reports.models import ApiToken
 from tests.actions.factories import CollectiveActionFactory, InterventionFactory, PresenceSessionFactory
 from tests.emps.factories import PartnerFactory, TeamFactory, UserFactory
@@ -21,6 +22,7 @@ pytestmark = pytest.mark.django_db
 DASHBOARD = reverse("funders:dashboard")
 API = reverse("funders:api")
 YEAR_2023 = {"periode": "personnalisee", "du": "2023-01-01", "au": "2023-12-31"}
+START_2023, END_2023 = datetime.date(2023, 1, 1), datetime.date(2023, 12, 31)
 
 
 @pytest.fixture
@@ -157,7 +159,10 @@ def test_small_counts_show_as_masked_with_the_footnote(client, funder, team):
     assert '<span class="dash-masked" title="masqué : permettrait de retrouver un petit effectif">s</span>' in content
     assert "Secret statistique" in content
     assert "INVALID_VARIABLE" not in content
-    assert "tout effectif de 1 à 2 (jeunes ou interventions) s'affiche «\u00a0≤\u00a02\u00a0»" in content
+    assert (
+        "tout effectif de 1 à 2 (jeunes, contacts dans la rue ou interventions) s'affiche «\u00a0≤\u00a02\u00a0»"
+        in content
+    )
 
 
 def test_the_dashboard_runs_a_constant_number_of_queries(client, territory, django_assert_max_num_queries):
@@ -217,6 +222,84 @@ def test_the_dashboard_page_skips_the_partner_lists_it_does_not_show(
     assert not any("intervention_partners" in query["sql"] for query in page.captured_queries)
     figures = client.get(API, YEAR_2023).json()["figures"]
     assert "Mission Locale de l'Artois" in json.dumps(figures["activity"], ensure_ascii=False)
+
+
+# --- Street contacts and the funnel ------------------------------------------------------------------
+
+
+def counted_session(team, commune=None, **tally):
+    return PresenceSessionFactory(team=team, commune=commune or team.communes.first(), counted=True, **tally)
+
+
+def test_the_dashboard_shows_the_street_contacts_and_the_funnel(client, team, funder):
+    youths_in(team, team.communes.first(), 9, first_met_on=datetime.date(2023, 5, 2))
+    youths_in(team, team.communes.first(), 3, level="asep", first_met_on=datetime.date(2023, 5, 2))
+    counted_session(team, boys_12_17=30, girls_12_17=10, parents=4)
+    PresenceSessionFactory(team=team)  # not counted
+    client.force_login(funder)
+
+    content = client.get(DASHBOARD, YEAR_2023).content.decode()
+
+    assert "Contacts dans la rue : 40, comptés sur 1 des 2 temps de présence." in content
+    assert "De la rue à l&#x27;accompagnement" in content
+    assert '<th scope="row">Contacts dans la rue</th><td class="num">40</td>' in content
+    assert '<th scope="row">Jeunes connus</th><td class="num">12</td>' in content
+    assert '<th scope="row">En accroche</th><td class="num">9</td><td class="num">75\u202f%</td>' in content
+    assert "pas des jeunes distincts" in content
+    assert content.count('class="bilan-chart bilan-chart-funnel"') == 1
+    assert "INVALID_VARIABLE" not in content
+    funnel = client.get(API, YEAR_2023).json()["figures"]["funnel"]
+    assert [(step["key"], step["count"]) for step in funnel["steps"]] == [
+        ("contacts", 40),
+        ("known", 12),
+        ("accroche", 9),
+        ("asep", 3),
+        ("paei", 0),
+    ]
+
+
+def test_without_a_counted_session_the_dashboards_contacts_are_non_objective(client, team, funder):
+    youths_in(team, team.communes.first(), 5, first_met_on=datetime.date(2023, 5, 2))
+    PresenceSessionFactory(team=team)
+    client.force_login(funder)
+
+    content = client.get(DASHBOARD, YEAR_2023).content.decode()
+
+    assert "Contacts dans la rue : non objectivé, aucun temps de présence n'a été compté." in content
+    assert '<th scope="row">Contacts dans la rue</th><td class="num">Non objectivé</td>' in content
+    figures = client.get(API, YEAR_2023).json()["figures"]
+    assert figures["activity"]["presence_contacts_counted"] is None
+    assert figures["funnel"]["steps"][0]["count"] is None
+
+
+def test_a_small_street_contacts_count_is_masked_on_the_page_and_in_the_json(client, team, funder):
+    youths_in(team, team.communes.first(), 12, first_met_on=datetime.date(2023, 5, 2))
+    counted_session(team, girls_under_12=1, parents=6)
+    client.force_login(funder)
+
+    content = client.get(DASHBOARD, YEAR_2023).content.decode()
+
+    masked = '<span class="dash-masked" title="de 1 à 2 : petit effectif masqué">≤ 2</span>'
+    assert f"Contacts dans la rue : {masked}, comptés sur 1 des 1 temps de présence." in content
+    assert f'<th scope="row">Contacts dans la rue</th><td class="num">{masked}</td>' in content
+    figures = client.get(API, YEAR_2023).json()["figures"]
+    assert figures["activity"]["presence_contacts"] == "≤ 2"
+    assert figures["activity"]["presence_contacts_counted"] == "≤ 2"
+    assert figures["funnel"]["steps"][0]["count"] == "≤ 2"
+    assert figures["funnel"]["steps"][1]["count"] == 12
+
+
+def test_a_communes_small_contacts_count_is_masked_with_another_to_protect_it(territory):
+    north = territory["north"]
+    counted_session(north, territory["henin"], boys_12_17=30)
+    counted_session(north, territory["montigny"], boys_18_25=1)
+
+    dashboard = mask(build_dashboard(scope=Scope.for_team(north), start=START_2023, end=END_2023))
+
+    contacts = {table.commune: str(table.presence_contacts_counted) for table in dashboard.activity_by_commune}
+    assert contacts == {"Hénin-Beaumont": "s", "Montigny-en-Gohelle": "≤ 2"}
+    assert dashboard.activity.presence_contacts_counted == 31
+    assert dashboard.funnel.steps[0].count == 31
 
 
 # --- The JSON endpoint -----------------------------------------------------------------------------

@@ -38,6 +38,8 @@ def test_the_page_shows_every_table_of_the_seed(client, seed_team, seed_coordina
         "14,3 ans",
         "Répartition du public accompagné par origine de la rencontre et par situation",
         "Actions spécifiques",
+        "De la rue à l'accompagnement",
+        '<th scope="row">Contacts dans la rue</th><td class="num">Non objectivé</td>',
         "Perspectives",
         "Plus-value générale",
         "Méthode de calcul",
@@ -45,7 +47,7 @@ def test_the_page_shows_every_table_of_the_seed(client, seed_team, seed_coordina
     ]:
         assert text in content, text
     # Charts are inline SVG; tables are real tables with header cells.
-    assert content.count("<svg") == 2 and 'role="img"' in content
+    assert content.count("<svg") == 3 and 'role="img"' in content
     assert '<th scope="row">Loisir / Sport / Culture</th>' in content
     # The Content-Security-Policy forbids inline styles and scripts.
     assert "style=" not in content

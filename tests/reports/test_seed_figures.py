@@ -122,6 +122,18 @@ def test_activity_table_is_the_seeds(seed_bilan):
     assert activity.presence_person_hours > activity.presence_hours
 
 
+def test_the_funnel_keeps_the_seeds_non_objective_street_then_60_youths_15_25_20(seed_bilan):
+    """No presence session of 2023 was counted: the funnel's first step says « Non objectivé »."""
+    funnel = seed_bilan.funnel
+    assert [(step.key, step.count, step.percent) for step in funnel.steps] == [
+        ("contacts", None, None),
+        ("known", 60, None),
+        ("accroche", 15, Decimal(25)),
+        ("asep", 25, Decimal(42)),
+        ("paei", 20, Decimal(33)),
+    ]
+
+
 def test_partners_mobilised_are_grouped_by_category(seed_bilan):
     groups = {g.category: g.partners for g in seed_bilan.activity.partners}
     assert "Mission Locale Hénin" in groups["Insertion et emploi"]

@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from actions.models import PresenceSession
 from actions.rules import contacts_counted, street_contact_figures
 from reports.builders import Scope, build_activity_by_commune, build_bilan, build_street_public, to_plain
+from reports.dashboards.builders import build_dashboard
 from reports.dashboards.masking import mask
 from reports.document import bilan_document
 from reports.xlsx import render_xlsx
@@ -87,13 +88,15 @@ def test_a_session_not_counted_cannot_hold_figures(team):
         session(team, counted=False, girls_under_12=1)
 
 
-def test_the_dashboard_does_not_ask_for_the_contacts(team, scope):
+def test_the_contacts_are_counted_only_when_asked_for_as_the_bilan_and_the_dashboard_do(team, scope):
     session(team, counted=True, boys_12_17=4)
 
     overall, _communes = build_activity_by_commune(scope=scope, start=START, end=END)
+    dashboard = build_dashboard(scope=scope, start=START, end=END)
 
-    assert overall.presence_contacts is None
-    assert overall.presence_contacts_counted is None
+    assert (overall.presence_contacts, overall.presence_contacts_counted) == (None, None)
+    assert dashboard.activity.presence_contacts_counted == 4
+    assert dashboard.activity.presence_counted_sessions == 1
 
 
 def test_contacts_count_in_the_commune_where_the_session_took_place(team, scope):
