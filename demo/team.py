@@ -101,6 +101,31 @@ def _user(username, role, first, last, team, password):
     return user
 
 
+# Who an evening's presence typically meets, by place: (young people 12-17, under 12, 18-25, adults).
+TALLY_SIZES = {
+    Place.STREET: (6, 2, 3, 2),
+    Place.SCHOOL: (9, 3, 0, 1),
+    Place.LOCAL: (5, 1, 3, 1),
+    Place.OTHER: (3, 1, 2, 1),
+}
+
+
+def _street_tally(rng: random.Random, place: str) -> dict:
+    """A plausible anonymous tally for a demo session; one session in five is left « non compté »."""
+    if rng.random() < 0.2:
+        return {}
+    teens, children, adults_18, grown_ups = TALLY_SIZES[place]
+    boys = {"under_12": children, "12_17": teens, "18_25": adults_18}
+    tally = {"counted": True}
+    for band, size in boys.items():
+        tally[f"boys_{band}"] = rng.randint(0, size)
+        tally[f"girls_{band}"] = rng.randint(0, size // 2)
+        tally[f"others_{band}"] = int(rng.random() < 0.05)
+    tally["parents"] = rng.randint(0, grown_ups)
+    tally["residents"] = rng.randint(0, grown_ups)
+    return tally
+
+
 @transaction.atomic
 def create_demo(*, today: datetime.date, seed: int = 2023, password: str = DEMO_PASSWORD, publish: bool = True) -> Team:
     """Create the demo team and accounts, the 2023 activity of the seed bilan and one year of activity up to
@@ -241,19 +266,22 @@ def create_demo(*, today: datetime.date, seed: int = 2023, password: str = DEMO_
         action.participants.set(rng.sample(met, min(len(met), rng.randrange(2, 9))))
         action.partners.set(rng.sample(partners, rng.randrange(0, 3)))
 
+    tallies = random.Random(seed + 1)  # its own sequence: the rest of the demo stays as it was
     for _n in range(85):
         quartier = rng.choice(quartiers)
         present = rng.choice([[educator], [educator2], educators, educators])
+        place = rng.choices(Place.values, weights=[60, 20, 15, 5])[0]
         session = PresenceSession.objects.create(
             team=team,
             date=start + datetime.timedelta(days=rng.randrange(0, 365)),
             start_time=datetime.time(rng.choice([10, 14, 16, 17, 18]), rng.choice([0, 30])),
             duration_minutes=rng.choice([60, 90, 120, 120, 150, 180]),
-            place=rng.choices(Place.values, weights=[60, 20, 15, 5])[0],
+            place=place,
             commune=quartier.commune,
             quartier=quartier,
             educator_count=len(present),
             author=present[0],
+            **_street_tally(tallies, place),
         )
         session.educators.set(present)
 

@@ -5,6 +5,7 @@ import pytest
 from django.db import transaction
 from django.urls import reverse
 
+from actions.models import PresenceSession
 from demo.seed2023 import END, START, load_seed_2023
 from demo.team import create_demo
 from emps.models import User
@@ -50,6 +51,17 @@ class TestTheDemoWithoutPublication:
             scope=Scope.for_team(team), start=datetime.date(2024, 1, 1), end=datetime.date(2024, 6, 30)
         )
         assert recent.public.total > 0
+
+    def test_the_recent_year_counts_most_of_its_street_presence_and_2023_none(self, demo_team):
+        """The demo shows what the tally gives: most recent sessions counted, 2023 « Non objectivé »."""
+        scope = Scope.for_team(demo_team)
+        seed = build_bilan(scope=scope, start=START, end=END).activity
+        assert seed.presence_contacts_counted is None
+        recent = build_bilan(scope=scope, start=datetime.date(2023, 7, 1), end=datetime.date(2024, 6, 30))
+        sessions = PresenceSession.objects.filter(team=demo_team, date__gt=END)
+        assert sessions.filter(counted=True).count() > sessions.count() / 2
+        assert recent.activity.presence_contacts_counted > 0
+        assert recent.street_public.is_counted
 
     def test_the_demo_can_skip_the_publication(self, demo_team):
         assert not PublishedBilan.objects.exists()
