@@ -16,6 +16,7 @@ def test_a_typical_tally_takes_at_most_ten_taps_on_a_phone(browser, live_server,
     context, page, visit = open_browser(browser, live_server, screenshots_dir, "tally-phone", viewport=PHONE)
     visit.log_in("karim")
     page.locator(".quick-entries").get_by_role("link", name="Présence sociale").click()
+    page.wait_for_load_state()  # the shortcuts work once the form's scripts have run
     # The session itself, as any presence: the duration shortcut and the quartier (not part of the tally).
     page.get_by_role("button", name="2 h 30").click()
     page.get_by_role("combobox", name="Quartier").select_option(label="Darcy (QPV)")

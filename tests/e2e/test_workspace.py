@@ -149,6 +149,7 @@ def test_an_educators_day(browser, live_server, territory, screenshots_dir, view
     # A street-presence session: the current user is ticked, a shortcut fills the duration.
     page.locator(".quick-entries").get_by_role("link", name="Présence sociale").click()
     expect(page.get_by_label("Karim Benali")).to_be_checked()
+    page.wait_for_load_state()  # the shortcuts work once the form's scripts have run
     page.get_by_role("button", name="2 h 30").click()
     page.get_by_role("combobox", name="Quartier").select_option(label="Darcy (QPV)")
     visit.check("presence")
