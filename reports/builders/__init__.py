@@ -52,9 +52,9 @@ Table builders (each `(*, scope, start, end)`):
 - `build_presence -> PresenceSummary(sessions, minutes, person_minutes, by_place, by_quartier)` of
   `PresenceRow(key, label, sessions, minutes, person_minutes)`; properties `hours`, `person_hours`.
 - `build_street_public -> StreetPublic(sessions, counted_sessions, contacts, by_sex: BandRow(key, label,
-  under_12, from_12_to_17, from_18_to_25), total, parents, residents, by_quartier: StreetQuartierRow(commune,
-  quartier, is_qpv, counted_sessions, contacts, adults, percent), in_qpv, in_qpv_percent)`, properties
-  `adults`, `is_counted`: the tallies of the counted street-presence sessions.
+  under_12, from_12_to_17, from_18_to_25, total), total, parents, residents, by_quartier:
+  StreetQuartierRow(commune, quartier, is_qpv, counted_sessions, contacts, adults, percent), in_qpv,
+  in_qpv_percent, adults)`, property `is_counted`: the tallies of the counted street-presence sessions.
 - `build_funnel(*, public, activity) -> Funnel(steps: FunnelStep(key, label, count, percent), counted_sessions,
   sessions, level_unknown)`, property `is_counted`: street contacts (count None: « Non objectivé »), young
   people known, in accroche, ASEP, PAEI (`funnel.FUNNEL`), read from `build_public` and the activity table

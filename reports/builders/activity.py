@@ -390,6 +390,7 @@ def build_street_public(*, scope: Scope, start: datetime.date, end: datetime.dat
                 field: figures[f"{sex}_{band}"]
                 for field, (band, _band_label) in zip(BAND_FIELDS, TALLY_BANDS, strict=True)
             },
+            total=sum(figures[f"{sex}_{band}"] for band, _band_label in TALLY_BANDS),
         )
         for sex, label in TALLY_SEXES
     )
@@ -399,6 +400,7 @@ def build_street_public(*, scope: Scope, start: datetime.date, end: datetime.dat
         under_12=sum(row.under_12 for row in by_sex),
         from_12_to_17=sum(row.from_12_to_17 for row in by_sex),
         from_18_to_25=sum(row.from_18_to_25 for row in by_sex),
+        total=sum(row.total for row in by_sex),
     )
     contacts = figures["contacts"]
     counted = [row for row in rows if row["counted_sessions"]]
@@ -428,6 +430,7 @@ def build_street_public(*, scope: Scope, start: datetime.date, end: datetime.dat
         by_quartier=by_quartier,
         in_qpv=in_qpv,
         in_qpv_percent=percent(in_qpv, contacts),
+        adults=figures["parents"] + figures["residents"],
     )
 
 

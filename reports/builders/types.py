@@ -298,10 +298,7 @@ class BandRow:
     under_12: int
     from_12_to_17: int
     from_18_to_25: int
-
-    @property
-    def total(self) -> int:
-        return self.under_12 + self.from_12_to_17 + self.from_18_to_25
+    total: int  # the bands' sum, a field so that a masked copy keeps its own (a masked band cannot be summed)
 
 
 @dataclass(frozen=True)
@@ -332,10 +329,7 @@ class StreetPublic:
     by_quartier: tuple[StreetQuartierRow, ...]
     in_qpv: int
     in_qpv_percent: Decimal
-
-    @property
-    def adults(self) -> int:
-        return self.parents + self.residents
+    adults: int  # parents and residents: a field, so that a masked copy keeps its own
 
     @property
     def is_counted(self) -> bool:
@@ -527,8 +521,6 @@ _EXPORTED_PROPERTIES = {
         "presence_person_hours",
         "presence_contacts_counted",
     ),
-    "BandRow": ("total",),
-    "StreetPublic": ("adults",),
     "Funnel": ("is_counted",),
     "PresenceRow": ("hours", "person_hours"),
     "PresenceSummary": ("hours", "person_hours"),

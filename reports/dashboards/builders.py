@@ -1,5 +1,5 @@
-"""The funders' dashboard as plain data: the bilan's own builders (the street contacts and the funnel
-included), plus street presence month by month.
+"""The funders' dashboard as plain data: the bilan's own builders (the street contacts, the public met
+in street presence and the funnel included), plus street presence month by month.
 
 `build_dashboard` calls the table builders of `reports.builders` (one code path with the bilan) and
 returns their dataclasses unmasked; `reports.dashboards.masking.mask` hides the small cells.
@@ -26,6 +26,7 @@ from reports.builders import (
     QpvShare,
     Scope,
     SexTable,
+    StreetPublic,
     build_activity_by_commune,
     build_age_sex,
     build_domains,
@@ -36,6 +37,7 @@ from reports.builders import (
     build_public,
     build_qpv_share,
     build_situation_sex,
+    build_street_public,
     hours,
     sessions_in_period,
 )
@@ -78,6 +80,7 @@ class Dashboard:
     activity: ActivityTable
     activity_by_commune: tuple[ActivityTable, ...]
     funnel: Funnel
+    street_public: StreetPublic
     presence: PresenceSummary
     presence_months: tuple[PresenceMonth, ...]
     qpv: QpvShare
@@ -150,6 +153,8 @@ def _build_dashboard(*, scope: Scope, start: datetime.date, end: datetime.date, 
         activity=activity,
         activity_by_commune=activity_by_commune,
         funnel=build_funnel(public=public, activity=activity),
+        # One grouped query by quartier, whatever the scope's size.
+        street_public=build_street_public(scope=scope, start=start, end=end),
         presence=build_presence(scope=scope, start=start, end=end),
         presence_months=presence_months,
         qpv=build_qpv_share(scope=scope, start=start, end=end),

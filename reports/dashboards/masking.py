@@ -23,7 +23,6 @@ import dataclasses
 import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -38,6 +37,7 @@ from reports.builders import (
     QpvShare,
     QuartierTable,
     SexTable,
+    StreetPublic,
     to_plain,
 )
 from reports.charts import is_masked
@@ -378,6 +378,99 @@ class _Masker:
         """The street contacts' table (the whole scope's), row and column, translated once."""
         return _("Présence sociale"), _("Contacts dans la rue"), _("Contacts")
 
+    def street_public(self, street: StreetPublic, apply: bool):
+        """Public rencontré en présence sociale: each sex and age band's contacts with the rows' and columns'
+        totals (the whole is the street contacts of the activity table), the adults, each quartier's young
+        contacts (with its share) and adults, and the contacts in a QPV."""
+        bands = ("under_12", "from_12_to_17", "from_18_to_25")
+        adults = ("street", "adults")
+        in_qpv = ("street", "in_qpv")
+
+        def band(row_key, field):
+            return ("street", row_key, field)
+
+        def quartier(row, what):
+            return ("street", "quartier", row.commune, row.quartier, what)
+
+        if not street.is_counted:
+            return street
+        if not apply:
+            g = self.grid
+            title, youths_title, adults_title, quartiers_title = self.street_words
+            headers = dict(zip(bands, self.band_words, strict=True))
+            total_row = street.total
+            for row in (*street.by_sex, total_row):
+                key = row.key or "total"
+                cells = [
+                    g.cell(band(key, field), getattr(row, field), youths_title, row.label, headers[field])
+                    for field in bands
+                ]
+                total = CONTACTS if row is total_row else band(key, "total")
+                g.line(cells, g.cell(total, row.total, title, row.label, _("Total")))
+            for field in bands:
+                g.line([band(row.key, field) for row in street.by_sex], band("total", field))
+            g.line([band(row.key, "total") for row in street.by_sex], CONTACTS)
+            g.line(
+                [
+                    g.cell(("street", "parents"), street.parents, adults_title, _("Parents"), _("Contacts")),
+                    g.cell(("street", "residents"), street.residents, adults_title, _("Habitants"), _("Contacts")),
+                ],
+                g.cell(adults, street.adults, adults_title, _("Total"), _("Contacts")),
+            )
+            for row in street.by_quartier:
+                place = f"{row.commune} – {row.quartier or _('non précisé')}"
+                g.cell(quartier(row, "contacts"), row.contacts, quartiers_title, place, _("Jeunes"))
+                g.cell(quartier(row, "adults"), row.adults, quartiers_title, place, _("Adultes"))
+            g.line([quartier(row, "contacts") for row in street.by_quartier], CONTACTS)
+            g.line([quartier(row, "adults") for row in street.by_quartier], adults)
+            qpv = [quartier(row, "contacts") for row in street.by_quartier if row.is_qpv]
+            g.line(qpv, g.cell(in_qpv, street.in_qpv, quartiers_title, _("En QPV"), _("Jeunes")))
+            g.line([in_qpv, *(quartier(row, "contacts") for row in street.by_quartier if not row.is_qpv)], CONTACTS)
+            return street
+
+        def masked_row(row, key):
+            total = CONTACTS if key == "total" else band(key, "total")
+            return dataclasses.replace(
+                row,
+                total=self._value(total, row.total),
+                **{field: self._value(band(key, field), getattr(row, field)) for field in bands},
+            )
+
+        return dataclasses.replace(
+            street,
+            contacts=self._value(CONTACTS, street.contacts),
+            by_sex=tuple(masked_row(row, row.key) for row in street.by_sex),
+            total=masked_row(street.total, "total"),
+            parents=self._value(("street", "parents"), street.parents),
+            residents=self._value(("street", "residents"), street.residents),
+            adults=self._value(adults, street.adults),
+            by_quartier=tuple(
+                dataclasses.replace(
+                    row,
+                    contacts=self._value(quartier(row, "contacts"), row.contacts),
+                    percent=self._percent(quartier(row, "contacts"), row.percent),
+                    adults=self._value(quartier(row, "adults"), row.adults),
+                )
+                for row in street.by_quartier
+            ),
+            in_qpv=self._value(in_qpv, street.in_qpv),
+            in_qpv_percent=self._percent(in_qpv, street.in_qpv_percent),
+        )
+
+    @functools.cached_property
+    def street_words(self) -> tuple[str, str, str, str]:
+        """The street public's table title and its three tables' captions, translated once."""
+        return (
+            _("Public rencontré en présence sociale"),
+            _("Jeunes rencontrés par sexe et âge (contacts)"),
+            _("Adultes rencontrés (contacts)"),
+            _("Contacts par quartier de la présence"),
+        )
+
+    @functools.cached_property
+    def band_words(self) -> tuple[str, str, str]:
+        return _("Moins de 12 ans"), _("12–17 ans"), _("18–25 ans")
+
     def communes(self, tables: tuple[ActivityTable, ...], apply: bool):
         if not apply:
             for table in tables:
@@ -548,6 +641,7 @@ class _Masker:
             ("activity", lambda v: self.activity(v, apply)),
             ("activity_by_commune", lambda v: self.communes(v, apply)),
             ("funnel", lambda v: self.funnel(v, apply)),
+            ("street_public", lambda v: self.street_public(v, apply)),
             ("qpv", lambda v: self.qpv(v, apply)),
             ("quartiers", lambda v: self.quartiers(v, apply, by_commune)),
             ("monthly", lambda v: self.monthly(v, apply)),
@@ -591,29 +685,7 @@ def mask_with_summary(document, *, threshold: int | None = None):
     """`mask(document)` and `masking_summary(document)` from one walk of the document."""
     masker = _masker(document, threshold)
     masked = masker.walk(document, apply=True) if masker.masked else document
-    return _street_breakdown_withheld(masked), _summary(masker)
-
-
-def _street_breakdown_withheld(document):
-    """The masked copy keeps the street contacts' total and coverage (the activity table's row: anonymous
-    contacts, no record about anyone) but not their breakdown by sex, age band and quartier, whose small
-    cells would single out the few young people met somewhere."""
-    street = getattr(document, "street_public", None)
-    if street is None or not street.is_counted:
-        return document
-    withheld = dataclasses.replace(
-        street,
-        counted_sessions=0,
-        contacts=0,
-        by_sex=(),
-        total=dataclasses.replace(street.total, under_12=0, from_12_to_17=0, from_18_to_25=0),
-        parents=0,
-        residents=0,
-        by_quartier=(),
-        in_qpv=0,
-        in_qpv_percent=Decimal(0),
-    )
-    return dataclasses.replace(document, street_public=withheld)
+    return masked, _summary(masker)
 
 
 def _summary(masker: _Masker) -> tuple[int, int]:

@@ -439,3 +439,86 @@ def test_the_months_presence_hours_are_those_of_the_bilans_monthly_table(team):
     assert by_month[datetime.date(2023, 2, 1)] == 195
     assert by_month[datetime.date(2023, 12, 1)] == 60
     assert sum(by_month.values()) == 345
+
+
+# --- Public rencontré en présence sociale ------------------------------------------------------------
+
+
+def street_lines(street):
+    """Each line of the table whose total is shown: (its parts, its total)."""
+    bands = ("under_12", "from_12_to_17", "from_18_to_25")
+    rows = (*street.by_sex, street.total)
+    yield from (([getattr(row, band) for band in bands], row.total) for row in rows)
+    yield from (([getattr(row, band) for row in street.by_sex], getattr(street.total, band)) for band in bands)
+    yield [row.total for row in street.by_sex], street.contacts
+    yield [street.parents, street.residents], street.adults
+    yield [row.contacts for row in street.by_quartier], street.contacts
+    yield [row.adults for row in street.by_quartier], street.adults
+
+
+def masked_cells(cells):
+    return sum(1 for cell in cells if getattr(cell, "is_masked", False))
+
+
+def test_the_dashboard_shows_the_public_met_in_street_presence(client, team, funder):
+    counted_session(team, boys_12_17=30, girls_12_17=10, boys_18_25=8, girls_18_25=6, parents=4, residents=5)
+    client.force_login(funder)
+
+    content = client.get(DASHBOARD, YEAR_2023).content.decode()
+
+    assert "Public rencontré en présence sociale" in content
+    girls = '<th scope="row">Filles</th><td class="num is-zero">0</td><td class="num">10</td><td class="num">6</td>'
+    assert f'{girls}<td class="num">16</td>' in content
+    assert "Adultes rencontrés : 9 (4 parents, 5 habitants)." in content
+    assert "INVALID_VARIABLE" not in content
+    street = client.get(API, YEAR_2023).json()["figures"]["street_public"]
+    assert street["by_sex"][0] | {"label": ""} == {
+        "key": "boys",
+        "label": "",
+        "under_12": 0,
+        "from_12_to_17": 30,
+        "from_18_to_25": 8,
+        "total": 38,
+    }
+    assert (street["contacts"], street["adults"]) == (54, 9)
+
+
+def test_a_small_street_cell_is_masked_on_the_page_and_in_the_json(client, team, funder):
+    """One girl under 12 met: « ≤ 2 », and the cells that would give her away from a total: « s »."""
+    counted_session(team, girls_under_12=1, boys_under_12=5, boys_12_17=30, girls_12_17=10)
+    counted_session(team, boys_18_25=8, girls_18_25=6, parents=4, residents=5)
+    client.force_login(funder)
+
+    content = client.get(DASHBOARD, YEAR_2023).content.decode()
+
+    small = '<span class="dash-masked" title="de 1 à 2 : petit effectif masqué">≤ 2</span>'
+    hidden = '<span class="dash-masked" title="masqué : permettrait de retrouver un petit effectif">s</span>'
+    girls = f'<th scope="row">Filles</th><td class="num">{small}</td><td class="num">10</td>'
+    assert f'{girls}<td class="num">{hidden}</td><td class="num">17</td>' in content
+    assert f'<th scope="row">Garçons</th><td class="num">{hidden}</td><td class="num">30</td>' in content
+    street = client.get(API, YEAR_2023).json()["figures"]["street_public"]
+    boys, girls, _others = street["by_sex"]
+    assert (girls["under_12"], girls["from_12_to_17"], girls["total"]) == ("≤ 2", 10, 17)
+    assert (boys["under_12"], boys["from_12_to_17"]) == ("s", 30)
+    assert street["total"]["under_12"] == 6 and street["contacts"] == 60
+
+
+@pytest.mark.parametrize(
+    "tally",
+    [
+        pytest.param({"girls_under_12": 1, "boys_12_17": 14, "parents": 1}, id="one-girl-one-parent"),
+        pytest.param({"girls_under_12": 1, "boys_under_12": 5, "boys_12_17": 30, "girls_18_25": 6}, id="one-girl"),
+        pytest.param({"others_18_25": 2, "boys_12_17": 9, "girls_12_17": 7, "residents": 12}, id="two-others"),
+    ],
+)
+def test_no_masked_street_cell_is_recoverable_from_its_total(territory, tally):
+    north = territory["north"]
+    counted_session(north, territory["henin"], **tally)
+    counted_session(north, territory["montigny"], boys_12_17=20, girls_18_25=1, residents=2)
+
+    dashboard = mask(build_dashboard(scope=Scope.for_team(north), start=START_2023, end=END_2023))
+
+    street = dashboard.street_public
+    assert masked_cells(cell for row in street.by_sex for cell in (row.under_12, row.total)) > 0
+    for parts, total in street_lines(street):
+        assert masked_cells([*parts, total]) != 1, (parts, total)

@@ -14,7 +14,7 @@ from actions.models import PresenceSession
 from actions.rules import contacts_counted, street_contact_figures
 from reports.builders import Scope, build_activity_by_commune, build_bilan, build_street_public, to_plain
 from reports.dashboards.builders import build_dashboard
-from reports.dashboards.masking import mask
+from reports.dashboards.publishing import published_bilan_create
 from reports.document import bilan_document
 from reports.xlsx import render_xlsx
 from tests.actions.factories import PresenceSessionFactory
@@ -207,16 +207,22 @@ def test_the_page_shows_the_contacts_counted_and_keeps_non_objective_otherwise(c
     assert "INVALID_VARIABLE" not in content
 
 
-def test_the_funders_copy_keeps_the_contacts_but_withholds_their_breakdown(team, scope):
-    """A published bilan's masked copy (what funders read) says how many contacts were counted, but not
-    who was met where: one girl under 12 met in a quartier is a small cell."""
-    session(team, counted=True, girls_under_12=1, boys_12_17=14, parents=1)
-    bilan = build_bilan(scope=scope, start=START, end=END)
-    assert bilan.street_public.is_counted
+def test_the_funders_copy_masks_the_small_cells_of_the_public_met(team, coordinator):
+    """A published bilan's masked copy (what funders read) shows the table with one girl under 12 as
+    « ≤ 2 », the figures that would reveal her as « s », and the large cells as they are."""
+    session(team, counted=True, girls_under_12=1, boys_under_12=5, boys_12_17=30, girls_12_17=10)
+    session(team, counted=True, boys_18_25=8, girls_18_25=6, parents=4, residents=5)
 
-    masked = mask(bilan)
+    publication = published_bilan_create(
+        team=team, commune=None, start=START, end=END, small_cells_choice="masked", by=coordinator
+    )
 
-    assert masked.activity.presence_contacts_counted == 15
-    assert masked.activity.presence_counted_sessions == 1
-    assert not masked.street_public.is_counted
-    assert masked.street_public.by_quartier == () and masked.street_public.by_sex == ()
+    boys, girls, _others = publication.figures["street_public"]["by_sex"]
+    assert girls["under_12"] == "≤ 2"
+    assert (girls["from_12_to_17"], girls["total"], boys["from_12_to_17"]) == (10, 17, 30)
+    assert (boys["under_12"], girls["from_18_to_25"]) == ("s", "s")  # 17 - 10 - 6 would give her away
+    assert publication.figures["street_public"]["contacts"] == 60
+    html = publication.html
+    assert "Public rencontré en présence sociale" in html
+    assert '<th scope="row">Filles</th><td class="num">≤ 2</td><td class="num">10</td>' in html
+    assert "INVALID_VARIABLE" not in html
