@@ -254,8 +254,7 @@ def render_xlsx(document: BilanDocument) -> bytes:
                 for r in street.by_quartier
             ],
             [_("Total"), None, None, street.counted_sessions, street.contacts, None, street.adults],
-            note=_("Contacts de jeunes en QPV : %(n)s (%(percent)s %%).")
-            % {"n": street.in_qpv, "percent": street.in_qpv_percent},
+            note=_qpv_contacts_note(street),
         )
     funnel = bilan.funnel
     if funnel.is_counted:
@@ -336,3 +335,13 @@ def render_xlsx(document: BilanDocument) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _qpv_contacts_note(street) -> str:
+    """The share of street contacts met in a QPV, said without its percentage when the masking hid it."""
+    if getattr(street.in_qpv_percent, "is_masked", False):
+        return _("Contacts de jeunes en QPV : %(n)s.") % {"n": street.in_qpv}
+    return _("Contacts de jeunes en QPV : %(n)s (%(percent)s %%).") % {
+        "n": street.in_qpv,
+        "percent": street.in_qpv_percent,
+    }

@@ -14,6 +14,7 @@ from actions.models import PresenceSession
 from actions.rules import contacts_counted, street_contact_figures
 from reports.builders import Scope, build_activity_by_commune, build_bilan, build_street_public, to_plain
 from reports.dashboards.builders import build_dashboard
+from reports.dashboards.masking import mask
 from reports.dashboards.publishing import published_bilan_create
 from reports.document import bilan_document
 from reports.xlsx import render_xlsx
@@ -226,3 +227,15 @@ def test_the_funders_copy_masks_the_small_cells_of_the_public_met(team, coordina
     assert "Public rencontré en présence sociale" in html
     assert '<th scope="row">Filles</th><td class="num">≤ 2</td><td class="num">10</td>' in html
     assert "INVALID_VARIABLE" not in html
+
+
+def test_the_funders_workbook_says_the_qpv_contacts_without_a_masked_percentage(team, scope):
+    """Masked, the share of contacts met in a QPV reads « s », never « s (s %) »."""
+    quartier = QuartierFactory(commune=team.communes.get(), name="Kennedy", is_qpv=True)
+    session(team, counted=True, quartier=quartier, girls_under_12=1)
+    session(team, counted=True, boys_12_17=30, girls_12_17=10)
+    masked = mask(build_bilan(scope=scope, start=START, end=END))
+    workbook = load_workbook(io.BytesIO(render_xlsx(bilan_document(masked))))
+    notes = [cell for row in workbook["Contacts par quartier"].iter_rows(values_only=True) for cell in row if cell]
+    qpv_notes = [str(note) for note in notes if "QPV :" in str(note)]
+    assert len(qpv_notes) == 1 and "%" not in qpv_notes[0], qpv_notes
