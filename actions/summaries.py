@@ -356,14 +356,20 @@ def _take_marks() -> tuple[set[int], dict[int, tuple[datetime.date, datetime.dat
     return youths, months
 
 
+def _take_the_writers_turn() -> None:
+    """Wait, until the transaction ends, for any other transaction writing the summaries (PostgreSQL; SQLite
+    has one writer at a time)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SUMMARIES_LOCK])
+
+
 def summaries_bring_up_to_date() -> dict[str, int]:
     """Write again the summaries of everything marked since the last time; one query when nothing is."""
     if not SummaryMark.objects.exists():
         return {}
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SUMMARIES_LOCK])
+        _take_the_writers_turn()
         youths, months = _take_marks()
         if not youths and not months:
             return {}
@@ -444,9 +450,7 @@ def summaries_differences() -> dict[str, tuple[int, int]]:
 @transaction.atomic
 def summaries_rebuild() -> dict[str, int]:
     """Write every summary again from its sources; return the rows of each."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SUMMARIES_LOCK])
+    _take_the_writers_turn()
     SummaryMark.objects.all().delete()
     written = summaries_rewrite(youths=None)
     return {model._meta.db_table: written.get(model._meta.db_table, 0) for model, _keys, _figures in SUMMARIES}
