@@ -1,11 +1,15 @@
 """Reference data: the territory (teams, communes, quartiers) and the partners."""
 
+from collections import defaultdict
+from functools import cached_property
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from emps.models import Commune, Partner, Quartier, Team
+from emps.permissions import can_change_shared_territory, is_administrator
 from transfer.columns import Column
 from transfer.resources.base import TransferResource, column
 from transfer.text import normalise, tidy
@@ -13,7 +17,12 @@ from transfer.widgets import LookupWidget, TextWidget, YesNoWidget
 
 
 class TerritoryResource(TransferResource):
-    """One row per quartier (or per commune without quartier). The only kind that creates reference data."""
+    """One row per quartier (or per commune without quartier). The only kind that creates reference data.
+
+    A coordinator creates communes and quartiers for their teams and changes those only their teams
+    use; linking a commune another team covers, or changing a quartier of such a commune (which moves
+    that team's QPV figures), is an administrator's (or a server command's) work: such rows are refused.
+    """
 
     kind = "territoires"
     label = gettext_lazy("Territoires")
@@ -92,9 +101,47 @@ class TerritoryResource(TransferResource):
                 ) % {"line": self._seen[key]}
             else:
                 self._seen[key] = line
+        if not errors:
+            errors.update(self._shared_territory_errors(instance, team))
         if errors:
             raise ValidationError(errors)
         instance.import_team = team
+
+    @cached_property
+    def _covering(self) -> dict[int, list[Team]]:
+        """The teams covering each existing commune, read once per file."""
+        covering = defaultdict(list)
+        for team in Team.objects.prefetch_related("communes"):
+            for commune in team.communes.all():
+                covering[commune.pk].append(team)
+        return covering
+
+    def _shared_territory_errors(self, commune: Commune, team: Team) -> dict:
+        user = self.context.user
+        if commune.pk is None or user is None or is_administrator(user):
+            return {}
+        own_teams = self.context.teams
+        covering = self._covering.get(commune.pk, [])
+        others = ", ".join(f"« {t.name} »" for t in covering if t.pk not in {o.pk for o in own_teams})
+        commune.import_team = team
+        link, _create, _quartier, changes = self._plan(commune)
+        if link and covering and not can_change_shared_territory(user, covering, own_teams):
+            return {
+                "import_commune": _(
+                    "La commune « %(commune)s » est déjà couverte par l'équipe %(teams)s : seul un "
+                    "administrateur peut la rattacher à une autre équipe."
+                )
+                % {"commune": commune.name, "teams": others}
+            }
+        if changes and not can_change_shared_territory(user, covering, own_teams):
+            return {
+                "import_quartier": _(
+                    "Le quartier « %(quartier)s » sert aussi à l'équipe %(teams)s : seul un administrateur "
+                    "peut le modifier."
+                )
+                % {"quartier": commune.import_quartier, "teams": others}
+            }
+        return {}
 
     def _plan(self, commune: Commune) -> tuple[bool, bool, Quartier | None, dict]:
         """What a row changes: (link commune to team, create quartier, quartier to update, its changes)."""
