@@ -63,3 +63,27 @@ def log_access(
         detail=detail[:200],
         ip_address=client_ip(request),
     )
+
+
+def log_shared_change(
+    *,
+    request: HttpRequest | None = None,
+    user=None,
+    action: str,
+    obj,
+    teams,
+    detail: str = "",
+) -> list[AccessLog]:
+    """A change to data several teams share (a reference list, a quartier): one line per team concerned,
+    so that each team's journal shows it; a single line without team when no team is concerned yet."""
+    teams = list(teams) or [None]
+    return [log_access(request=request, user=user, action=action, obj=obj, team=team, detail=detail) for team in teams]
+
+
+def changed_fields(form) -> str:
+    """The fields a model form changed, by their French names (never their values): « libellé, actif »."""
+    model_fields = {field.name: field for field in form._meta.model._meta.get_fields()}
+    names = [
+        str(getattr(model_fields.get(name), "verbose_name", form.fields[name].label)) for name in form.changed_data
+    ]
+    return ", ".join(names) or "aucun champ"

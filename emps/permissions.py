@@ -47,6 +47,17 @@ def can_change_shared_territory(user, teams_concerned, own_teams) -> bool:
     return all(team.pk in own for team in teams_concerned)
 
 
+def can_read_reference_lists(user) -> bool:
+    """Coordinators read the reference lists (and add quartiers to their communes); administrators manage them."""
+    return is_coordinator(user) or is_administrator(user)
+
+
+def can_manage_shared_lists(user) -> bool:
+    """Domains, partners and their categories, origins, situations and end reasons are shared by every
+    team and their bilans: renaming one rewrites every team's figures, so administrators manage them."""
+    return is_administrator(user)
+
+
 def is_funder(user) -> bool:
     """Funders see aggregates of their scope only, never a young person."""
     return user.is_authenticated and not user.is_superuser and user.role == "funder"

@@ -5,9 +5,9 @@ import datetime
 
 import pytest
 
-from emps.models import Commune, Quartier
+from emps.models import Commune, Partner, Quartier
 from reports.builders import Scope, build_qpv_share
-from tests.emps.factories import CommuneFactory, UserFactory
+from tests.emps.factories import CommuneFactory, PartnerFactory, UserFactory
 from tests.transfer.helpers import error_texts, run_import
 from tests.youths.factories import YouthFactory
 
@@ -112,3 +112,17 @@ def test_an_administrator_links_and_changes_shared_territory(team, other_team, l
     assert team.communes.filter(name="Lens").exists()
     assert not Quartier.objects.get(name="Grande Résidence").is_qpv
     assert qpv_percent(other_team) == 0
+
+
+def test_a_coordinators_partner_file_adds_partners_but_changes_none(team, coordinator_user):
+    PartnerFactory(name="CLLAJ")
+    before = Partner.objects.get(name="CLLAJ").category
+    rows = [["nom", "categorie"], ["CLLAJ", "Logement"], ["Planning Familial", "santé"]]
+    report = run_import("partenaires", rows, user=coordinator_user, teams=[team])
+    assert error_texts(report) == [
+        "2|categorie|Logement|Le partenaire « CLLAJ » est commun à toutes les équipes : seul un administrateur "
+        "peut changer son nom ou sa catégorie."
+    ]
+    assert Partner.objects.get(name="CLLAJ").category == before
+    new_only = run_import("partenaires", [rows[0], rows[2]], user=coordinator_user, teams=[team])
+    assert new_only.ok and new_only.created == 1

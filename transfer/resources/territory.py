@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from emps.models import Commune, Partner, Quartier, Team
-from emps.permissions import can_change_shared_territory, is_administrator
+from emps.permissions import can_change_shared_territory, can_manage_shared_lists, is_administrator
 from transfer.columns import Column
 from transfer.resources.base import TransferResource, column
 from transfer.text import normalise, tidy
@@ -285,6 +285,19 @@ class PartnerResource(TransferResource):
                 {"name": _("Partenaire déjà présent ligne %(line)s de ce fichier.") % {"line": self._seen[key]}}
             )
         self._seen[key] = row.get("__ligne")
+        user = self.context.user
+        changed = instance.pk is not None and instance._before != (instance.name, instance.category_id)
+        if changed and user is not None and not can_manage_shared_lists(user):
+            # The list is every team's: a new partner adds a choice, a changed one rewrites their bilans.
+            raise ValidationError(
+                {
+                    "category": _(
+                        "Le partenaire « %(name)s » est commun à toutes les équipes : seul un administrateur peut "
+                        "changer son nom ou sa catégorie."
+                    )
+                    % {"name": instance._before[0]}
+                }
+            )
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
         if import_validation_errors or instance.pk is None:
