@@ -28,7 +28,8 @@ class TerritoryResource(TransferResource):
     label = gettext_lazy("Territoires")
     description = gettext_lazy(
         "Équipes, communes et quartiers (QPV ou non). À importer en premier : c'est le seul fichier qui crée "
-        "des communes et des quartiers."
+        "des communes et des quartiers. Une commune déjà couverte par une autre équipe, et les quartiers "
+        "qu'une autre équipe utilise, ne se rattachent et ne se modifient que par un administrateur."
     )
     needs_team = False
     columns = (
@@ -238,8 +239,9 @@ class PartnerResource(TransferResource):
     kind = "partenaires"
     label = gettext_lazy("Partenaires")
     description = gettext_lazy(
-        "Les partenaires mobilisés (Mission Locale, collège, bailleur…) et leur catégorie. Un nom déjà connu "
-        "met à jour sa catégorie."
+        "Les partenaires mobilisés (Mission Locale, collège, bailleur…) et leur catégorie. La liste est commune "
+        "à toutes les équipes : la coordination y ajoute des partenaires ; changer la catégorie d'un nom déjà "
+        "connu revient à un administrateur."
     )
     needs_team = False
     columns = (
