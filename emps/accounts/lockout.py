@@ -7,7 +7,7 @@
   that guesses spread over many addresses stop too. A successful log-in starts the count again.
 
 Failures are counted from django-axes' failure log (`AccessFailureLog`, one row per failure, purged
-with the journal).
+with the journal); tries refused while a lock-out holds checked no password and do not count.
 """
 
 import datetime
@@ -39,7 +39,9 @@ def account_failures(username: str, *, now: datetime.datetime | None = None) -> 
     )
     if last_login is not None and last_login > since:
         since = last_login
-    return AccessFailureLog.objects.filter(username=username, attempt_time__gte=since).count()
+    # Tries refused by a lock-out checked no password: they do not count (else one address hammering
+    # the log-in page would lock its owner out everywhere).
+    return AccessFailureLog.objects.filter(username=username, attempt_time__gte=since, locked_out=False).count()
 
 
 class AccountCeilingHandler(AxesDatabaseHandler):

@@ -91,6 +91,18 @@ def test_five_failures_from_one_address_do_not_lock_a_colleague_out(client, educ
     assert response.status_code == 302
 
 
+def test_one_address_hammering_the_page_does_not_lock_the_account_everywhere(
+    client, educator, behind_proxy, axes_on, settings
+):
+    settings.AXES_ACCOUNT_FAILURE_LIMIT = 20
+    attacker = from_address(client, "203.0.113.7")
+    for _n in range(30):  # from the 6th on, refused without a password check
+        fail(attacker)
+    assert fail(attacker).status_code == 429
+    colleague = from_address(client.__class__(), "198.51.100.20")
+    assert colleague.post(reverse("login"), {"username": "alice", "password": PASSWORD}).status_code == 302
+
+
 def test_a_client_cannot_dodge_the_lock_out_by_writing_the_header(client, educator, behind_proxy, axes_on):
     for n in range(5):
         fail(from_address(client, "203.0.113.7", spoofed=f"6.6.6.{n}"))
