@@ -1,7 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
+from emps.journal import Action, changed_fields, log_shared_change
 from emps.models import AccessLog, Commune, Partner, PartnerCategory, Quartier, Team, User
 
 
@@ -35,7 +37,26 @@ class SharedChoicesInlineMixin:
         return formfield
 
 
-class ReferenceItemAdmin(admin.ModelAdmin):
+ADDED = "administration : ajout"
+
+
+def journal_shared_change(request, obj, form, *, change: bool, teams) -> None:
+    """An administrator's change to data teams share, in each concerned team's journal (as in the app)."""
+    detail = f"administration : {changed_fields(form)} modifiés" if change else ADDED
+    log_shared_change(
+        request=request, action=Action.UPDATE if change else Action.CREATE, obj=obj, teams=teams, detail=detail
+    )
+
+
+class SharedListAdmin(SimpleHistoryAdmin):
+    """A list every team shares: its history in the admin, and every change journaled for every team."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        journal_shared_change(request, obj, form, change=change, teams=Team.objects.all())
+
+
+class ReferenceItemAdmin(SharedListAdmin):
     list_display = ["label", "code", "order", "is_active"]
     list_editable = ["order", "is_active"]
     list_filter = ["is_active"]
@@ -68,9 +89,20 @@ class CommuneAdmin(admin.ModelAdmin):
     search_fields = ["name", "insee_code"]
     inlines = [QuartierInline]
 
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model is not Quartier:
+            return
+        teams = list(form.instance.teams.all())
+        for quartier in formset.new_objects:
+            log_shared_change(request=request, action=Action.CREATE, obj=quartier, teams=teams, detail=ADDED)
+        for quartier, fields in formset.changed_objects:
+            detail = f"administration : {', '.join(fields)} modifiés"
+            log_shared_change(request=request, action=Action.UPDATE, obj=quartier, teams=teams, detail=detail)
+
 
 @admin.register(Quartier)
-class QuartierAdmin(admin.ModelAdmin):
+class QuartierAdmin(SimpleHistoryAdmin):
     list_display = ["name", "commune", "is_qpv", "qpv_code"]
     list_filter = ["is_qpv", "commune"]
     search_fields = ["name", "qpv_code", "commune__name"]
@@ -79,6 +111,10 @@ class QuartierAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         # The other forms' quartier search (autocomplete) prints each quartier with its commune.
         return super().get_queryset(request).select_related("commune")
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        journal_shared_change(request, obj, form, change=change, teams=obj.commune.teams.all())
 
 
 @admin.register(User)
@@ -100,7 +136,7 @@ admin.site.register(PartnerCategory, ReferenceItemAdmin)
 
 
 @admin.register(Partner)
-class PartnerAdmin(admin.ModelAdmin):
+class PartnerAdmin(SharedListAdmin):
     list_display = ["name", "category", "is_active"]
     list_filter = ["category", "is_active"]
     search_fields = ["name"]

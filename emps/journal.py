@@ -1,5 +1,8 @@
 """Recording accesses to personal data in the append-only journal (CNIL: who, when, what; no values)."""
 
+import ipaddress
+
+from django.conf import settings
 from django.http import HttpRequest
 
 from emps.models import AccessLog
@@ -7,10 +10,27 @@ from emps.models import AccessLog
 Action = AccessLog.Action
 
 
-def _client_ip(request: HttpRequest | None) -> str | None:
+def client_ip(request: HttpRequest | None) -> str | None:
+    """The client's address, for the journal and for django-axes (`AXES_CLIENT_IP_CALLABLE`) alike.
+
+    Directly exposed, the peer's address. Behind the TLS proxy (`BEHIND_TLS_PROXY`), the entry the
+    trusted proxies appended to X-Forwarded-For, read from the right: `TRUSTED_PROXY_COUNT` entries
+    back. Entries further left were written by the client and are never believed; a malformed or
+    missing entry falls back to the peer's address (the proxy's), never to a client's claim.
+    """
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    peer = request.META.get("REMOTE_ADDR") or None
+    if not getattr(settings, "BEHIND_TLS_PROXY", False):
+        return peer
+    hops = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    count = getattr(settings, "TRUSTED_PROXY_COUNT", 1)
+    if len(hops) < count or not hops[-count]:
+        return peer
+    try:
+        return str(ipaddress.ip_address(hops[-count]))
+    except ValueError:
+        return peer
 
 
 def log_access(
@@ -41,5 +61,29 @@ def log_access(
         object_id=str(object_id or ""),
         team=team,
         detail=detail[:200],
-        ip_address=_client_ip(request),
+        ip_address=client_ip(request),
     )
+
+
+def log_shared_change(
+    *,
+    request: HttpRequest | None = None,
+    user=None,
+    action: str,
+    obj,
+    teams,
+    detail: str = "",
+) -> list[AccessLog]:
+    """A change to data several teams share (a reference list, a quartier): one line per team concerned,
+    so that each team's journal shows it; a single line without team when no team is concerned yet."""
+    teams = list(teams) or [None]
+    return [log_access(request=request, user=user, action=action, obj=obj, team=team, detail=detail) for team in teams]
+
+
+def changed_fields(form) -> str:
+    """The fields a model form changed, by their French names (never their values): « libellé, actif »."""
+    model_fields = {field.name: field for field in form._meta.model._meta.get_fields()}
+    names = [
+        str(getattr(model_fields.get(name), "verbose_name", form.fields[name].label)) for name in form.changed_data
+    ]
+    return ", ".join(names) or "aucun champ"

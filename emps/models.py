@@ -2,6 +2,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from emps.enums import Role
 
@@ -116,6 +117,9 @@ class Quartier(models.Model):
     )
     qpv_code = models.CharField(_("code QPV"), max_length=20, blank=True)
 
+    # A quartier's QPV flag moves the bilans of every team covering its commune: who changed it, when.
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("quartier")
         verbose_name_plural = _("quartiers")
@@ -168,12 +172,14 @@ class User(AbstractUser):
 
 
 class ReferenceItem(models.Model):
-    """A value of a reference list that coordinators can extend in the admin."""
+    """A value of a reference list shared by every team: administrators manage it, with its history."""
 
     code = models.SlugField(_("code"), max_length=50, unique=True)
     label = models.CharField(_("libellé"), max_length=120, unique=True)
     order = models.PositiveSmallIntegerField(_("ordre"), default=100)
     is_active = models.BooleanField(_("actif"), default=True)
+
+    history = HistoricalRecords(inherit=True)
 
     class Meta:
         abstract = True
@@ -195,6 +201,8 @@ class Partner(models.Model):
         PartnerCategory, on_delete=models.PROTECT, related_name="partners", verbose_name=_("catégorie")
     )
     is_active = models.BooleanField(_("actif"), default=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("partenaire")

@@ -30,6 +30,34 @@ def is_coordinator(user) -> bool:
     return user.is_authenticated and (user.is_superuser or user.role == "coordinator")
 
 
+def is_administrator(user) -> bool:
+    """Administrators (superusers and staff accounts) manage what several teams share: the reference
+    lists, communes covered by several teams and their quartiers."""
+    return user.is_authenticated and user.is_active and (user.is_superuser or user.is_staff)
+
+
+def can_change_shared_territory(user, teams_concerned, own_teams) -> bool:
+    """A commune or quartier that teams outside the user's own also use is changed by an administrator only.
+
+    `teams_concerned` are the teams covering the commune; `own_teams` those the user acts for.
+    """
+    if is_administrator(user):
+        return True
+    own = {team.pk for team in own_teams}
+    return all(team.pk in own for team in teams_concerned)
+
+
+def can_read_reference_lists(user) -> bool:
+    """Coordinators read the reference lists (and add quartiers to their communes); administrators manage them."""
+    return is_coordinator(user) or is_administrator(user)
+
+
+def can_manage_shared_lists(user) -> bool:
+    """Domains, partners and their categories, origins, situations and end reasons are shared by every
+    team and their bilans: renaming one rewrites every team's figures, so administrators manage them."""
+    return is_administrator(user)
+
+
 def is_funder(user) -> bool:
     """Funders see aggregates of their scope only, never a young person."""
     return user.is_authenticated and not user.is_superuser and user.role == "funder"

@@ -4,10 +4,11 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
-from emps.journal import Action, log_access
+from emps.journal import Action, client_ip, log_access
 from emps.models import AccessLog
 
 LOCKED_OUT_DETAIL = "compte verrouillé après trop d'échecs"
+ACCOUNT_LOCKED_OUT_DETAIL = "compte verrouillé pour toutes les adresses après trop d'échecs"
 
 
 @receiver(user_logged_in, dispatch_uid="journal_login")
@@ -27,7 +28,9 @@ def journal_login_failed(sender, credentials, request=None, **kwargs):
     User = get_user_model()
     username = str(credentials.get(User.USERNAME_FIELD, "") or "")[:150]
     user = User.objects.filter(**{User.USERNAME_FIELD: username}).first() if username else None
-    detail = LOCKED_OUT_DETAIL if getattr(request, "axes_locked_out", False) else ""
+    detail = ""
+    if getattr(request, "axes_locked_out", False):
+        detail = ACCOUNT_LOCKED_OUT_DETAIL if getattr(request, "emps_account_locked", False) else LOCKED_OUT_DETAIL
     if user is not None:
         log_access(request=request, user=user, action=Action.LOGIN_FAILED, detail=detail)
     else:
@@ -35,5 +38,5 @@ def journal_login_failed(sender, credentials, request=None, **kwargs):
             username=username,
             action=Action.LOGIN_FAILED,
             detail=detail or "identifiant inconnu",
-            ip_address=(request.META.get("REMOTE_ADDR") or None) if request is not None else None,
+            ip_address=client_ip(request),
         )

@@ -1,4 +1,9 @@
-"""Reference lists that coordinators maintain: domains, origins, situations, end reasons, partners, quartiers.
+"""Reference lists: domains, origins, situations, end reasons, partners and their categories, quartiers.
+
+The lists every team shares (all but the quartiers) are managed by administrators: a renamed domain
+rewrites every team's bilan. Coordinators read them, and add quartiers to their communes and change
+those only their teams use. Every change keeps its history (django-simple-history) and writes a
+journal line for each team concerned.
 
 Values are never deleted (records point at them): a value no longer used is deactivated and
 disappears from the forms, while past records and bilans keep it.
@@ -8,6 +13,7 @@ import dataclasses
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
@@ -17,8 +23,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from actions.models import Domain
-from emps.models import Commune, Partner, PartnerCategory, Quartier
-from emps.permissions import is_coordinator, permission
+from emps.journal import Action, changed_fields, log_shared_change
+from emps.models import Commune, Partner, PartnerCategory, Quartier, Team
+from emps.permissions import (
+    can_change_shared_territory,
+    can_manage_shared_lists,
+    can_read_reference_lists,
+    is_coordinator,
+    permission,
+)
 from youths.models import EndReason, Origin, Situation
 
 
@@ -31,12 +44,35 @@ class ReferenceList:
     fields: tuple
     columns: tuple
 
+    @property
+    def shared(self) -> bool:
+        """Whether every team shares the list (the quartiers belong to the communes that cover them)."""
+        return self.model is not Quartier
+
     def queryset(self, user):
         if self.model is Quartier:
-            return Quartier.objects.filter(commune__in=Commune.objects.visible_to(user)).select_related("commune")
+            return (
+                Quartier.objects.filter(commune__in=Commune.objects.visible_to(user))
+                .select_related("commune")
+                .prefetch_related("commune__teams")
+            )
         if self.model is Partner:
             return Partner.objects.select_related("category")
         return self.model.objects.all()
+
+    def may_add(self, user) -> bool:
+        return can_manage_shared_lists(user) if self.shared else is_coordinator(user)
+
+    def may_change(self, user, item, own_teams) -> bool:
+        if self.shared:
+            return can_manage_shared_lists(user)
+        return is_coordinator(user) and can_change_shared_territory(user, item.commune.teams.all(), own_teams)
+
+    def teams_concerned(self, item):
+        """The teams whose forms and bilans the item reaches: all of them, or those covering the quartier's commune."""
+        if self.shared:
+            return Team.objects.all()
+        return item.commune.teams.all()
 
 
 ITEM_FIELDS = ("label", "order", "is_active")
@@ -144,7 +180,7 @@ def _reference(slug) -> ReferenceList:
         raise Http404 from None
 
 
-@permission(is_coordinator)
+@permission(can_read_reference_lists)
 def reference_index(request: HttpRequest) -> HttpResponse:
     lists = []
     for reference in REFERENCE_LISTS.values():
@@ -153,21 +189,25 @@ def reference_index(request: HttpRequest) -> HttpResponse:
     return render(request, "emps/reference_index.html", {"lists": lists})
 
 
-@permission(is_coordinator)
+@permission(can_read_reference_lists)
 def reference_list(request: HttpRequest, slug: str) -> HttpResponse:
     reference = _reference(slug)
-    form = _form_class(reference, request.user)(data=request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            item = form.save()
+    may_add = reference.may_add(request.user)
+    if request.method == "POST" and not may_add:
+        raise PermissionDenied
+    form = _form_class(reference, request.user)(data=request.POST or None) if may_add else None
+    if form is not None and request.method == "POST" and form.is_valid():
+        item = _save(request, reference, form, created=True)
         messages.success(request, _("« %(item)s » est ajouté à la liste.") % {"item": item})
         return redirect("references:list", slug=slug)
     items = list(reference.queryset(request.user))
+    own_teams = list(request.user.teams.all())
     headers = [reference.model._meta.get_field(name).verbose_name for name in reference.columns]
     rows = [
         {
             "item": item,
             "cells": [_cell(item, name, header) for name, header in zip(reference.columns, headers, strict=True)],
+            "may_change": reference.may_change(request.user, item, own_teams),
         }
         for item in items
     ]
@@ -185,14 +225,31 @@ def _cell(item, name, header):
     return {"label": header, "bool": None, "text": value if value not in (None, "") else "—"}
 
 
-@permission(is_coordinator)
+@permission(can_read_reference_lists)
 def reference_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     reference = _reference(slug)
     item = get_object_or_404(reference.queryset(request.user), pk=pk)
+    if not reference.may_change(request.user, item, list(request.user.teams.all())):
+        raise PermissionDenied
     form = _form_class(reference, request.user)(data=request.POST or None, instance=item)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            form.save()
+        _save(request, reference, form, created=False)
         messages.success(request, _("« %(item)s » est enregistré.") % {"item": item})
         return redirect("references:list", slug=slug)
     return render(request, "emps/reference_form.html", {"reference": reference, "form": form, "item": item})
+
+
+def _save(request: HttpRequest, reference: ReferenceList, form, *, created: bool):
+    """The item (its history row written by django-simple-history) and a journal line per team concerned."""
+    with transaction.atomic():
+        item = form.save()
+        detail = "liste « %(list)s » : valeur ajoutée" if created else "liste « %(list)s » : %(fields)s modifiés"
+        detail %= {"list": reference.title, "fields": changed_fields(form)}
+        log_shared_change(
+            request=request,
+            action=Action.CREATE if created else Action.UPDATE,
+            obj=item,
+            teams=reference.teams_concerned(item),
+            detail=detail,
+        )
+    return item

@@ -182,8 +182,14 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-if env.bool("BEHIND_TLS_PROXY", default=False):
+BEHIND_TLS_PROXY = env.bool("BEHIND_TLS_PROXY", default=False)
+if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Behind the proxy, the client's address is the entry the last trusted proxy appended to X-Forwarded-For
+# (counted from the right: what a client writes in the header itself is never trusted).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
+if TRUSTED_PROXY_COUNT < 1:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 1 or more.")
 
 # Content-Security-Policy (django-csp 4): only our own origin, no inline script.
 CONTENT_SECURITY_POLICY = {
@@ -201,12 +207,21 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-# django-axes: lock an account/IP pair out after repeated failures.
+# django-axes: lock an account/address pair out after repeated failures, and the account itself (from
+# every address) past a higher ceiling, for longer: a distributed guess stops without one person's typos
+# locking a colleague out. The client's address is the journal's (emps.journal.client_ip).
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "emps.journal.client_ip"
+AXES_HANDLER = "emps.accounts.lockout.AccountCeilingHandler"
+AXES_LOCKOUT_CALLABLE = "emps.accounts.lockout.lockout_response"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_ACCOUNT_FAILURE_LIMIT = env.int("AXES_ACCOUNT_FAILURE_LIMIT", default=20)
+AXES_ACCOUNT_COOLOFF_HOURS = env.float("AXES_ACCOUNT_COOLOFF_HOURS", default=24.0)
+if AXES_ACCOUNT_FAILURE_LIMIT < AXES_FAILURE_LIMIT:
+    raise ImproperlyConfigured("AXES_ACCOUNT_FAILURE_LIMIT must not be below AXES_FAILURE_LIMIT.")
 
 # Two-factor authentication: the name shown in the authenticator application.
 OTP_TOTP_ISSUER = "EMPS"

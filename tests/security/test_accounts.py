@@ -78,17 +78,6 @@ def test_the_session_cookie_ends_with_the_browser(client, educator, settings):
 # Lock-out ------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def axes_on(settings):
-    settings.AXES_ENABLED = True
-    settings.AXES_FAILURE_LIMIT = 5
-    from axes.handlers.proxy import AxesProxyHandler
-
-    AxesProxyHandler.implementation = None
-    yield
-    AxesProxyHandler.implementation = None
-
-
 def test_five_failed_log_ins_lock_the_account_with_a_french_page(client, educator, axes_on):
     for _n in range(4):
         response = client.post(reverse("login"), {"username": "alice", "password": "wrong"})

@@ -105,10 +105,11 @@ MATRIX = {
     "actions:action_create":       GET(NONE,   302,      200,     200,       200,        403),
     "actions:action_update":       GET(ACTION, 302,      200,     404,       200,        403),
     "actions:action_delete":       GET(ACTION, 302,      200,     404,       200,        403),
-    # Reference lists: coordinators only
+    # Reference lists: coordinators read them; the shared lists are changed by administrators only
+    # (tests/workspace/test_reference_lists.py: administrators, and the quartiers of a coordinator's communes).
     "references:index":            GET(NONE,   302,      403,     403,       200,        403),
     "references:list":             GET(DOMAINS, 302,     403,     403,       200,        403),
-    "references:update":           GET(DOMAIN, 302,      403,     403,       200,        403),
+    "references:update":           GET(DOMAIN, 302,      403,     403,       403,        403),
     # The bilan (issue 4): educators read the page, coordinators download and edit the texts; funders never.
     # Without a period the downloads and the texts answer 400 (a French message), never a default file.
     "reports:bilan":               GET(NONE,   302,      200,     200,       200,        403),

@@ -1,11 +1,15 @@
 """Reference data: the territory (teams, communes, quartiers) and the partners."""
 
+from collections import defaultdict
+from functools import cached_property
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from emps.models import Commune, Partner, Quartier, Team
+from emps.permissions import can_change_shared_territory, can_manage_shared_lists, is_administrator
 from transfer.columns import Column
 from transfer.resources.base import TransferResource, column
 from transfer.text import normalise, tidy
@@ -13,13 +17,19 @@ from transfer.widgets import LookupWidget, TextWidget, YesNoWidget
 
 
 class TerritoryResource(TransferResource):
-    """One row per quartier (or per commune without quartier). The only kind that creates reference data."""
+    """One row per quartier (or per commune without quartier). The only kind that creates reference data.
+
+    A coordinator creates communes and quartiers for their teams and changes those only their teams
+    use; linking a commune another team covers, or changing a quartier of such a commune (which moves
+    that team's QPV figures), is an administrator's (or a server command's) work: such rows are refused.
+    """
 
     kind = "territoires"
     label = gettext_lazy("Territoires")
     description = gettext_lazy(
         "Équipes, communes et quartiers (QPV ou non). À importer en premier : c'est le seul fichier qui crée "
-        "des communes et des quartiers."
+        "des communes et des quartiers. Une commune déjà couverte par une autre équipe, et les quartiers "
+        "qu'une autre équipe utilise, ne se rattachent et ne se modifient que par un administrateur."
     )
     needs_team = False
     columns = (
@@ -92,9 +102,47 @@ class TerritoryResource(TransferResource):
                 ) % {"line": self._seen[key]}
             else:
                 self._seen[key] = line
+        if not errors:
+            errors.update(self._shared_territory_errors(instance, team))
         if errors:
             raise ValidationError(errors)
         instance.import_team = team
+
+    @cached_property
+    def _covering(self) -> dict[int, list[Team]]:
+        """The teams covering each existing commune, read once per file."""
+        covering = defaultdict(list)
+        for team in Team.objects.prefetch_related("communes"):
+            for commune in team.communes.all():
+                covering[commune.pk].append(team)
+        return covering
+
+    def _shared_territory_errors(self, commune: Commune, team: Team) -> dict:
+        user = self.context.user
+        if commune.pk is None or user is None or is_administrator(user):
+            return {}
+        own_teams = self.context.teams
+        covering = self._covering.get(commune.pk, [])
+        others = ", ".join(f"« {t.name} »" for t in covering if t.pk not in {o.pk for o in own_teams})
+        commune.import_team = team
+        link, _create, _quartier, changes = self._plan(commune)
+        if link and covering and not can_change_shared_territory(user, covering, own_teams):
+            return {
+                "import_commune": _(
+                    "La commune « %(commune)s » est déjà couverte par l'équipe %(teams)s : seul un "
+                    "administrateur peut la rattacher à une autre équipe."
+                )
+                % {"commune": commune.name, "teams": others}
+            }
+        if changes and not can_change_shared_territory(user, covering, own_teams):
+            return {
+                "import_quartier": _(
+                    "Le quartier « %(quartier)s » sert aussi à l'équipe %(teams)s : seul un administrateur "
+                    "peut le modifier."
+                )
+                % {"quartier": commune.import_quartier, "teams": others}
+            }
+        return {}
 
     def _plan(self, commune: Commune) -> tuple[bool, bool, Quartier | None, dict]:
         """What a row changes: (link commune to team, create quartier, quartier to update, its changes)."""
@@ -191,8 +239,9 @@ class PartnerResource(TransferResource):
     kind = "partenaires"
     label = gettext_lazy("Partenaires")
     description = gettext_lazy(
-        "Les partenaires mobilisés (Mission Locale, collège, bailleur…) et leur catégorie. Un nom déjà connu "
-        "met à jour sa catégorie."
+        "Les partenaires mobilisés (Mission Locale, collège, bailleur…) et leur catégorie. La liste est commune "
+        "à toutes les équipes : la coordination y ajoute des partenaires ; changer la catégorie d'un nom déjà "
+        "connu revient à un administrateur."
     )
     needs_team = False
     columns = (
@@ -238,6 +287,19 @@ class PartnerResource(TransferResource):
                 {"name": _("Partenaire déjà présent ligne %(line)s de ce fichier.") % {"line": self._seen[key]}}
             )
         self._seen[key] = row.get("__ligne")
+        user = self.context.user
+        changed = instance.pk is not None and instance._before != (instance.name, instance.category_id)
+        if changed and user is not None and not can_manage_shared_lists(user):
+            # The list is every team's: a new partner adds a choice, a changed one rewrites their bilans.
+            raise ValidationError(
+                {
+                    "category": _(
+                        "Le partenaire « %(name)s » est commun à toutes les équipes : seul un administrateur peut "
+                        "changer son nom ou sa catégorie."
+                    )
+                    % {"name": instance._before[0]}
+                }
+            )
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
         if import_validation_errors or instance.pk is None:
