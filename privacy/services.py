@@ -127,6 +127,17 @@ def anonymisation_date(last_contact: datetime.date) -> datetime.date:
     return months_after(last_contact, settings.EMPS_RETENTION_MONTHS) + datetime.timedelta(days=1)
 
 
+# A record created less than this many months ago is never anonymised automatically, whatever its dates say:
+# a mistyped year (« 0001 » for « 2025 ») is corrected, not purged the same night (issue 26, finding 9).
+RECENT_RECORD_MONTHS = 1
+
+
+def recent_records_since(on: datetime.date) -> datetime.datetime:
+    """Records created from this moment on are too recent to be anonymised automatically on `on`."""
+    first_day = months_before(on, RECENT_RECORD_MONTHS)
+    return timezone.make_aware(datetime.datetime.combine(first_day, datetime.time.min))
+
+
 def youths_due_for_anonymisation(
     *, on: datetime.date, within_days: int = 0, queryset: QuerySet[Youth] | None = None
 ) -> QuerySet[Youth]:
@@ -142,6 +153,7 @@ def youths_due_for_anonymisation(
     in_action_since = participations.filter(collectiveaction__date__gte=cutoff).values("youth")
     candidates = (
         queryset.filter(anonymised_at__isnull=True, first_met_on__lt=cutoff)
+        .exclude(created_at__gte=recent_records_since(on + datetime.timedelta(days=within_days)))
         .exclude(pk__in=seen_since)
         .exclude(pk__in=in_action_since)
     )
