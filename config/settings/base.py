@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "emps.accounts.middleware.TwoFactorMiddleware",
+    "emps.accounts.middleware.NoStoreWhenSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -130,6 +131,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         planner.append(f"-c cursor_tuple_fraction={cursor_tuple_fraction}")
     if planner:
         DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", " ".join(planner))
+# Before reusing a persistent connection, check it still works: after a database restart the first request
+# would fail otherwise.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # Migrations run as the database's owner role, the application as a role that may only add to and read the
 # access journal (docs/deployment.md). Without DATABASE_OWNER_URL, one role does both.
 DATABASE_OWNER_URL = env.str("DATABASE_OWNER_URL", default="")
@@ -155,6 +159,7 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "emps.passwords.GuessablePasswordValidator"},
 ]
 
 LANGUAGE_CODE = "fr-fr"
