@@ -20,7 +20,7 @@ from actions.forms import CollectiveActionForm, InterventionForm, InterventionQu
 from actions.models import CollectiveAction, Intervention, PresenceSession
 from emps.durations import format_duration
 from emps.forms import last_sector, referer_path, remember_sector, safe_next
-from emps.journal import Action, log_access
+from emps.journal import EDIT_PAGE, Action, log_access
 from emps.locking import StaleEdit
 from emps.permissions import can_edit_record, is_staff_member, permission
 
@@ -165,6 +165,8 @@ def intervention_update(request: HttpRequest, pk: int) -> HttpResponse:
         default=reverse("actions:intervention_list"),
     ):
         return saved
+    # The page shows the youth's name: it is a consultation.
+    log_access(request=request, action=Action.VIEW, obj=intervention, team=intervention.youth.team, detail=EDIT_PAGE)
     return render(
         request,
         "actions/intervention_form.html",
@@ -315,6 +317,8 @@ def action_update(request: HttpRequest, pk: int) -> HttpResponse:
         default=reverse("actions:action_list"),
     ):
         return saved
+    # The page shows the participants' names: it is a consultation.
+    log_access(request=request, action=Action.VIEW, obj=action, detail=EDIT_PAGE)
     return render(request, "actions/action_form.html", {"form": form, "next": _next_url(request), "action": action})
 
 

@@ -12,6 +12,7 @@ from actions.enums import ActionKind, Carrying, InterventionKind, MeetingKind, P
 from actions.models import CollectiveAction, Domain, Intervention, PartnerMeeting, PresenceSession
 from demo.seed2023 import END, START, load_seed_2023
 from demo.territory import ensure_partners, ensure_territory
+from emps.accounts.forms import DEMO_PASSWORD
 from emps.enums import Role
 from emps.models import Team, User
 from reports.dashboards.publishing import published_bilan_create
@@ -19,7 +20,6 @@ from reports.models import PublishedBilan
 from youths.enums import Level
 from youths.models import EndReason, Origin, Situation, SituationRecord, SupportEpisode, Youth
 
-DEMO_PASSWORD = "demo"
 TEAM_NAME = "EMPS Hénin-Beaumont"
 
 

@@ -14,6 +14,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from emps.dates import validate_activity_date
+
 # Radio buttons and tick boxes drawn as large tappable tiles (see includes/fields/tiles.html).
 TILES = {"class": "btn-check"}
 
@@ -86,10 +88,10 @@ class TimeInput(forms.TimeInput):
 
 
 class PastDateField(forms.DateField):
-    """A date today or earlier, today by default."""
+    """A date of activity: today or earlier, not before 2000 (emps.dates), today by default."""
 
     widget = DateInput
-    default_validators = [validate_not_in_future]
+    default_validators = [validate_not_in_future, validate_activity_date]
 
     def __init__(self, **kwargs):
         kwargs.setdefault("initial", timezone.localdate)

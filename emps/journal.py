@@ -1,13 +1,18 @@
 """Recording accesses to personal data in the append-only journal (CNIL: who, when, what; no values)."""
 
 import ipaddress
+from contextlib import contextmanager
 
 from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
+from django.db.transaction import TransactionManagementError
 from django.http import HttpRequest
 
 from emps.models import AccessLog
 
 Action = AccessLog.Action
+# The `detail` of a consultation through an edit page (it shows the names it edits).
+EDIT_PAGE = "page de modification"
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
@@ -87,3 +92,27 @@ def changed_fields(form) -> str:
         str(getattr(model_fields.get(name), "verbose_name", form.fields[name].label)) for name in form.changed_data
     ]
     return ", ".join(names) or "aucun champ"
+
+
+@contextmanager
+def journal_maintenance(using: str = DEFAULT_DB_ALIAS):
+    """Let the database's owner role rewrite the journal for a while (flush, restore_data).
+
+    PostgreSQL's triggers (migration 0004) refuse UPDATE, DELETE and TRUNCATE of the journal unless the
+    session sets `emps.journal_maintenance` and its role owns the table: for the application's role,
+    which does not, this changes nothing. SQLite has no such triggers."""
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('emps.journal_maintenance', 'on', false)")
+    try:
+        yield
+    finally:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('emps.journal_maintenance', 'off', false)")
+        except (DatabaseError, TransactionManagementError):
+            # The transaction failed: its rollback undoes the setting made inside it.
+            pass

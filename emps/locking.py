@@ -26,6 +26,19 @@ class VersionedModelForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
 
+    def clean_version(self):
+        """An edit must say which version it was built from: without it, it would overwrite blindly."""
+        version = self.cleaned_data.get("version")
+        if self.instance.pk and version is None:
+            raise forms.ValidationError(
+                _(
+                    "Le formulaire envoyé est incomplet (la version de la fiche manque) : rien n'a été "
+                    "enregistré. Rechargez la page puis recommencez."
+                ),
+                code="missing_version",
+            )
+        return version
+
     def _changed_since(self, current):
         """Labels of the fields whose stored value differs from what the form was built from."""
         changed = []

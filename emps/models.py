@@ -1,5 +1,5 @@
 from django.contrib.auth.models import AbstractUser, UserManager
-from django.db import models
+from django.db import connections, models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -231,7 +231,15 @@ class AccessLogQuerySet(models.QuerySet):
         return self.filter(Q(team__in=user.teams.values("pk")) | Q(user__teams__in=user.teams.values("pk"))).distinct()
 
     def purge_older_than(self, moment) -> int:
-        """The only deletion the journal allows: entries past the retention period."""
+        """The only deletion the journal allows: entries past the retention period.
+
+        On PostgreSQL the database refuses any other deletion; its `emps_journal_purge` function (migration
+        0004) deletes entries older than `moment`, provided `moment` is at least six months ago."""
+        connection = connections[self.db]
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT emps_journal_purge(%s)", [moment])
+                return cursor.fetchone()[0]
         expired = self.filter(at__lt=moment)
         return expired._raw_delete(expired.db)
 

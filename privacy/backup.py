@@ -12,6 +12,7 @@ import gzip
 import io
 import json
 import os
+import zlib
 from pathlib import Path
 
 from django.apps import apps
@@ -42,21 +43,44 @@ def backup_write(*, path: Path) -> collections.Counter:
     """Write the archive to `path` (.json.gz), readable by its owner only; return the rows per model."""
     if not str(path).endswith(".json.gz"):
         raise ValueError("Le fichier de sauvegarde doit se terminer par .json.gz")
-    call_command(
-        "dumpdata",
-        natural_foreign=True,
-        exclude=EXCLUDED,
-        output=str(path),
-        verbosity=0,
-    )
+    # Created readable by its owner only before anything is written in it (and never over an existing file):
+    # `dumpdata` then writes into it.
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        raise ValueError(f"Le fichier {path} existe déjà : choisissez un autre nom.") from None
+    try:
+        call_command(
+            "dumpdata",
+            natural_foreign=True,
+            exclude=EXCLUDED,
+            output=str(path),
+            verbosity=0,
+        )
+    except BaseException:
+        path.unlink(missing_ok=True)  # no half-written archive left behind
+        raise
     os.chmod(path, 0o600)
     return archive_counts(path)
 
 
+class BackupError(RuntimeError):
+    """An archive that cannot be read: the message says so in French, the database is left as it was."""
+
+
 def archive_counts(path: Path) -> collections.Counter:
     """Rows per model in an archive, and links per many-to-many field (`app.model.field`)."""
-    with gzip.open(path, "rt", encoding="utf-8") as archive:
-        objects = json.load(archive)
+    try:
+        with gzip.open(path, "rt", encoding="utf-8") as archive:
+            objects = json.load(archive)
+    except (OSError, EOFError, zlib.error, UnicodeDecodeError, ValueError) as error:
+        # A truncated or damaged gzip stream (EOFError, BadGzipFile, zlib.error), or JSON cut short.
+        raise BackupError(
+            f"L'archive {path.name} est incomplète ou abîmée ({type(error).__name__}) : rien n'a été modifié. "
+            "Vérifiez qu'elle a été entièrement copiée, ou prenez une autre sauvegarde."
+        ) from error
+    if not isinstance(objects, list) or not all(isinstance(obj, dict) and "model" in obj for obj in objects):
+        raise BackupError(f"Le fichier {path.name} n'est pas une archive de backup_data : rien n'a été modifié.")
     counts = collections.Counter()
     for obj in objects:
         counts[obj["model"]] += 1

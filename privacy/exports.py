@@ -15,10 +15,10 @@ from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 from weasyprint import HTML
-from weasyprint.urls import URLFetcher
 
 from actions.models import Intervention
 from emps.models import AccessLog
+from reports.pdf import LocalOnlyFetcher
 from youths.models import Youth
 
 FORMAT_VERSION = 1
@@ -252,7 +252,11 @@ def access_record_json(record: dict) -> str:
 
 
 def render_pdf(template_name: str, context: dict) -> bytes:
-    """A PDF from a template; only local files and data: URLs may be fetched, never the network."""
-    html = render_to_string(template_name, context)
-    fetcher = URLFetcher(allowed_protocols=["file", "data"])
-    return HTML(string=html, base_url=str(settings.BASE_DIR / "static"), url_fetcher=fetcher).write_pdf()
+    """A PDF from a template."""
+    return html_to_pdf(render_to_string(template_name, context))
+
+
+def html_to_pdf(html: str) -> bytes:
+    """Only the static files and data: URLs may be fetched: no other file of the server, never the network."""
+    fetcher = LocalOnlyFetcher()
+    return HTML(string=html, base_url=(settings.BASE_DIR / "static").as_uri() + "/", url_fetcher=fetcher).write_pdf()

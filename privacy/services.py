@@ -20,6 +20,7 @@ choice is documented for the DPO in docs/dpo.md; published bilans are frozen any
 import calendar
 import dataclasses
 import datetime
+import re
 
 from axes.models import AccessAttempt, AccessFailureLog
 from axes.models import AccessLog as AxesAccessLog
@@ -28,7 +29,7 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import DateField, F, OuterRef, QuerySet, Subquery
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models.functions import Coalesce, Greatest, TruncMonth
 from django.utils import timezone
 
 from actions.models import CollectiveAction, Intervention, YouthYear
@@ -79,6 +80,12 @@ INTERVENTION_KEPT_FIELDS = {
     "created_at",
     "updated_at",
 }
+# Record-keeping timestamps of the youth, its interventions and their change history: kept to the month only
+# (the day and hour of each writing would date the contacts). The dates the bilans count (first meeting,
+# interventions, episodes, situations) stay exact, so that the figures of past periods do not change.
+COARSENED_TIMESTAMPS = ("created_at", "updated_at")
+# Stored, not displayed through gettext: what replaces the youth's names in the texts of the team's actions.
+ANONYMISED_MENTION = "[anonyme]"
 # Models that point at a youth, and what anonymisation does with them. Episodes and situations are
 # kept as they are (dates, level, situation: the bilan's breakdowns); the participation in a
 # collective action is kept (the action describes the team's work, not the youth).
@@ -87,7 +94,7 @@ YOUTH_RELATED_MODELS = {
     SituationRecord: "kept",
     YouthYearFacts: "rewritten from the anonymised youth by the summaries (what the yearly counts read)",
     Intervention: "free texts erased",
-    CollectiveAction: "participation kept",
+    CollectiveAction: "participation kept, the youth's names scrubbed from its title and description",
 }
 
 
@@ -127,6 +134,17 @@ def anonymisation_date(last_contact: datetime.date) -> datetime.date:
     return months_after(last_contact, settings.EMPS_RETENTION_MONTHS) + datetime.timedelta(days=1)
 
 
+# A record created less than this many months ago is never anonymised automatically, whatever its dates say:
+# a mistyped year (« 0001 » for « 2025 ») is corrected, not purged the same night (issue 26, finding 9).
+RECENT_RECORD_MONTHS = 1
+
+
+def recent_records_since(on: datetime.date) -> datetime.datetime:
+    """Records created from this moment on are too recent to be anonymised automatically on `on`."""
+    first_day = months_before(on, RECENT_RECORD_MONTHS)
+    return timezone.make_aware(datetime.datetime.combine(first_day, datetime.time.min))
+
+
 def youths_due_for_anonymisation(
     *, on: datetime.date, within_days: int = 0, queryset: QuerySet[Youth] | None = None
 ) -> QuerySet[Youth]:
@@ -142,6 +160,7 @@ def youths_due_for_anonymisation(
     in_action_since = participations.filter(collectiveaction__date__gte=cutoff).values("youth")
     candidates = (
         queryset.filter(anonymised_at__isnull=True, first_met_on__lt=cutoff)
+        .exclude(created_at__gte=recent_records_since(on + datetime.timedelta(days=within_days)))
         .exclude(pk__in=seen_since)
         .exclude(pk__in=in_action_since)
     )
@@ -158,6 +177,7 @@ def youth_anonymise(*, youth: Youth, by=None, reason: str, request=None) -> Yout
     youth = Youth.objects.select_for_update().get(pk=youth.pk)
     if youth.anonymised_at is not None:
         return youth
+    names = _names_pattern(youth)
     for name, value in YOUTH_ERASED_FIELDS.items():
         setattr(youth, name, value)
     youth.anonymised_at = timezone.now()
@@ -173,6 +193,15 @@ def youth_anonymise(*, youth: Youth, by=None, reason: str, request=None) -> Yout
     Intervention.history.filter(id__in=intervention_ids).update(
         history_change_reason=None, **INTERVENTION_ERASED_FIELDS
     )
+    # Months in UTC, as the timestamps are stored: the same value on PostgreSQL and SQLite.
+    to_the_month = {name: TruncMonth(name, tzinfo=datetime.UTC) for name in COARSENED_TIMESTAMPS}
+    Youth.objects.filter(pk=youth.pk).update(**to_the_month)
+    Intervention.objects.filter(pk__in=intervention_ids).update(**to_the_month)
+    history_to_the_month = {name: TruncMonth(name, tzinfo=datetime.UTC) for name in ("created_at", "history_date")}
+    Youth.history.filter(id=youth.pk).update(**history_to_the_month)
+    Intervention.history.filter(id__in=intervention_ids).update(**history_to_the_month)
+    if names is not None:
+        _scrub_actions(youth, names)
     _scrub_admin_log(Youth, [youth.pk], str(youth))
     _scrub_admin_log(Intervention, intervention_ids, str(youth))
     for model in (SupportEpisode, SituationRecord):
@@ -180,6 +209,25 @@ def youth_anonymise(*, youth: Youth, by=None, reason: str, request=None) -> Yout
 
     log_access(request=request, user=by, action=Action.ANONYMISE, obj=youth, detail=reason)
     return youth
+
+
+def _names_pattern(youth: Youth) -> re.Pattern | None:
+    """The youth's first name, last name and reference as whole words, whatever their case."""
+    names = sorted({n.strip() for n in (youth.first_name, youth.last_name, youth.reference) if len(n.strip()) > 1})
+    if not names:
+        return None
+    alternatives = "|".join(re.escape(name) for name in sorted(names, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+
+
+def _scrub_actions(youth: Youth, names: re.Pattern) -> None:
+    """The titles and descriptions of the collective actions the youth took part in lose the youth's names."""
+    actions = CollectiveAction.objects.filter(participants=youth).order_by("pk").select_for_update()
+    for pk, title, description in actions.values_list("pk", "title", "description"):
+        scrubbed = {"title": names.sub(ANONYMISED_MENTION, title)}
+        scrubbed["description"] = names.sub(ANONYMISED_MENTION, description)
+        if scrubbed != {"title": title, "description": description}:
+            CollectiveAction.objects.filter(pk=pk).update(version=F("version") + 1, **scrubbed)
 
 
 def _scrub_admin_log(model, pks, label: str) -> None:

@@ -15,10 +15,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import widgets
 
+from emps.dates import MIN_ACTIVITY_DATE, too_early_message
 from emps.durations import parse_duration
 from transfer.text import join_list, normalise, split_list, tidy, unknown_message
 
-MIN_ACTIVITY_DATE = datetime.date(2000, 1, 1)
 MIN_BIRTH_YEAR = 1950
 MAX_COUNT = 10_000
 
@@ -123,10 +123,7 @@ class DateWidget(CellWidget):
         if date > today:
             raise ValueError(_("Date dans le futur : %(date)s.") % {"date": date.strftime("%d/%m/%Y")})
         if date < MIN_ACTIVITY_DATE:
-            raise ValueError(
-                _("Date invraisemblable : %(date)s (avant %(min)s).")
-                % {"date": date.strftime("%d/%m/%Y"), "min": MIN_ACTIVITY_DATE.year}
-            )
+            raise ValueError(too_early_message(date))
         return date
 
     def render(self, value, obj=None, **kwargs):

@@ -66,7 +66,8 @@ class YouthQuerySet(TeamScopedQuerySet):
 
     def search(self, text):
         """Youths whose reference, first name or nickname (or last name, when recorded) contains `text`."""
-        text = (text or "").strip()
+        # A NUL character cannot reach PostgreSQL (it refuses it in a string): it matches nothing anyway.
+        text = (text or "").replace("\x00", "").strip()
         if not text:
             return self
         return self.filter(Q(reference__icontains=text) | Q(first_name__icontains=text) | Q(last_name__icontains=text))

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from emps.forms import last_sector, remember_sector, safe_next
-from emps.journal import Action, log_access
+from emps.journal import EDIT_PAGE, Action, log_access
 from emps.locking import StaleEdit
 from emps.permissions import is_staff_member, permission
 from youths import services
@@ -219,6 +219,7 @@ def youth_update(request: HttpRequest, pk: int) -> HttpResponse:
             log_access(request=request, action=Action.UPDATE, obj=youth)
             messages.success(request, _("La fiche de %(youth)s est enregistrée.") % {"youth": youth})
             return redirect(youth)
+    log_access(request=request, action=Action.VIEW, obj=youth, detail=EDIT_PAGE)
     return render(request, "youths/form.html", {"form": form, "youth": youth})
 
 
@@ -308,7 +309,7 @@ def youth_add_situation(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def youth_search(request: HttpRequest) -> JsonResponse:
     """Autocomplete of the intervention and action forms: ten youths of the user's teams at most."""
-    text = request.GET.get("q", "").strip()[:60]
+    text = request.GET.get("q", "").replace("\x00", "").strip()[:60]
     if not text:
         return JsonResponse({"results": []})
     youths = (
@@ -321,6 +322,10 @@ def youth_search(request: HttpRequest) -> JsonResponse:
     )
     today = timezone.localdate()
     results = []
+    youths = list(youths)
+    if youths:
+        # The answer names youths: a consultation of a list, as the youth list's.
+        log_access(request=request, action=Action.LIST, object_type="youth", detail="recherche de jeunes")
     for youth in youths:
         details = []
         age = age_on(youth.birth_year, youth.birth_month, today)

@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "emps.accounts.middleware.TwoFactorMiddleware",
+    "emps.accounts.middleware.NoStoreWhenSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -130,6 +131,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         planner.append(f"-c cursor_tuple_fraction={cursor_tuple_fraction}")
     if planner:
         DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", " ".join(planner))
+# Before reusing a persistent connection, check it still works: after a database restart the first request
+# would fail otherwise.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Migrations run as the database's owner role, the application as a role that may only add to and read the
+# access journal (docs/deployment.md). Without DATABASE_OWNER_URL, one role does both.
+DATABASE_OWNER_URL = env.str("DATABASE_OWNER_URL", default="")
+if DATABASE_OWNER_URL:
+    DATABASES["owner"] = {
+        **DATABASES["default"],
+        **env.db_url_config(DATABASE_OWNER_URL),
+        "CONN_MAX_AGE": 0,
+        "TEST": {"MIRROR": "default"},
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "emps.User"
@@ -145,6 +159,7 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "emps.passwords.GuessablePasswordValidator"},
 ]
 
 LANGUAGE_CODE = "fr-fr"
@@ -232,6 +247,9 @@ EMPS_ASSOCIATION_NAME = env.str("EMPS_ASSOCIATION_NAME", default="")
 EMPS_RETENTION_MONTHS = env.int("EMPS_RETENTION_MONTHS", default=24)
 # Months an access-journal entry is kept (CNIL: 6 to 12 months).
 EMPS_JOURNAL_RETENTION_MONTHS = env.int("EMPS_JOURNAL_RETENTION_MONTHS", default=12)
+if EMPS_JOURNAL_RETENTION_MONTHS < 6:
+    # The database's purge function refuses to delete entries less than six months old (docs/deployment.md).
+    raise ImproperlyConfigured("EMPS_JOURNAL_RETENTION_MONTHS must be at least 6 (CNIL: 6 to 12 months).")
 # Dashboards show counts from 1 to this threshold as "≤ N".
 EMPS_SMALL_CELL_THRESHOLD = env.int("EMPS_SMALL_CELL_THRESHOLD", default=2)
 # Coordinators must use two-factor authentication.

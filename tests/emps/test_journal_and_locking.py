@@ -67,3 +67,12 @@ def test_a_form_field_that_is_not_on_the_model_is_ignored(team):
     form.save()
     youth.refresh_from_db()
     assert youth.version == 2
+
+
+def test_an_edit_without_its_version_is_refused(educator):
+    youth = YouthFactory(team=educator.teams.get(), first_name="Kenza", sex="F")
+    form = YouthNameForm(data={"first_name": "Écrasé", "sex": "H"}, instance=youth)
+    assert not form.is_valid()
+    assert "la version de la fiche manque" in str(form.errors)
+    youth.refresh_from_db()
+    assert (youth.first_name, youth.version) == ("Kenza", 1)

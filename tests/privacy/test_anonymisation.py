@@ -8,7 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.db import models, transaction
 
-from actions.models import Intervention
+from actions.models import CollectiveAction, Intervention
 from demo.team import create_demo
 from emps.locking import StaleEdit, VersionedModelForm
 from emps.models import AccessLog
@@ -192,3 +192,25 @@ def test_a_period_ending_before_december_can_move_an_anonymised_youth_by_one_yea
     assert age_on(youth, datetime.date(2023, 6, 30)) == 13
     youth.birth_month = None
     assert age_on(youth, datetime.date(2023, 6, 30)) == 12
+
+
+def test_anonymisation_scrubs_the_names_from_the_actions_and_keeps_timestamps_to_the_month(youth, coordinator):
+    action = youth.actions.get()
+    CollectiveAction.objects.filter(pk=action.pk).update(
+        title="Sortie Louvre-Lens avec Inès",
+        description="INÈS et Lina ont guidé le groupe ; Martin aussi. Inèsa reste.",
+    )
+    youth_anonymise(youth=youth, by=coordinator, reason="Demande de la personne")
+
+    action.refresh_from_db()
+    assert action.title == "Sortie Louvre-Lens avec [anonyme]"
+    assert action.description == "[anonyme] et Lina ont guidé le groupe ; [anonyme] aussi. Inèsa reste."
+    youth.refresh_from_db()
+    intervention = youth.interventions.get()
+    history = [*youth.history.all(), *intervention.history.all()]
+    moments = [youth.created_at, youth.updated_at, intervention.created_at, intervention.updated_at]
+    for moment in moments + [row.history_date for row in history]:
+        utc = moment.astimezone(datetime.UTC)
+        assert (utc.day, utc.hour, utc.minute, utc.second) == (1, 0, 0, 0), moment
+    # The dates the bilans count stay exact.
+    assert (youth.first_met_on, intervention.date) == (datetime.date(2023, 3, 1), datetime.date(2023, 9, 12))

@@ -2,6 +2,7 @@ import datetime
 import gzip
 import io
 import json
+import os
 import stat
 
 import pytest
@@ -149,3 +150,37 @@ def test_backup_refuses_to_overwrite_a_file(tmp_path):
     archive.write_bytes(b"")
     with pytest.raises(CommandError, match="existe déjà"):
         call_command("backup_data", output=str(archive))
+
+
+@pytest.mark.parametrize("kept", [0.5, 0.99])
+def test_a_truncated_archive_gets_a_french_message_and_changes_nothing(small_database, tmp_path, kept):
+    archive = tmp_path / "sauvegarde.json.gz"
+    call_command("backup_data", output=str(archive), stdout=io.StringIO())
+    content = archive.read_bytes()
+    archive.write_bytes(content[: int(len(content) * kept)])
+    before = snapshot()
+    with pytest.raises(CommandError, match="L'archive sauvegarde.json.gz est incomplète ou abîmée"):
+        call_command("restore_data", str(archive), interactive=False, stdout=io.StringIO())
+    assert snapshot() == before
+
+
+def test_the_archive_is_private_before_anything_is_written_in_it(tmp_path, monkeypatch):
+    """Not written first and restricted after: another user could open it in between and keep reading."""
+    import privacy.backup
+
+    archive = tmp_path / "sauvegarde.json.gz"
+    modes = []
+    real_call_command = privacy.backup.call_command
+
+    def dumpdata_watched(name, *args, **kwargs):
+        modes.append(stat.S_IMODE(archive.stat().st_mode))  # the file as dumpdata finds it
+        return real_call_command(name, *args, **kwargs)
+
+    monkeypatch.setattr(privacy.backup, "call_command", dumpdata_watched)
+    previous = os.umask(0o022)
+    try:
+        call_command("backup_data", output=str(archive), stdout=io.StringIO())
+    finally:
+        os.umask(previous)
+    assert modes == [0o600]
+    assert stat.S_IMODE(archive.stat().st_mode) == 0o600

@@ -1,4 +1,5 @@
 import datetime
+import io
 import json
 import subprocess
 
@@ -313,3 +314,24 @@ def test_the_due_page_runs_a_fixed_number_of_queries(client, coordinator, team, 
     with django_assert_max_num_queries(12):
         response = client.get(reverse("privacy:due"))
     assert len(response.context["youths"]) == 15
+
+
+def test_the_access_pdf_draws_static_files_only(tmp_path):
+    """A file of the server outside the static files never ends up in a PDF handed to a person."""
+    import base64
+
+    from PIL import Image
+    from pypdf import PdfReader
+
+    from privacy.exports import html_to_pdf
+
+    secret = tmp_path / "secret.png"
+    Image.new("RGB", (4, 4), "red").save(secret)
+    inline = "data:image/png;base64," + base64.b64encode(secret.read_bytes()).decode()
+
+    def images(html):
+        return len(PdfReader(io.BytesIO(html_to_pdf(html))).pages[0].images)
+
+    assert images(f'<p>Fiche</p><img src="{inline}">') == 1  # what may be drawn is drawn
+    assert images(f'<p>Fiche</p><img src="{secret.as_uri()}">') == 0
+    assert images('<p>Fiche</p><img src="file:///etc/passwd"><img src="https://example.com/x.png">') == 0

@@ -149,3 +149,18 @@ def test_purge_expired_deletes_old_axes_login_records(educator):
     with at(TODAY):
         call_command("purge_expired", stdout=io.StringIO())
     assert AccessFailureLog.objects.count() == 1
+
+
+def test_a_record_created_less_than_a_month_ago_is_never_purged(team):
+    """A first meeting mistyped as 0001-01-01 (finding 9 of issue 26) waits for its correction."""
+    with at(TODAY - datetime.timedelta(days=20)):
+        mistyped = YouthFactory(team=team, first_met_on=datetime.date(1, 1, 1), created_on_first_meeting=False)
+    with at(TODAY - datetime.timedelta(days=40)):
+        older = YouthFactory(team=team, first_met_on=datetime.date(2001, 1, 1), created_on_first_meeting=False)
+    with at(TODAY):
+        call_command("purge_expired", stdout=io.StringIO())
+    mistyped.refresh_from_db()
+    older.refresh_from_db()
+    assert mistyped.anonymised_at is None and mistyped.first_name != "Anonyme"
+    assert older.first_name == "Anonyme"
+    assert youths_due_for_anonymisation(on=TODAY + datetime.timedelta(days=11)).filter(pk=mistyped.pk).exists()

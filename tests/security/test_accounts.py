@@ -24,6 +24,9 @@ STRONG = "le chat dort sur le radiateur"
         pytest.param("qwerty123456", "Ce mot de passe est trop courant.", id="common"),
         pytest.param("739184627305", "Ce mot de passe est entièrement numérique.", id="numeric"),
         pytest.param("alice.dupont.2024", "Le mot de passe est trop semblable", id="like-the-user"),
+        pytest.param("motdepasse123", "Ce mot de passe est un mot trop courant.", id="french-word"),
+        pytest.param("azertyuiopqs", "suit les touches du clavier", id="keyboard-walk"),
+        pytest.param("aaaaaaaaaaaa", "répète trop les mêmes caractères", id="repeated"),
     ],
 )
 def test_weak_passwords_are_refused_with_a_french_message(password, message):
@@ -31,6 +34,38 @@ def test_weak_passwords_are_refused_with_a_french_message(password, message):
     with pytest.raises(ValidationError) as error:
         validate_password(password, user=user)
     assert any(message in m for m in error.value.messages), error.value.messages
+
+
+def test_the_demo_password_is_refused_at_log_in_unless_debug_is_on(client, settings):
+    UserFactory(username="educateur", password="demo")
+    response = client.post(reverse("login"), {"username": "educateur", "password": "demo"})
+    assert response.status_code == 200
+    assert "Le mot de passe de démonstration est refusé" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    settings.DEBUG = True
+    response = client.post(reverse("login"), {"username": "educateur", "password": "demo"})
+    assert response.status_code == 302 and "_auth_user_id" in client.session
+
+
+def test_manage_py_does_not_hash_passwords_with_md5():
+    """Only the test suite hashes with MD5, for speed: `manage.py` (dev settings) uses Django's default."""
+    import os
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "DEBUG"}}
+    script = "from django.conf import settings; print(settings.PASSWORD_HASHERS[0])"
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", script],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "MD5" not in result.stdout and "PBKDF2" in result.stdout, result.stdout
 
 
 def test_twelve_characters_are_enough():

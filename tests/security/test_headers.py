@@ -113,3 +113,18 @@ def test_exports_of_personal_data_are_never_cached(client, coordinator, youth):
     for name in ("privacy:export_json", "privacy:export_pdf"):
         response = client.get(reverse(name, args=[youth.pk]))
         assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+
+
+@pytest.mark.parametrize(
+    "url_name", ["home", "youths:list", "actions:intervention_list", "privacy:journal", "accounts:detail"]
+)
+def test_pages_of_a_signed_in_person_are_never_stored_by_a_cache(client, coordinator, url_name):
+    client.force_login(coordinator)
+    response = client.get(reverse(url_name))
+    assert response.status_code == 200
+    directives = {d.strip() for d in response["Cache-Control"].split(",")}
+    assert {"no-store", "private"} <= directives
+
+
+def test_public_responses_keep_their_caching(client):
+    assert "no-store" not in client.get(reverse("health")).get("Cache-Control", "")

@@ -58,7 +58,8 @@ def shot(page, name):
     page.screenshot(path=str(SCREENSHOTS / f"transfer-{name}.png"), full_page=True)
 
 
-def test_import_flow_in_a_browser(page, live_server, demo, tmp_path):
+def test_import_flow_in_a_browser(page, live_server, demo, tmp_path, settings):
+    settings.DEBUG = True  # the demo password is refused otherwise
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(f"{live_server.url}/connexion/")
     page.fill("input[name=username]", "coordination")

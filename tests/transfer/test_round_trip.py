@@ -10,6 +10,7 @@ from django.db import transaction
 
 from actions.models import CollectiveAction, Intervention, PartnerMeeting, PresenceSession
 from demo.team import create_demo
+from emps.journal import journal_maintenance
 from emps.models import AccessLog, Commune, Partner, Quartier, Team, User
 from reports.builders import Scope, build_bilan, to_plain
 from reports.models import BilanNarrative
@@ -42,7 +43,8 @@ def empty_database() -> None:
         model.objects.all().delete()
     Youth.objects.all().delete()
     BilanNarrative.objects.all().delete()
-    AccessLog.objects.purge_older_than(datetime.datetime(2999, 1, 1, tzinfo=datetime.UTC))
+    with journal_maintenance():
+        AccessLog.objects.all()._raw_delete(AccessLog.objects.db)
     Quartier.objects.all().delete()
     Team.objects.all().delete()
     Commune.objects.all().delete()

@@ -1,6 +1,7 @@
 import datetime
 
 import factory
+from django.utils import timezone
 
 from tests.emps.factories import TeamFactory
 from youths.enums import Level
@@ -30,6 +31,15 @@ class YouthFactory(factory.django.DjangoModelFactory):
                 started_on=factory.SelfAttribute("..first_met_on"),
             )
         )
+
+    @factory.post_generation
+    def created_on_first_meeting(obj, create, extracted, **kwargs):
+        """The record was written the day of the first meeting, unless `created_on_first_meeting=False`
+        (the purge spares a record created less than a month ago, whatever its dates)."""
+        if not create or extracted is False:
+            return
+        obj.created_at = timezone.make_aware(datetime.datetime.combine(obj.first_met_on, datetime.time(12)))
+        Youth.objects.filter(pk=obj.pk).update(created_at=obj.created_at)
 
 
 class SupportEpisodeFactory(factory.django.DjangoModelFactory):

@@ -218,6 +218,10 @@ def test_an_implausible_age_asks_for_confirmation_and_then_saves(client, educato
         ),
         pytest.param({"age_or_year": "quinze"}, "age_or_year", "Indiquez un âge en chiffres", id="words"),
         pytest.param({"first_met_on": "2024-03-16"}, "first_met_on", "ne peut pas être dans le futur", id="met-later"),
+        pytest.param(
+            {"first_met_on": "0001-01-01"}, "first_met_on", "Date invraisemblable : 01/01/0001", id="year-one"
+        ),
+        pytest.param({"first_met_on": "1999-12-31"}, "first_met_on", "avant le 01/01/2000", id="before-2000"),
     ],
 )
 def test_bad_input_gets_a_french_message_and_keeps_what_was_typed(client, educator, team, overrides, field, message):
