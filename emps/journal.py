@@ -98,7 +98,7 @@ def changed_fields(form) -> str:
 def journal_maintenance(using: str = DEFAULT_DB_ALIAS):
     """Let the database's owner role rewrite the journal for a while (flush, restore_data).
 
-    PostgreSQL's triggers (migration 0004) refuse UPDATE, DELETE and TRUNCATE of the journal unless the
+    PostgreSQL's triggers (migration 0005) refuse UPDATE, DELETE and TRUNCATE of the journal unless the
     session sets `emps.journal_maintenance` and its role owns the table: for the application's role,
     which does not, this changes nothing. SQLite has no such triggers."""
     connection = connections[using]

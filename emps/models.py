@@ -234,7 +234,7 @@ class AccessLogQuerySet(models.QuerySet):
         """The only deletion the journal allows: entries past the retention period.
 
         On PostgreSQL the database refuses any other deletion; its `emps_journal_purge` function (migration
-        0004) deletes entries older than `moment`, provided `moment` is at least six months ago."""
+        0005) deletes entries older than `moment`, provided `moment` is at least six months ago."""
         connection = connections[self.db]
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:

@@ -108,7 +108,7 @@ def run_on_postgresql(sql):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("emps", "0003_access_log"),
+        ("emps", "0004_shared_reference_history"),
     ]
 
     operations = [migrations.RunPython(run_on_postgresql(FORWARD), run_on_postgresql(BACKWARD), elidable=False)]
