@@ -22,11 +22,12 @@ from emps.enums import Role
 from emps.journal import Action, log_access
 from emps.models import User
 from emps.permissions import can_view_dashboard, is_coordinator, is_signed_in, permission
+from emps.rounding import FUNDERS_ROUNDING
 from reports import charts
 from reports.dashboards.api import api_token_create, api_token_revoke_all
 from reports.dashboards.builders import build_dashboard
 from reports.dashboards.forms import DashboardForm, PublishForm
-from reports.dashboards.masking import mask_with_summary, masking_summary, threshold_setting
+from reports.dashboards.masking import mask_for_funders, masking_summary, threshold_setting
 from reports.dashboards.publishing import (
     bilan_for_publication,
     next_version,
@@ -99,7 +100,7 @@ def _dashboard_context(request: HttpRequest) -> dict:
         "threshold": threshold_setting(),
         "published": list(published.defer("figures", "texts", "html", "pdf", "xlsx")[:5]),
         "published_count": published.count(),
-        "rules": COUNTING_RULES,
+        "rules": [*COUNTING_RULES, (FUNDERS_ROUNDING.title, FUNDERS_ROUNDING.text)],
         "can_manage": is_coordinator(request.user),
     }
     if rights.is_empty:
@@ -109,7 +110,7 @@ def _dashboard_context(request: HttpRequest) -> dict:
     if not form.is_valid():
         return {**context, "dashboard": None}
     raw = build_dashboard(scope=form.scope, start=form.start, end=form.end, with_partners=False)
-    dashboard, (hidden_small, hidden_other) = mask_with_summary(raw)
+    dashboard, (hidden_small, hidden_other) = mask_for_funders(raw)
     return {
         **context,
         "dashboard": dashboard,
