@@ -12,6 +12,9 @@ totals by sex, by level, the interventions) are one cell, masked everywhere at o
 
 Hours, sessions, collective actions and partner meetings are not counts of people: they are shown.
 
+The funders' dashboard and its API are not masked but rounded (`mask_for_funders`): masking each answer
+on its own does not survive the combination of answers (docs/dpo.md, « Tableau de bord des financeurs »).
+
     masked = mask(bilan_or_dashboard, threshold=2)     # the same dataclasses, figures replaced
     cells = small_cells(bilan_or_dashboard, threshold=2)  # what the coordinator is warned about
 
@@ -703,10 +706,14 @@ def mask_with_summary(document, *, threshold: int | None = None, base: int = 1):
 
 
 def mask_for_funders(document):
-    """What a funder reads of a dashboard (page and API): small counts masked, every other count rounded to
-    `FUNDERS_BASE` (`emps.rounding.FUNDERS_ROUNDING`), so that no difference of answers is exact. Returns
-    the document and `masking_summary`."""
-    return mask_with_summary(document, base=FUNDERS_BASE)
+    """What a funder reads of a dashboard (page and API): every count rounded to `FUNDERS_BASE`
+    (`emps.rounding.FUNDERS_ROUNDING`; 1 and 2 read 0), percentages from the rounded counts.
+
+    No small count is masked instead: a « ≤ 2 » means 1 or 2, and a whole « ≤ 2 » with two « ≤ 2 » parts
+    (a quarter and two of its months, a team and two of its communes) makes each part exactly 1. Rounded,
+    every figure but 0 to 2 is known to within 5 values, and 0 to 2 to within 3, in every answer alike.
+    """
+    return _masker(document, 0, FUNDERS_BASE).walk(document, apply=True)
 
 
 def _summary(masker: _Masker) -> tuple[int, int]:

@@ -22,7 +22,7 @@ from emps.enums import Role
 from emps.journal import Action, log_access
 from emps.models import User
 from emps.permissions import can_view_dashboard, is_coordinator, is_signed_in, permission
-from emps.rounding import FUNDERS_ROUNDING
+from emps.rounding import FUNDERS_BASE, FUNDERS_ROUNDING
 from reports import charts
 from reports.dashboards.api import api_token_create, api_token_revoke_all
 from reports.dashboards.builders import build_dashboard
@@ -110,7 +110,7 @@ def _dashboard_context(request: HttpRequest) -> dict:
     if not form.is_valid():
         return {**context, "dashboard": None}
     raw = build_dashboard(scope=form.scope, start=form.start, end=form.end, with_partners=False)
-    dashboard, (hidden_small, hidden_other) = mask_for_funders(raw)
+    dashboard = mask_for_funders(raw)
     return {
         **context,
         "dashboard": dashboard,
@@ -123,8 +123,7 @@ def _dashboard_context(request: HttpRequest) -> dict:
         + dashboard.activity.dsl_initiated
         + dashboard.activity.dsl_joined
         + dashboard.activity.work_projects,
-        "hidden_small": hidden_small,
-        "hidden_other": hidden_other,
+        "rounding_base": FUNDERS_BASE,
         "query": form.query(),
         "today": timezone.localdate(),
     }

@@ -166,21 +166,23 @@ def test_another_teams_figures_are_out_of_reach(client, territory, activity):
     assert 'class="dash-kpi-value">15<' in content  # Lens: 10 youths of the south team, 6 of the east team
 
 
-def test_small_counts_show_as_masked_with_the_footnote(client, funder, team):
+def test_small_counts_show_rounded_with_the_footnote(client, funder, team):
+    """Funders read every count rounded to 5 (issue 26): one non-binary youth reads 0, nothing is « ≤ 2 »."""
     commune = team.communes.first()
     youths_in(team, commune, 1, sex="NB", first_met_on=datetime.date(2023, 5, 2))
     youths_in(team, commune, 9, sex="H", first_met_on=datetime.date(2023, 5, 2))
     youths_in(team, commune, 7, sex="F", first_met_on=datetime.date(2023, 5, 2))
     client.force_login(funder)
-    content = client.get(DASHBOARD, YEAR_2023).content.decode()
-    assert '<span class="dash-masked" title="de 1 à 2 : petit effectif masqué">≤ 2</span>' in content
-    assert '<span class="dash-masked" title="masqué : permettrait de retrouver un petit effectif">s</span>' in content
+    response = client.get(DASHBOARD, YEAR_2023)
+    content = response.content.decode()
+    by_sex = response.context["dashboard"].age_sex.total
+    assert (by_sex.h, by_sex.f, by_sex.nb) == (10, 5, 0)
+    assert response.context["dashboard"].public.total == 15  # 17
+    assert "dash-masked" not in content
     assert "Secret statistique" in content
     assert "INVALID_VARIABLE" not in content
-    assert (
-        "tout effectif de 1 à 2 (jeunes, contacts dans la rue ou interventions) s'affiche «\u00a0≤\u00a02\u00a0»"
-        in content
-    )
+    assert "est arrondi au multiple de 5 le plus proche" in content
+    assert "Arrondi des effectifs pour les financeurs" in content  # the rule, in the method
 
 
 def test_the_dashboard_runs_a_constant_number_of_queries(client, territory, django_assert_max_num_queries):
@@ -290,20 +292,19 @@ def test_without_a_counted_session_the_dashboards_contacts_are_non_objective(cli
     assert figures["funnel"]["steps"][0]["count"] is None
 
 
-def test_a_small_street_contacts_count_is_masked_on_the_page_and_in_the_json(client, team, funder):
+def test_a_small_street_contacts_count_reads_0_on_the_page_and_in_the_json(client, team, funder):
     youths_in(team, team.communes.first(), 12, first_met_on=datetime.date(2023, 5, 2))
     counted_session(team, girls_under_12=1, parents=6)
     client.force_login(funder)
 
     content = client.get(DASHBOARD, YEAR_2023).content.decode()
 
-    masked = '<span class="dash-masked" title="de 1 à 2 : petit effectif masqué">≤ 2</span>'
-    assert f"Contacts dans la rue : {masked}, comptés sur 1 des 1 temps de présence." in content
-    assert f'<th scope="row">Contacts dans la rue</th><td class="num">{masked}</td>' in content
+    assert "Contacts dans la rue : 0, comptés sur 1 des 1 temps de présence." in content
+    assert '<th scope="row">Contacts dans la rue</th><td class="num is-zero">0</td>' in content
     figures = client.get(API, YEAR_2023).json()["figures"]
-    assert figures["activity"]["presence_contacts"] == "≤ 2"
-    assert figures["activity"]["presence_contacts_counted"] == "≤ 2"
-    assert figures["funnel"]["steps"][0]["count"] == "≤ 2"
+    assert figures["activity"]["presence_contacts"] == 0
+    assert figures["activity"]["presence_contacts_counted"] == 0
+    assert figures["funnel"]["steps"][0]["count"] == 0
     assert figures["funnel"]["steps"][1]["count"] == 10  # 12, rounded for the funders
 
 
@@ -323,7 +324,7 @@ def test_a_communes_small_contacts_count_is_masked_with_another_to_protect_it(te
 # --- The JSON endpoint -----------------------------------------------------------------------------
 
 
-def test_the_json_carries_the_dashboard_figures_masked(client, team, funder):
+def test_the_json_carries_the_dashboard_figures_rounded(client, team, funder):
     commune = team.communes.first()
     youths_in(team, commune, 1, sex="F", first_met_on=datetime.date(2023, 5, 2))
     youths_in(team, commune, 12, sex="H", first_met_on=datetime.date(2023, 5, 2))
@@ -334,12 +335,12 @@ def test_the_json_carries_the_dashboard_figures_masked(client, team, funder):
     data = response.json()
     assert data["scope"] == {"teams": ["EMPS Test"], "communes": None}
     assert data["period"] == {"start": "2023-01-01", "end": "2023-12-31", "preset": "personnalisee"}
-    assert data["small_cell_threshold"] == 2
+    assert data["rounding_base"] == 5
+    assert data["rounding"] == "Chaque effectif est arrondi au multiple de 5 le plus proche : 0 signifie de 0 à 2."
     figures = data["figures"]
     assert figures["public"]["total"] == 15  # 13, rounded for the funders
-    assert data["rounding_base"] == 5
-    assert figures["age_sex"]["total"]["f"] == "≤ 2"
-    assert figures["age_sex"]["total"]["h"] == "s"
+    assert figures["age_sex"]["total"]["f"] == 0  # 1
+    assert figures["age_sex"]["total"]["h"] == 10  # 12
     assert set(figures) >= {"levels", "origin_sex", "situation_sex", "domains", "presence_months", "qpv", "monthly"}
 
 
@@ -502,23 +503,21 @@ def test_the_dashboard_shows_the_public_met_in_street_presence(client, team, fun
     assert (street["contacts"], street["adults"]) == (55, 10)
 
 
-def test_a_small_street_cell_is_masked_on_the_page_and_in_the_json(client, team, funder):
-    """One girl under 12 met: « ≤ 2 », and the cells that would give her away from a total: « s »."""
+def test_a_small_street_cell_reads_rounded_on_the_page_and_in_the_json(client, team, funder):
+    """One girl under 12 met reads 0, and every other cell is rounded on its own: nothing gives her away."""
     counted_session(team, girls_under_12=1, boys_under_12=5, boys_12_17=30, girls_12_17=10)
     counted_session(team, boys_18_25=8, girls_18_25=6, parents=4, residents=5)
     client.force_login(funder)
 
     content = client.get(DASHBOARD, YEAR_2023).content.decode()
 
-    small = '<span class="dash-masked" title="de 1 à 2 : petit effectif masqué">≤ 2</span>'
-    hidden = '<span class="dash-masked" title="masqué : permettrait de retrouver un petit effectif">s</span>'
-    girls = f'<th scope="row">Filles</th><td class="num">{small}</td><td class="num">10</td>'
-    assert f'{girls}<td class="num">{hidden}</td><td class="num">15</td>' in content
-    assert f'<th scope="row">Garçons</th><td class="num">{hidden}</td><td class="num">30</td>' in content
+    girls = '<th scope="row">Filles</th><td class="num is-zero">0</td><td class="num">10</td>'
+    assert f'{girls}<td class="num">5</td><td class="num">15</td>' in content
+    assert '<th scope="row">Garçons</th><td class="num">5</td><td class="num">30</td>' in content
     street = client.get(API, YEAR_2023).json()["figures"]["street_public"]
     boys, girls, _others = street["by_sex"]
-    assert (girls["under_12"], girls["from_12_to_17"], girls["total"]) == ("≤ 2", 10, 15)
-    assert (boys["under_12"], boys["from_12_to_17"]) == ("s", 30)
+    assert (girls["under_12"], girls["from_12_to_17"], girls["total"]) == (0, 10, 15)
+    assert (boys["under_12"], boys["from_12_to_17"]) == (5, 30)
     assert street["total"]["under_12"] == 5 and street["contacts"] == 60
 
 
