@@ -87,7 +87,7 @@ class DashboardForm(InvalidFieldsMixin, forms.Form):
                 elif start < EARLIEST:
                     self.add_error("du", _("La période ne peut commencer avant 2000."))
                 elif not is_whole_period(start, end):
-                    self.add_error("au", WHOLE_PERIOD_ERROR)
+                    self.add_error(None, WHOLE_PERIOD_ERROR)
                 elif start > self.today:
                     self.add_error("du", _("Cette période n'a pas encore commencé."))
         cleaned["periode"], cleaned["du"], cleaned["au"] = preset, start, end

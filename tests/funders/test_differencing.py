@@ -243,7 +243,7 @@ def test_the_api_refuses_a_period_that_is_not_a_whole_month_quarter_or_year(clie
     client.force_login(funder("artois", teams=[demo_year["team"]]))
     response = client.get(reverse("funders:api"), {"periode": "personnalisee", **params})
     assert response.status_code == 400
-    message = response.json()["errors"]["au"][0]["message"]
+    message = response.json()["errors"]["__all__"][0]["message"]
     assert message.startswith("Les chiffres des financeurs portent sur un mois, un trimestre ou une année civile")
     page = client.get(reverse("funders:dashboard"), {"periode": "personnalisee", **params}).content.decode()
     assert "portent sur un mois, un trimestre ou une année civile entiers" in page
