@@ -199,7 +199,9 @@ class _Masker:
         """The percentage of a count in its `whole`: masked with either; from the rounded figures when rounding."""
         if key in self.masked or (self.base > 1 and whole in self.masked):
             return self._secondary()
-        if self.base > 1 and key in self.grid.values and whole in self.grid.values:
+        if self.base > 1:
+            if key not in self.grid.values or whole not in self.grid.values:
+                return self._secondary()  # never a share of exact counts beside rounded ones
             return percent(
                 round_to_base(self.grid.values[key], self.base), round_to_base(self.grid.values[whole], self.base)
             )
