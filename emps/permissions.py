@@ -9,10 +9,11 @@ scoped querysets (`Youth.objects.visible_to(user)`), so a record outside the sco
 import functools
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.utils.decorators import method_decorator
 
 from emps.enums import STAFF_ROLES
-from emps.models import Team
+from emps.models import Team, User
 
 
 def is_signed_in(user) -> bool:
@@ -82,6 +83,48 @@ def can_edit_record(user, record) -> bool:
     if is_coordinator(user):
         return True
     return is_staff_member(user) and getattr(record, "author_id", None) == user.pk
+
+
+def account_teams(account) -> list[Team]:
+    """The teams an account belongs to: its own, and for a funder the teams covering its communes too."""
+    teams = Team.objects.filter(pk__in=account.teams.values("pk"))
+    if is_funder(account):
+        covering = Team.communes.through.objects.filter(commune__in=account.communes.values("pk")).values("team")
+        teams = Team.objects.filter(Q(pk__in=account.teams.values("pk")) | Q(pk__in=covering))
+    return list(teams.order_by("name"))
+
+
+def teams_of_accounts(accounts) -> dict[int, list[Team]]:
+    """`account_teams` of several accounts at once (three queries, whatever their number), by account id."""
+    accounts = list(accounts)
+    found: dict[int, dict[int, Team]] = {account.pk: {} for account in accounts}
+    for link in User.teams.through.objects.filter(user__in=found).select_related("team"):
+        found[link.user_id][link.team_id] = link.team
+    funders = [account.pk for account in accounts if is_funder(account)]
+    funded = list(User.communes.through.objects.filter(user__in=funders).values_list("user_id", "commune_id"))
+    covering: dict[int, list[Team]] = {}
+    links = Team.communes.through.objects.filter(commune__in={commune for _user, commune in funded})
+    for link in links.select_related("team"):
+        covering.setdefault(link.commune_id, []).append(link.team)
+    for user_id, commune_id in funded:
+        found[user_id].update({team.pk: team for team in covering.get(commune_id, ())})
+    return {pk: sorted(teams.values(), key=lambda t: t.name) for pk, teams in found.items()}
+
+
+def can_manage_account(user, account, teams: list[Team] | None = None, *, own: set[int] | None = None) -> bool:
+    """Deactivating an account, resetting its second factor, minting or revoking its API key: an administrator
+    (superuser or staff), or a coordinator of every team of the account (`account_teams`, passed as `teams`
+    when already read; the coordinator's team ids as `own` likewise), so that a coordinator never acts on a
+    colleague or a funder that another team shares."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser or user.is_staff:
+        return True
+    if not is_coordinator(user):
+        return False
+    teams = account_teams(account) if teams is None else teams
+    own = set(user.teams.values_list("pk", flat=True)) if own is None else own
+    return bool(teams) and {t.pk for t in teams} <= own
 
 
 def permission(rule):

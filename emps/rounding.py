@@ -44,3 +44,25 @@ def average(total: int | None, count: int) -> Decimal | None:
 def hours(minutes: int | None) -> Decimal:
     """Minutes as hours, to one decimal, half up."""
     return round_half_up(Decimal(minutes or 0) / 60, 1)
+
+
+FUNDERS_BASE = 5
+
+FUNDERS_ROUNDING = Rule(
+    _("Arrondi des effectifs pour les financeurs"),
+    _(
+        "Sur le tableau de bord des financeurs et dans son API, chaque effectif (jeunes, contacts, "
+        "interventions) est arrondi au multiple de 5 le plus proche, la moitié vers le haut : 0 à 2 donnent 0, "
+        "3 à 7 donnent 5, 8 à 12 donnent 10. Les pourcentages sont calculés sur les effectifs arrondis, un total "
+        "affiché comme somme est celle des parties arrondies. Les périodes sont des mois, trimestres ou années "
+        "civiles entiers. Ainsi, aucune combinaison de réponses (périodes emboîtées ou successives, équipe moins "
+        "ses communes) ne donne un effectif exact. Les bilans publiés restent au choix du coordinateur."
+    ),
+)
+
+
+def round_to_base(value: int, base: int = FUNDERS_BASE) -> int:
+    """`value` to the nearest multiple of `base`, the half up (`FUNDERS_ROUNDING`): 0 to 2 give 0, 3 to 7 give 5."""
+    if base <= 1:
+        return value
+    return int(round_half_up(Decimal(value) / base)) * base

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,6 +12,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from emps.accounts.forms import TokenForm
+from emps.accounts.journal import log_account_action
 from emps.accounts.otp import (
     HAS_DEVICE_SESSION_KEY,
     confirmed_device,
@@ -22,7 +24,14 @@ from emps.accounts.otp import (
 )
 from emps.journal import Action, log_access
 from emps.models import User
-from emps.permissions import is_coordinator, is_signed_in, permission
+from emps.permissions import (
+    account_teams,
+    can_manage_account,
+    is_coordinator,
+    is_signed_in,
+    permission,
+    teams_of_accounts,
+)
 
 
 def _next_url(request: HttpRequest, default: str) -> str:
@@ -146,26 +155,47 @@ def _team_members(user):
     )
 
 
+def _managed_member(request: HttpRequest, pk: int) -> tuple[User, list]:
+    """A member of the coordinator's teams (404 otherwise) that they may manage (403 when the account is
+    shared with a team they do not coordinate), with the account's teams."""
+    member = get_object_or_404(_team_members(request.user), pk=pk)
+    teams = account_teams(member)
+    if not can_manage_account(request.user, member, teams):
+        raise PermissionDenied(
+            _(
+                "Ce compte est partagé avec une autre équipe : seuls les coordinateurs de toutes ses équipes ou "
+                "un administrateur peuvent le gérer."
+            )
+        )
+    return member, teams
+
+
 @permission(is_coordinator)
 def team_accounts(request: HttpRequest) -> HttpResponse:
-    """Coordinators deactivate the account of someone who leaves (accounts are never deleted)."""
+    """Coordinators deactivate the account of someone who leaves (accounts are never deleted); an account
+    shared with another team is shown without its actions (`can_manage_account`)."""
     members = list(_team_members(request.user).prefetch_related("teams").order_by("-is_active", "last_name"))
+    own = set(request.user.teams.values_list("pk", flat=True))
+    teams = teams_of_accounts(members)
+    for member in members:
+        member.manageable = can_manage_account(request.user, member, teams[member.pk], own=own)
     return render(request, "registration/team_accounts.html", {"members": members})
 
 
 @require_POST
 @permission(is_coordinator)
 def account_set_active(request: HttpRequest, pk: int, active: bool) -> HttpResponse:
-    member = get_object_or_404(_team_members(request.user), pk=pk)
+    member, teams = _managed_member(request, pk)
     if member.pk == request.user.pk:
         messages.error(request, _("Vous ne pouvez pas désactiver votre propre compte."))
         return redirect("accounts:team")
     member.is_active = active
     member.save(update_fields=["is_active"])
-    log_access(
+    log_account_action(
         request=request,
         action=Action.UPDATE,
-        obj=member,
+        account=member,
+        teams=teams,
         detail="compte réactivé" if active else "compte désactivé",
     )
     if active:
@@ -183,9 +213,15 @@ def account_set_active(request: HttpRequest, pk: int, active: bool) -> HttpRespo
 @permission(is_coordinator)
 def account_reset_otp(request: HttpRequest, pk: int) -> HttpResponse:
     """For a member who lost their phone: remove their second factor so that they set up a new one."""
-    member = get_object_or_404(_team_members(request.user), pk=pk)
+    member, teams = _managed_member(request, pk)
     forget_devices(None, member)
-    log_access(request=request, action=Action.UPDATE, obj=member, detail="double authentification réinitialisée")
+    log_account_action(
+        request=request,
+        action=Action.UPDATE,
+        account=member,
+        teams=teams,
+        detail="double authentification réinitialisée",
+    )
     messages.success(
         request,
         _(

@@ -16,10 +16,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from emps.permissions import is_funder
+from emps.rounding import FUNDERS_BASE
 from reports.dashboards.builders import build_dashboard
 from reports.dashboards.forms import DashboardForm
-from reports.dashboards.masking import mask as mask_figures
-from reports.dashboards.masking import plain_masked, threshold_setting
+from reports.dashboards.masking import mask_for_funders, plain_masked
 from reports.dashboards.scope import figure_rights
 from reports.models import ApiToken
 
@@ -66,7 +66,6 @@ def _error(message: str, status: int, **extra) -> JsonResponse:
 
 
 def dashboard_json(form: DashboardForm, dashboard) -> dict:
-    threshold = threshold_setting()
     scope = form.scope
     return {
         "scope": {
@@ -74,12 +73,9 @@ def dashboard_json(form: DashboardForm, dashboard) -> dict:
             "communes": None if scope.communes is None else [c.name for c in scope.communes],
         },
         "period": {"start": form.start.isoformat(), "end": form.end.isoformat(), "preset": form.preset},
-        "small_cell_threshold": threshold,
-        "masked_labels": {
-            _("≤ %(n)s") % {"n": threshold}: _("de 1 à %(n)s jeunes, contacts dans la rue ou interventions")
-            % {"n": threshold},
-            "s": _("masqué : permettrait de retrouver un petit effectif (secret statistique)"),
-        },
+        "rounding_base": FUNDERS_BASE,
+        "rounding": _("Chaque effectif est arrondi au multiple de %(n)s le plus proche : 0 signifie de 0 à 2.")
+        % {"n": FUNDERS_BASE},
         "generated_at": timezone.now().isoformat(timespec="seconds"),
         "figures": plain_masked(dashboard),
     }
@@ -105,6 +101,6 @@ def dashboard_api(request: HttpRequest) -> JsonResponse:
     form = DashboardForm(data=request.GET, rights=rights, today=timezone.localdate())
     if not form.is_valid():
         return _error(_("Paramètres invalides."), 400, errors=form.errors.get_json_data())
-    dashboard = mask_figures(build_dashboard(scope=form.scope, start=form.start, end=form.end))
+    dashboard = mask_for_funders(build_dashboard(scope=form.scope, start=form.start, end=form.end))
     # Compact: Python's JSON encoder is pure Python once indented, and a federation's answer is large.
     return JsonResponse(dashboard_json(form, dashboard), json_dumps_params={"ensure_ascii": False})

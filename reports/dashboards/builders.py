@@ -166,26 +166,53 @@ def _build_dashboard(*, scope: Scope, start: datetime.date, end: datetime.date, 
 
 
 # --- Periods -------------------------------------------------------------------------------------
+# Funders ask only whole calendar months, quarters and years (`FUNDERS_ROUNDING`): no day range, no
+# rolling window, so that two answers never differ by a few days of activity.
 
 PRESETS = {
     "annee": _("Cette année"),
     "annee-precedente": _("L'an dernier"),
-    "12-mois": _("12 derniers mois"),
+    "trimestre": _("Ce trimestre"),
+    "trimestre-precedent": _("Le trimestre dernier"),
+    "mois": _("Ce mois-ci"),
+    "mois-precedent": _("Le mois dernier"),
 }
 CUSTOM = "personnalisee"
 DEFAULT_PRESET = "annee"
 
 
+def _month_end(year: int, month: int) -> datetime.date:
+    following = datetime.date(year + month // 12, month % 12 + 1, 1)
+    return following - datetime.timedelta(days=1)
+
+
+def _months_back(day: datetime.date, months: int) -> datetime.date:
+    """The first day of the month `months` before the month of `day`."""
+    index = day.year * 12 + day.month - 1 - months
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
 def preset_period(preset: str, today: datetime.date) -> tuple[datetime.date, datetime.date]:
-    """This year (1 January to today), last year (the whole calendar year), or the last 12 months
-    (the current month and the 11 before it, up to today)."""
-    if preset == "annee":
-        return datetime.date(today.year, 1, 1), today
-    if preset == "annee-precedente":
-        return datetime.date(today.year - 1, 1, 1), datetime.date(today.year - 1, 12, 31)
-    if preset == "12-mois":
-        month, year = today.month - 11, today.year
-        if month < 1:
-            month, year = month + 12, year - 1
-        return datetime.date(year, month, 1), today
+    """This or last calendar year, quarter or month, whole (the figures of days to come are empty)."""
+    if preset in ("annee", "annee-precedente"):
+        year = today.year - (preset == "annee-precedente")
+        return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    if preset in ("trimestre", "trimestre-precedent"):
+        quarter_start = datetime.date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+        start = _months_back(quarter_start, 3) if preset == "trimestre-precedent" else quarter_start
+        return start, _month_end(start.year, start.month + 2)
+    if preset in ("mois", "mois-precedent"):
+        start = _months_back(today, 1 if preset == "mois-precedent" else 0)
+        return start, _month_end(start.year, start.month)
     raise ValueError(preset)
+
+
+def is_whole_period(start: datetime.date, end: datetime.date) -> bool:
+    """Whether `start`–`end` is one calendar month, quarter or year, whole (the periods funders may ask)."""
+    if start.day != 1:
+        return False
+    if start.month == 1 and end == datetime.date(start.year, 12, 31):
+        return True
+    if start.month % 3 == 1 and end == _month_end(start.year, start.month + 2):
+        return True
+    return end == _month_end(start.year, start.month)

@@ -7,16 +7,22 @@ from django.utils.translation import gettext_lazy as _
 from emps.forms import QuickSelect
 from emps.models import Commune, Team
 from reports.builders import Scope
-from reports.dashboards.builders import CUSTOM, DEFAULT_PRESET, PRESETS, preset_period
+from reports.dashboards.builders import CUSTOM, DEFAULT_PRESET, PRESETS, is_whole_period, preset_period
 from reports.dashboards.scope import FigureRights
 from reports.forms import DATE_ERRORS, MAX_PERIOD_YEARS, DateInput, InvalidFieldsMixin
 from reports.models import PublishedBilan
 
 EARLIEST = datetime.date(2000, 1, 1)
+WHOLE_PERIOD_ERROR = _(
+    "Les chiffres des financeurs portent sur un mois, un trimestre ou une année civile entiers (par exemple du "
+    "01/04/2024 au 30/06/2024) : une autre période permettrait, par différence, de retrouver un jeune."
+)
 
 
 class DashboardForm(InvalidFieldsMixin, forms.Form):
     """Period (a preset or two dates) and scope (a team, a commune) within the user's figure rights.
+
+    The period is a whole calendar month, quarter or year (`is_whole_period`), never a day range.
 
     Every field is optional: no parameter at all means this year over the whole of the rights.
     """
@@ -80,6 +86,10 @@ class DashboardForm(InvalidFieldsMixin, forms.Form):
                     self.add_error("au", _("La période ne peut dépasser %(n)s ans.") % {"n": MAX_PERIOD_YEARS})
                 elif start < EARLIEST:
                     self.add_error("du", _("La période ne peut commencer avant 2000."))
+                elif not is_whole_period(start, end):
+                    self.add_error(None, WHOLE_PERIOD_ERROR)
+                elif start > self.today:
+                    self.add_error("du", _("Cette période n'a pas encore commencé."))
         cleaned["periode"], cleaned["du"], cleaned["au"] = preset, start, end
         if not self.errors:
             team, commune = cleaned.get("equipe"), cleaned.get("commune")
@@ -102,8 +112,14 @@ class DashboardForm(InvalidFieldsMixin, forms.Form):
         return self.cleaned_data["du"]
 
     @property
-    def end(self) -> datetime.date:
+    def asked_end(self) -> datetime.date:
+        """The last day of the month, quarter or year asked."""
         return self.cleaned_data["au"]
+
+    @property
+    def end(self) -> datetime.date:
+        """The period's end, or today while the period runs (the asked period stays `cleaned_data["au"]`)."""
+        return min(self.cleaned_data["au"], self.today)
 
     @property
     def preset(self) -> str:
@@ -141,7 +157,7 @@ class DashboardForm(InvalidFieldsMixin, forms.Form):
         """The same dashboard (scope and period) as a query string, with some parameters changed."""
         params = self.scope_params()
         if self.preset == CUSTOM:
-            params.update({"periode": CUSTOM, "du": self.start.isoformat(), "au": self.end.isoformat()})
+            params.update({"periode": CUSTOM, "du": self.start.isoformat(), "au": self.asked_end.isoformat()})
         else:
             params["periode"] = self.preset
         params.update(overrides)

@@ -12,6 +12,9 @@ totals by sex, by level, the interventions) are one cell, masked everywhere at o
 
 Hours, sessions, collective actions and partner meetings are not counts of people: they are shown.
 
+The funders' dashboard and its API are not masked but rounded (`mask_for_funders`): masking each answer
+on its own does not survive the combination of answers (docs/dpo.md, « Tableau de bord des financeurs »).
+
     masked = mask(bilan_or_dashboard, threshold=2)     # the same dataclasses, figures replaced
     cells = small_cells(bilan_or_dashboard, threshold=2)  # what the coordinator is warned about
 
@@ -27,6 +30,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from emps.rounding import FUNDERS_BASE, percent, round_to_base
 from reports.builders import (
     ActivityTable,
     DomainTable,
@@ -173,8 +177,9 @@ SEX_COLUMNS = (("h", "H"), ("f", "F"), ("nb", "NB"), ("unknown", ""))
 class _Masker:
     """Walks a bilan or a dashboard twice: to register its cells, then to replace the masked ones."""
 
-    def __init__(self, threshold: int):
+    def __init__(self, threshold: int, base: int = 1):
         self.threshold = threshold
+        self.base = base
         self.grid = Grid()
         self.primary: set[Key] = set()
         self.masked: set[Key] = set()
@@ -183,13 +188,24 @@ class _Masker:
     def _value(self, key: Key, value):
         if key in self.masked:
             return Masked(primary=key in self.primary, threshold=self.threshold)
-        return value
+        if value is None:
+            return value
+        return round_to_base(value, self.base)
 
     def _secondary(self):
         return Masked(primary=False, threshold=self.threshold)
 
-    def _percent(self, key: Key, value):
-        return self._secondary() if key in self.masked else value
+    def _percent(self, key: Key, value, *, whole: Key):
+        """The percentage of a count in its `whole`: masked with either; from the rounded figures when rounding."""
+        if key in self.masked or (self.base > 1 and whole in self.masked):
+            return self._secondary()
+        if self.base > 1:
+            if key not in self.grid.values or whole not in self.grid.values:
+                return self._secondary()  # never a share of exact counts beside rounded ones
+            return percent(
+                round_to_base(self.grid.values[key], self.base), round_to_base(self.grid.values[whole], self.base)
+            )
+        return value
 
     # -- tables: each method registers when `apply` is False, returns the masked copy when True --
     def public(self, public: PublicSummary, apply: bool):
@@ -233,7 +249,7 @@ class _Masker:
             dataclasses.replace(
                 row,
                 count=self._value(_level(row.key), row.count),
-                percent=self._percent(_level(row.key), row.percent),
+                percent=self._percent(_level(row.key), row.percent, whole=YOUTHS),
             )
             for row in levels.rows
         )
@@ -269,7 +285,7 @@ class _Masker:
                 f=self._value(keys("f"), row.f),
                 nb=self._value(keys("nb"), row.nb),
                 unknown=self._value(keys("unknown"), row.unknown),
-                percent=self._percent(keys("total"), row.percent),
+                percent=self._percent(keys("total"), row.percent, whole=YOUTHS),
             )
 
         rows = tuple(masked_row(row, lambda column, r=row: key(r.key, column)) for row in table.rows)
@@ -289,7 +305,7 @@ class _Masker:
             dataclasses.replace(
                 row,
                 count=self._value(_sex(row.key), row.count),
-                percent=self._percent(_sex(row.key), row.percent),
+                percent=self._percent(_sex(row.key), row.percent, whole=YOUTHS),
                 average_age=self._secondary()
                 if _sex(row.key) in self.masked and row.average_age is not None
                 else row.average_age,
@@ -324,7 +340,7 @@ class _Masker:
                 row,
                 total=self._value(("domain", row.code, "total"), row.total),
                 youths=self._value(("domain", row.code, "youths"), row.youths),
-                percent=self._percent(("domain", row.code, "total"), row.percent),
+                percent=self._percent(("domain", row.code, "total"), row.percent, whole=all_tags),
             )
             for row in domains.rows
         )
@@ -448,13 +464,13 @@ class _Masker:
                 dataclasses.replace(
                     row,
                     contacts=self._value(quartier(row, "contacts"), row.contacts),
-                    percent=self._percent(quartier(row, "contacts"), row.percent),
+                    percent=self._percent(quartier(row, "contacts"), row.percent, whole=CONTACTS),
                     adults=self._value(quartier(row, "adults"), row.adults),
                 )
                 for row in street.by_quartier
             ),
             in_qpv=self._value(in_qpv, street.in_qpv),
-            in_qpv_percent=self._percent(in_qpv, street.in_qpv_percent),
+            in_qpv_percent=self._percent(in_qpv, street.in_qpv_percent, whole=CONTACTS),
         )
 
     @functools.cached_property
@@ -503,9 +519,9 @@ class _Masker:
             in_qpv=self._value(keys[0], qpv.in_qpv),
             outside_qpv=self._value(keys[1], qpv.outside_qpv),
             unknown=self._value(keys[2], qpv.unknown),
-            in_qpv_percent=self._percent(keys[0], qpv.in_qpv_percent),
-            outside_qpv_percent=self._percent(keys[1], qpv.outside_qpv_percent),
-            unknown_percent=self._percent(keys[2], qpv.unknown_percent),
+            in_qpv_percent=self._percent(keys[0], qpv.in_qpv_percent, whole=YOUTHS),
+            outside_qpv_percent=self._percent(keys[1], qpv.outside_qpv_percent, whole=YOUTHS),
+            unknown_percent=self._percent(keys[2], qpv.unknown_percent, whole=YOUTHS),
         )
 
     def quartiers(self, quartiers: QuartierTable, apply: bool, by_commune: bool):
@@ -525,7 +541,9 @@ class _Masker:
                     g.line([key(r) for r in quartiers.rows if r.commune == commune], ("commune", commune, "youths"))
             return quartiers
         rows = tuple(
-            dataclasses.replace(r, count=self._value(key(r), r.count), percent=self._percent(key(r), r.percent))
+            dataclasses.replace(
+                r, count=self._value(key(r), r.count), percent=self._percent(key(r), r.percent, whole=YOUTHS)
+            )
             for r in quartiers.rows
         )
         return dataclasses.replace(quartiers, rows=rows, total=self._value(YOUTHS, quartiers.total))
@@ -618,7 +636,7 @@ class _Masker:
             dataclasses.replace(
                 step,
                 count=self._value(keys[step.key], step.count) if step.count is not None else None,
-                percent=self._percent(keys[step.key], step.percent) if step.percent is not None else None,
+                percent=self._percent(keys[step.key], step.percent, whole=YOUTHS) if step.percent is not None else None,
             )
             for step in funnel.steps
         )
@@ -653,17 +671,18 @@ class _Masker:
         return dataclasses.replace(document, **changes) if apply else document
 
 
-def _masker(document, threshold: int | None) -> _Masker:
-    masker = _Masker(threshold_setting() if threshold is None else threshold)
+def _masker(document, threshold: int | None, base: int = 1) -> _Masker:
+    masker = _Masker(threshold_setting() if threshold is None else threshold, base)
     masker.walk(document, apply=False)
     masker.primary, secondary = masker.grid.suppress(masker.threshold)
     masker.masked = masker.primary | secondary
     return masker
 
 
-def mask(document, *, threshold: int | None = None):
-    """A copy of a `Bilan` or a `Dashboard` with small counts and the figures that would reveal them masked."""
-    return mask_with_summary(document, threshold=threshold)[0]
+def mask(document, *, threshold: int | None = None, base: int = 1):
+    """A copy of a `Bilan` or a `Dashboard` with small counts and the figures that would reveal them masked
+    (and, with a `base` above 1, every other count rounded to a multiple of it)."""
+    return mask_with_summary(document, threshold=threshold, base=base)[0]
 
 
 def small_cells(document, *, threshold: int | None = None) -> list[SmallCell]:
@@ -681,11 +700,22 @@ def masking_summary(document, *, threshold: int | None = None) -> tuple[int, int
     return _summary(_masker(document, threshold))
 
 
-def mask_with_summary(document, *, threshold: int | None = None):
+def mask_with_summary(document, *, threshold: int | None = None, base: int = 1):
     """`mask(document)` and `masking_summary(document)` from one walk of the document."""
-    masker = _masker(document, threshold)
-    masked = masker.walk(document, apply=True) if masker.masked else document
+    masker = _masker(document, threshold, base)
+    masked = masker.walk(document, apply=True) if masker.masked or base > 1 else document
     return masked, _summary(masker)
+
+
+def mask_for_funders(document):
+    """What a funder reads of a dashboard (page and API): every count rounded to `FUNDERS_BASE`
+    (`emps.rounding.FUNDERS_ROUNDING`; 1 and 2 read 0), percentages from the rounded counts.
+
+    No small count is masked instead: a « ≤ 2 » means 1 or 2, and a whole « ≤ 2 » with two « ≤ 2 » parts
+    (a quarter and two of its months, a team and two of its communes) makes each part exactly 1. Rounded,
+    every figure but 0 to 2 is known to within 5 values, and 0 to 2 to within 3, in every answer alike.
+    """
+    return _masker(document, 0, FUNDERS_BASE).walk(document, apply=True)
 
 
 def _summary(masker: _Masker) -> tuple[int, int]:

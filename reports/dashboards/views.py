@@ -7,6 +7,7 @@ Every figure goes through `figure_rights(request.user)`; every published bilan t
 import json
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -18,15 +19,25 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
+from emps.accounts.journal import log_account_action
 from emps.enums import Role
 from emps.journal import Action, log_access
 from emps.models import User
-from emps.permissions import can_view_dashboard, is_coordinator, is_signed_in, permission
+from emps.permissions import (
+    account_teams,
+    can_manage_account,
+    can_view_dashboard,
+    is_coordinator,
+    is_signed_in,
+    permission,
+    teams_of_accounts,
+)
+from emps.rounding import FUNDERS_BASE, FUNDERS_ROUNDING
 from reports import charts
 from reports.dashboards.api import api_token_create, api_token_revoke_all
 from reports.dashboards.builders import build_dashboard
 from reports.dashboards.forms import DashboardForm, PublishForm
-from reports.dashboards.masking import mask_with_summary, masking_summary, threshold_setting
+from reports.dashboards.masking import mask_for_funders, masking_summary, threshold_setting
 from reports.dashboards.publishing import (
     bilan_for_publication,
     next_version,
@@ -99,7 +110,7 @@ def _dashboard_context(request: HttpRequest) -> dict:
         "threshold": threshold_setting(),
         "published": list(published.defer("figures", "texts", "html", "pdf", "xlsx")[:5]),
         "published_count": published.count(),
-        "rules": COUNTING_RULES,
+        "rules": [*COUNTING_RULES, (FUNDERS_ROUNDING.title, FUNDERS_ROUNDING.text)],
         "can_manage": is_coordinator(request.user),
     }
     if rights.is_empty:
@@ -109,7 +120,7 @@ def _dashboard_context(request: HttpRequest) -> dict:
     if not form.is_valid():
         return {**context, "dashboard": None}
     raw = build_dashboard(scope=form.scope, start=form.start, end=form.end, with_partners=False)
-    dashboard, (hidden_small, hidden_other) = mask_with_summary(raw)
+    dashboard = mask_for_funders(raw)
     return {
         **context,
         "dashboard": dashboard,
@@ -122,8 +133,7 @@ def _dashboard_context(request: HttpRequest) -> dict:
         + dashboard.activity.dsl_initiated
         + dashboard.activity.dsl_joined
         + dashboard.activity.work_projects,
-        "hidden_small": hidden_small,
-        "hidden_other": hidden_other,
+        "rounding_base": FUNDERS_BASE,
         "query": form.query(),
         "today": timezone.localdate(),
     }
@@ -282,18 +292,41 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
         funder = next((f for f in funders if str(f.pk) == request.POST.get("user")), None)
         if funder is None:
             raise Http404
+        teams = account_teams(funder)
+        if not can_manage_account(request.user, funder, teams):
+            raise PermissionDenied(
+                _(
+                    "Ce financeur suit aussi une autre équipe : seuls les coordinateurs de toutes ses équipes ou "
+                    "un administrateur gèrent sa clé."
+                )
+            )
         if request.POST.get("action") == "revoke":
             api_token_revoke_all(user=funder)
-            log_access(request=request, action=Action.DELETE, object_type="apitoken", object_id=funder.pk)
+            log_account_action(
+                request=request, action=Action.DELETE, account=funder, teams=teams, detail="clé d'API révoquée"
+            )
             messages.success(request, _("La clé de %(user)s est révoquée.") % {"user": funder.get_username()})
             return redirect("funders:api_tokens")
         token, key = api_token_create(user=funder, by=request.user)
-        log_access(request=request, action=Action.CREATE, obj=token, object_type="apitoken")
+        log_account_action(
+            request=request,
+            action=Action.CREATE,
+            account=funder,
+            teams=teams,
+            obj=token,
+            object_type="apitoken",
+            detail="clé d'API créée",
+        )
         new_key = {"user": funder, "key": key}
     active = {
         t.user_id: t for t in ApiToken.objects.active().filter(user__in=[f.pk for f in funders]).order_by("created_at")
     }
-    rows = [{"user": f, "token": active.get(f.pk)} for f in funders]
+    own = set(request.user.teams.values_list("pk", flat=True))
+    teams = teams_of_accounts(funders)
+    rows = []
+    for f in funders:
+        manageable = can_manage_account(request.user, f, teams[f.pk], own=own)
+        rows.append({"user": f, "token": active.get(f.pk), "manageable": manageable})
     return render(
         request,
         "reports/dashboard_tokens.html",

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from emps.rounding import average, hours, percent, round_half_up
+from emps.rounding import FUNDERS_BASE, average, hours, percent, round_half_up, round_to_base
 
 
 @pytest.mark.parametrize(
@@ -30,3 +30,9 @@ def test_hours_percentages_and_averages_follow_the_bilans_rule():
         None,
         None,
     ]
+
+
+def test_funders_counts_go_to_the_nearest_multiple_of_5_the_half_up():
+    values = range(0, 14)
+    assert [round_to_base(v, FUNDERS_BASE) for v in values] == [0, 0, 0, 5, 5, 5, 5, 5, 10, 10, 10, 10, 10, 15]
+    assert round_to_base(7, 1) == 7  # base 1: unchanged (the coordinators' own figures)

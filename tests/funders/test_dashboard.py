@@ -59,7 +59,7 @@ def test_a_funder_lands_on_the_dashboard_of_their_team(client, funder, team, tod
     assert response.status_code == 200
     assert "EMPS Test" in content
     assert "Activité du 1er janvier 2024 au 15 mars 2024" in content
-    assert 'class="dash-kpi-value">4<' in content
+    assert 'class="dash-kpi-value">5<' in content  # 4 youths, rounded to 5 for the funders
     assert "Bilans publiés" in content
     assert "<svg" in content and "style=" not in content.split("<main", 1)[1]
 
@@ -91,7 +91,10 @@ def test_a_funder_without_team_nor_commune_gets_a_message_not_an_error(client):
     [
         pytest.param("annee", "1er janvier 2024", "15 mars 2024", id="this-year"),
         pytest.param("annee-precedente", "1er janvier 2023", "31 décembre 2023", id="last-year"),
-        pytest.param("12-mois", "1er avril 2023", "15 mars 2024", id="last-12-months"),
+        pytest.param("trimestre", "1er janvier 2024", "15 mars 2024", id="this-quarter"),
+        pytest.param("trimestre-precedent", "1er octobre 2023", "31 décembre 2023", id="last-quarter"),
+        pytest.param("mois", "1er mars 2024", "15 mars 2024", id="this-month"),
+        pytest.param("mois-precedent", "1er février 2024", "29 février 2024", id="last-month"),
     ],
 )
 def test_period_presets(client, funder, today, preset, start, end):
@@ -108,7 +111,7 @@ def test_a_custom_period_and_the_presets_keep_the_chosen_commune(client, territo
     content = response.content.decode()
     assert "Activité du 1er janvier 2023 au 31 décembre 2023" in content
     assert "EMPS Nord · Montigny-en-Gohelle" in content
-    assert 'class="dash-kpi-value">8<' in content  # 5 H and 3 F in Montigny
+    assert 'class="dash-kpi-value">10<' in content  # 5 H and 3 F in Montigny: 8, rounded to 10
     assert f"?commune={territory['montigny'].pk}&amp;periode=annee-precedente" in content
 
 
@@ -125,6 +128,21 @@ def test_a_custom_period_and_the_presets_keep_the_chosen_commune(client, territo
             {"periode": "personnalisee", "du": "hier", "au": "2023-01-01"},
             "Saisissez une date valide, par exemple 31/12/2023.",
             id="not-a-date",
+        ),
+        pytest.param(
+            {"periode": "personnalisee", "du": "2023-01-01", "au": "2023-03-15"},
+            "Les chiffres des financeurs portent sur un mois, un trimestre ou une année civile entiers",
+            id="day-range",
+        ),
+        pytest.param(
+            {"periode": "personnalisee", "du": "2023-02-01", "au": "2023-04-30"},
+            "Les chiffres des financeurs portent sur un mois, un trimestre ou une année civile entiers",
+            id="three-months-not-a-quarter",
+        ),
+        pytest.param(
+            {"periode": "personnalisee", "du": "2099-01-01", "au": "2099-12-31"},
+            "Cette période n&#x27;a pas encore commencé.",
+            id="future",
         ),
         pytest.param({"periode": "siecle"}, "Période inconnue : choisissez-en une dans la liste.", id="bad-preset"),
         pytest.param({"equipe": "999999"}, "Équipe inconnue ou hors de votre périmètre.", id="unknown-team"),
@@ -145,24 +163,26 @@ def test_another_teams_figures_are_out_of_reach(client, territory, activity):
     content = client.get(DASHBOARD, {**YEAR_2023, "commune": territory["avion"].pk}).content.decode()
     assert "Commune inconnue ou hors de votre périmètre." in content
     content = client.get(DASHBOARD, YEAR_2023).content.decode()
-    assert 'class="dash-kpi-value">16<' in content  # Lens: 10 youths of the south team, 6 of the east team
+    assert 'class="dash-kpi-value">15<' in content  # Lens: 10 youths of the south team, 6 of the east team
 
 
-def test_small_counts_show_as_masked_with_the_footnote(client, funder, team):
+def test_small_counts_show_rounded_with_the_footnote(client, funder, team):
+    """Funders read every count rounded to 5 (issue 26): one non-binary youth reads 0, nothing is « ≤ 2 »."""
     commune = team.communes.first()
     youths_in(team, commune, 1, sex="NB", first_met_on=datetime.date(2023, 5, 2))
     youths_in(team, commune, 9, sex="H", first_met_on=datetime.date(2023, 5, 2))
     youths_in(team, commune, 7, sex="F", first_met_on=datetime.date(2023, 5, 2))
     client.force_login(funder)
-    content = client.get(DASHBOARD, YEAR_2023).content.decode()
-    assert '<span class="dash-masked" title="de 1 à 2 : petit effectif masqué">≤ 2</span>' in content
-    assert '<span class="dash-masked" title="masqué : permettrait de retrouver un petit effectif">s</span>' in content
+    response = client.get(DASHBOARD, YEAR_2023)
+    content = response.content.decode()
+    by_sex = response.context["dashboard"].age_sex.total
+    assert (by_sex.h, by_sex.f, by_sex.nb) == (10, 5, 0)
+    assert response.context["dashboard"].public.total == 15  # 17
+    assert "dash-masked" not in content
     assert "Secret statistique" in content
     assert "INVALID_VARIABLE" not in content
-    assert (
-        "tout effectif de 1 à 2 (jeunes, contacts dans la rue ou interventions) s'affiche «\u00a0≤\u00a02\u00a0»"
-        in content
-    )
+    assert "est arrondi au multiple de 5 le plus proche" in content
+    assert "Arrondi des effectifs pour les financeurs" in content  # the rule, in the method
 
 
 def test_the_dashboard_runs_a_constant_number_of_queries(client, territory, django_assert_max_num_queries):
@@ -197,7 +217,7 @@ def test_the_funder_home_runs_a_constant_number_of_queries(client, territory, to
     client.get(reverse("home"))  # warm the session and content types, bring the summaries up to date
     with django_assert_max_num_queries(45) as few:
         response = client.get(reverse("home"))
-    assert response.context["dashboard"].public.total == 6
+    assert response.context["dashboard"].public.total == 5  # 6 youths, rounded for the funders
     record(27)
     summaries_bring_up_to_date()  # the writes' summaries (tests/actions/test_summaries.py counts that part)
     with django_assert_max_num_queries(len(few.captured_queries)) as many:
@@ -218,7 +238,7 @@ def test_the_dashboard_page_skips_the_partner_lists_it_does_not_show(
     client.get(DASHBOARD, YEAR_2023)  # warm the session and content types
     with django_assert_max_num_queries(40) as page:
         response = client.get(DASHBOARD, YEAR_2023)
-    assert response.context["dashboard"].public.total == 3
+    assert response.context["dashboard"].public.total == 5  # 3 youths, rounded for the funders
     assert not any("intervention_partners" in query["sql"] for query in page.captured_queries)
     figures = client.get(API, YEAR_2023).json()["figures"]
     assert "Mission Locale de l'Artois" in json.dumps(figures["activity"], ensure_ascii=False)
@@ -232,8 +252,8 @@ def counted_session(team, commune=None, **tally):
 
 
 def test_the_dashboard_shows_the_street_contacts_and_the_funnel(client, team, funder):
-    youths_in(team, team.communes.first(), 9, first_met_on=datetime.date(2023, 5, 2))
-    youths_in(team, team.communes.first(), 3, level="asep", first_met_on=datetime.date(2023, 5, 2))
+    youths_in(team, team.communes.first(), 10, first_met_on=datetime.date(2023, 5, 2))
+    youths_in(team, team.communes.first(), 5, level="asep", first_met_on=datetime.date(2023, 5, 2))
     counted_session(team, boys_12_17=30, girls_12_17=10, parents=4)
     PresenceSessionFactory(team=team)  # not counted
     client.force_login(funder)
@@ -243,17 +263,17 @@ def test_the_dashboard_shows_the_street_contacts_and_the_funnel(client, team, fu
     assert "Contacts dans la rue : 40, comptés sur 1 des 2 temps de présence." in content
     assert "De la rue à l&#x27;accompagnement" in content
     assert '<th scope="row">Contacts dans la rue</th><td class="num">40</td>' in content
-    assert '<th scope="row">Jeunes connus</th><td class="num">12</td>' in content
-    assert '<th scope="row">En accroche</th><td class="num">9</td><td class="num">75\u202f%</td>' in content
+    assert '<th scope="row">Jeunes connus</th><td class="num">15</td>' in content
+    assert '<th scope="row">En accroche</th><td class="num">10</td><td class="num">67\u202f%</td>' in content
     assert "pas des jeunes distincts" in content
     assert content.count('class="bilan-chart bilan-chart-funnel"') == 1
     assert "INVALID_VARIABLE" not in content
     funnel = client.get(API, YEAR_2023).json()["figures"]["funnel"]
     assert [(step["key"], step["count"]) for step in funnel["steps"]] == [
         ("contacts", 40),
-        ("known", 12),
-        ("accroche", 9),
-        ("asep", 3),
+        ("known", 15),
+        ("accroche", 10),
+        ("asep", 5),
         ("paei", 0),
     ]
 
@@ -272,21 +292,20 @@ def test_without_a_counted_session_the_dashboards_contacts_are_non_objective(cli
     assert figures["funnel"]["steps"][0]["count"] is None
 
 
-def test_a_small_street_contacts_count_is_masked_on_the_page_and_in_the_json(client, team, funder):
+def test_a_small_street_contacts_count_reads_0_on_the_page_and_in_the_json(client, team, funder):
     youths_in(team, team.communes.first(), 12, first_met_on=datetime.date(2023, 5, 2))
     counted_session(team, girls_under_12=1, parents=6)
     client.force_login(funder)
 
     content = client.get(DASHBOARD, YEAR_2023).content.decode()
 
-    masked = '<span class="dash-masked" title="de 1 à 2 : petit effectif masqué">≤ 2</span>'
-    assert f"Contacts dans la rue : {masked}, comptés sur 1 des 1 temps de présence." in content
-    assert f'<th scope="row">Contacts dans la rue</th><td class="num">{masked}</td>' in content
+    assert "Contacts dans la rue : 0, comptés sur 1 des 1 temps de présence." in content
+    assert '<th scope="row">Contacts dans la rue</th><td class="num is-zero">0</td>' in content
     figures = client.get(API, YEAR_2023).json()["figures"]
-    assert figures["activity"]["presence_contacts"] == "≤ 2"
-    assert figures["activity"]["presence_contacts_counted"] == "≤ 2"
-    assert figures["funnel"]["steps"][0]["count"] == "≤ 2"
-    assert figures["funnel"]["steps"][1]["count"] == 12
+    assert figures["activity"]["presence_contacts"] == 0
+    assert figures["activity"]["presence_contacts_counted"] == 0
+    assert figures["funnel"]["steps"][0]["count"] == 0
+    assert figures["funnel"]["steps"][1]["count"] == 10  # 12, rounded for the funders
 
 
 def test_a_communes_small_contacts_count_is_masked_with_another_to_protect_it(territory):
@@ -305,7 +324,7 @@ def test_a_communes_small_contacts_count_is_masked_with_another_to_protect_it(te
 # --- The JSON endpoint -----------------------------------------------------------------------------
 
 
-def test_the_json_carries_the_dashboard_figures_masked(client, team, funder):
+def test_the_json_carries_the_dashboard_figures_rounded(client, team, funder):
     commune = team.communes.first()
     youths_in(team, commune, 1, sex="F", first_met_on=datetime.date(2023, 5, 2))
     youths_in(team, commune, 12, sex="H", first_met_on=datetime.date(2023, 5, 2))
@@ -316,11 +335,12 @@ def test_the_json_carries_the_dashboard_figures_masked(client, team, funder):
     data = response.json()
     assert data["scope"] == {"teams": ["EMPS Test"], "communes": None}
     assert data["period"] == {"start": "2023-01-01", "end": "2023-12-31", "preset": "personnalisee"}
-    assert data["small_cell_threshold"] == 2
+    assert data["rounding_base"] == 5
+    assert data["rounding"] == "Chaque effectif est arrondi au multiple de 5 le plus proche : 0 signifie de 0 à 2."
     figures = data["figures"]
-    assert figures["public"]["total"] == 13
-    assert figures["age_sex"]["total"]["f"] == "≤ 2"
-    assert figures["age_sex"]["total"]["h"] == "s"
+    assert figures["public"]["total"] == 15  # 13, rounded for the funders
+    assert figures["age_sex"]["total"]["f"] == 0  # 1
+    assert figures["age_sex"]["total"]["h"] == 10  # 12
     assert set(figures) >= {"levels", "origin_sex", "situation_sex", "domains", "presence_months", "qpv", "monthly"}
 
 
@@ -467,9 +487,9 @@ def test_the_dashboard_shows_the_public_met_in_street_presence(client, team, fun
     content = client.get(DASHBOARD, YEAR_2023).content.decode()
 
     assert "Public rencontré en présence sociale" in content
-    girls = '<th scope="row">Filles</th><td class="num is-zero">0</td><td class="num">10</td><td class="num">6</td>'
-    assert f'{girls}<td class="num">16</td>' in content
-    assert "Adultes rencontrés : 9 (4 parents, 5 habitants)." in content
+    girls = '<th scope="row">Filles</th><td class="num is-zero">0</td><td class="num">10</td><td class="num">5</td>'
+    assert f'{girls}<td class="num">15</td>' in content  # 16, rounded for the funders
+    assert "Adultes rencontrés : 10 (5 parents, 5 habitants)." in content
     assert "INVALID_VARIABLE" not in content
     street = client.get(API, YEAR_2023).json()["figures"]["street_public"]
     assert street["by_sex"][0] | {"label": ""} == {
@@ -477,30 +497,28 @@ def test_the_dashboard_shows_the_public_met_in_street_presence(client, team, fun
         "label": "",
         "under_12": 0,
         "from_12_to_17": 30,
-        "from_18_to_25": 8,
-        "total": 38,
+        "from_18_to_25": 10,
+        "total": 40,
     }
-    assert (street["contacts"], street["adults"]) == (54, 9)
+    assert (street["contacts"], street["adults"]) == (55, 10)
 
 
-def test_a_small_street_cell_is_masked_on_the_page_and_in_the_json(client, team, funder):
-    """One girl under 12 met: « ≤ 2 », and the cells that would give her away from a total: « s »."""
+def test_a_small_street_cell_reads_rounded_on_the_page_and_in_the_json(client, team, funder):
+    """One girl under 12 met reads 0, and every other cell is rounded on its own: nothing gives her away."""
     counted_session(team, girls_under_12=1, boys_under_12=5, boys_12_17=30, girls_12_17=10)
     counted_session(team, boys_18_25=8, girls_18_25=6, parents=4, residents=5)
     client.force_login(funder)
 
     content = client.get(DASHBOARD, YEAR_2023).content.decode()
 
-    small = '<span class="dash-masked" title="de 1 à 2 : petit effectif masqué">≤ 2</span>'
-    hidden = '<span class="dash-masked" title="masqué : permettrait de retrouver un petit effectif">s</span>'
-    girls = f'<th scope="row">Filles</th><td class="num">{small}</td><td class="num">10</td>'
-    assert f'{girls}<td class="num">{hidden}</td><td class="num">17</td>' in content
-    assert f'<th scope="row">Garçons</th><td class="num">{hidden}</td><td class="num">30</td>' in content
+    girls = '<th scope="row">Filles</th><td class="num is-zero">0</td><td class="num">10</td>'
+    assert f'{girls}<td class="num">5</td><td class="num">15</td>' in content
+    assert '<th scope="row">Garçons</th><td class="num">5</td><td class="num">30</td>' in content
     street = client.get(API, YEAR_2023).json()["figures"]["street_public"]
     boys, girls, _others = street["by_sex"]
-    assert (girls["under_12"], girls["from_12_to_17"], girls["total"]) == ("≤ 2", 10, 17)
-    assert (boys["under_12"], boys["from_12_to_17"]) == ("s", 30)
-    assert street["total"]["under_12"] == 6 and street["contacts"] == 60
+    assert (girls["under_12"], girls["from_12_to_17"], girls["total"]) == (0, 10, 15)
+    assert (boys["under_12"], boys["from_12_to_17"]) == (5, 30)
+    assert street["total"]["under_12"] == 5 and street["contacts"] == 60
 
 
 @pytest.mark.parametrize(

@@ -163,8 +163,9 @@ def test_a_coordinator_deactivates_a_member_who_leaves(client, coordinator, team
     assert other_browser.get(reverse("home")).status_code == 302
     refused = client.__class__().post(reverse("login"), {"username": "bob", "password": "correct-horse-battery-staple"})
     assert refused.status_code == 200 and "Saisissez un nom d’utilisateur" in refused.content.decode()
-    entry = AccessLog.objects.get(detail="compte désactivé")
+    entry = AccessLog.objects.get(detail__startswith="compte désactivé")
     assert (entry.username, entry.object_type, entry.object_id) == ("coordination", "user", str(teammate.pk))
+    assert entry.team == teammate.teams.get() and entry.detail.endswith(f"(équipes : {entry.team.name})")
 
     client.post(reverse("accounts:reactivate", args=[teammate.pk]))
     teammate.refresh_from_db()
