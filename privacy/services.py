@@ -127,6 +127,10 @@ def anonymisation_date(last_contact: datetime.date) -> datetime.date:
     return months_after(last_contact, settings.EMPS_RETENTION_MONTHS) + datetime.timedelta(days=1)
 
 
+# The anonymisations page, and the coordinator's home, list the records due within this many days.
+DUE_WITHIN_DAYS = 30
+
+
 def youths_due_for_anonymisation(
     *, on: datetime.date, within_days: int = 0, queryset: QuerySet[Youth] | None = None
 ) -> QuerySet[Youth]:
