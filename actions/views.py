@@ -28,7 +28,7 @@ from emps.durations import format_duration
 from emps.forms import last_sector, referer_path, remember_sector, safe_next
 from emps.journal import Action, log_access
 from emps.locking import StaleEdit
-from emps.permissions import can_edit_record, is_coordinator, is_staff_member, permission
+from emps.permissions import can_edit_record, is_staff_member, permission
 
 PAGE_SIZE = 25
 DURATION_CHOICES = [("1 h", "1 h"), ("1 h 30", "1 h 30"), ("2 h", "2 h"), ("2 h 30", "2 h 30"), ("3 h", "3 h")]
@@ -55,8 +55,9 @@ def _paginate(request: HttpRequest, queryset):
 
 def _filtered(request: HttpRequest, filter_class, queryset):
     data = request.GET.copy()
-    # A coordinator looks after the whole team's work; an educator first sees their own.
-    data.setdefault("qui", "equipe" if is_coordinator(request.user) else "moi")
+    # A coordinator looks after the whole team's work; an educator first sees their own, and so does a
+    # superuser, of no team, whose « whole team » would be every team's records.
+    data.setdefault("qui", "equipe" if request.user.is_coordinator else "moi")
     activity_filter = filter_class(data=data, queryset=queryset, user=request.user)
     return activity_filter, (activity_filter.qs if activity_filter.is_valid() else queryset.none())
 
