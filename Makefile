@@ -4,6 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-requirements
 
+# `make run PORT=8001` serves on another port.
+PORT ?= 8000
+
 .PHONY: run test test-fast venv lint format bench messages clean
 
 $(STAMP): requirements.txt
@@ -17,10 +20,10 @@ run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo --if-empty
 	@echo ""
-	@echo "  EMPS is starting on http://127.0.0.1:8000"
+	@echo "  EMPS is starting on http://127.0.0.1:$(PORT)"
 	@echo "  Demo logins (password: demo): educateur, coordination, financeur"
 	@echo ""
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # The suite runs on every core (pytest-xdist), each worker on a test database of its own, created afresh.
 # PYTEST_WORKERS=0 runs it in one process; PYTEST_ARGS adds options (a folder, -k, -x...).

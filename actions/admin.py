@@ -68,9 +68,9 @@ class PresenceSessionAdmin(QuartierChoicesMixin, admin.ModelAdmin):
 
 @admin.register(PartnerMeeting)
 class PartnerMeetingAdmin(QuartierChoicesMixin, admin.ModelAdmin):
-    list_display = ["date", "title", "kind", "team", "commune"]
+    list_display = ["date", "title", "kind", "duration_minutes", "team", "commune"]
     list_filter = ["kind", "team"]
     search_fields = ["title"]
     date_hierarchy = "date"
     list_select_related = ["team", "commune"]
-    autocomplete_fields = ["quartier", "partners"]
+    autocomplete_fields = ["quartier", "partners", "educators"]

@@ -35,3 +35,4 @@ class MeetingKind(models.TextChoices):
     MEETING = "reunion", _("Réunion partenariale")
     BODY = "instance", _("Instance (CLS, PEDT…)")
     DIAGNOSTIC = "diagnostic", _("Diagnostic territorial partagé")
+    TEAM = "equipe", _("Réunion d'équipe (interne)")

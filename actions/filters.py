@@ -5,9 +5,10 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from actions.enums import ActionKind, Place
-from actions.models import Domain, PresenceSession
+from actions.enums import ActionKind, MeetingKind, Place
+from actions.models import Domain, PartnerMeeting, PresenceSession
 from emps.forms import DateInput
+from emps.models import Commune
 from youths.models import Youth
 
 WHOSE_CHOICES = [("moi", _("Les miennes")), ("equipe", _("Toute l'équipe"))]
@@ -66,3 +67,24 @@ class ActionFilter(ActivityFilter):
     type = django_filters.ChoiceFilter(
         label=_("Type"), field_name="kind", choices=ActionKind.choices, empty_label=_("Tous")
     )
+
+
+class MeetingFilter(ActivityFilter):
+    type = django_filters.ChoiceFilter(
+        label=_("Type"), field_name="kind", choices=MeetingKind.choices, empty_label=_("Tous")
+    )
+    commune = django_filters.ModelChoiceFilter(
+        label=_("Commune"), method="filter_commune", queryset=Commune.objects.none(), empty_label=_("Toutes")
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        self.filters["commune"].queryset = Commune.objects.visible_to(user)
+
+    def filter_commune(self, queryset, name, value):
+        """The commune's meetings and the team-wide ones, which count for every commune (as in the bilan)."""
+        return queryset.filter(Q(commune=value) | Q(commune__isnull=True))
+
+    def mine(self, queryset):
+        was_present = PartnerMeeting.educators.through.objects.filter(user=self.user).values("partnermeeting_id")
+        return queryset.filter(Q(author=self.user) | Q(pk__in=was_present))

@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from actions.enums import ActionKind, Carrying, InterventionKind, Place
+from actions.enums import ActionKind, Carrying, InterventionKind, MeetingKind, Place
 from actions.models import (
     ADULT_COUNTERS,
     MAX_NOTE_LENGTH,
@@ -16,8 +16,10 @@ from actions.models import (
     TALLY_SEXES,
     YOUTH_COUNTERS,
     CollectiveAction,
+    DiagnosticFinding,
     Domain,
     Intervention,
+    PartnerMeeting,
     PresenceSession,
 )
 from emps.durations import format_duration, parse_duration
@@ -32,7 +34,7 @@ from emps.forms import (
     sector_value,
 )
 from emps.locking import VersionedModelForm
-from emps.models import Commune, Partner
+from emps.models import Commune, Partner, Quartier
 from youths.forms import TeamChoiceMixin, team_members
 from youths.models import Youth
 
@@ -464,3 +466,105 @@ class CollectiveActionForm(TallyFormMixin, SectorErrorsMixin, TeamChoiceMixin, V
                 )
                 % {"youths": youths, "total": cleaned["anonymous_participants"]},
             )
+
+
+class PartnerMeetingForm(SectorErrorsMixin, TeamChoiceMixin, VersionedModelForm):
+    """A temps partenarial. It needs partners or an object; a diagnostic also takes its findings, one short
+    text per quartier of the team's communes (`finding_<quartier pk>` fields)."""
+
+    date = PastDateField(label=gettext_lazy("Date"))
+    duration = DurationField(
+        required=False, help_text=gettext_lazy("Facultative. En heures : 2, 1,5 ou 2 h 30 ; ou en minutes : 90 min.")
+    )
+    note = NoteField(label=gettext_lazy("Commentaire"), help_text="")
+
+    class Meta:
+        model = PartnerMeeting
+        fields = ["kind", "title", "date", "partners", "educators", "note"]
+        widgets = {
+            "kind": forms.RadioSelect(attrs=TILES),
+            "educators": forms.CheckboxSelectMultiple(attrs=TILES),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.setup_team(user)
+        meeting = self.instance
+        if meeting.pk:
+            communes = meeting.team.communes.all()
+            initial_sector = sector_value(meeting.commune_id, meeting.quartier_id)
+            self.fields["duration"].initial = meeting.duration_minutes
+        else:
+            communes = Commune.objects.visible_to(user)
+            initial_sector = ""
+            self.fields["educators"].initial = [user.pk]
+        self.fields["sector"] = SectorField(
+            communes=communes, initial=initial_sector, label=_("Commune ou quartier"), required=False
+        )
+        self.fields["sector"].choices = [("", _("Toute l'équipe (sans commune)")), *self.fields["sector"].choices[1:]]
+        self.fields["sector"].help_text = _("Vide : le temps compte pour toutes les communes de l'équipe.")
+        self.fields["kind"].choices = MeetingKind.choices
+        self.fields["title"].help_text = _("Facultatif quand des partenaires sont indiqués.")
+        current = meeting.partners.values_list("pk", flat=True) if meeting.pk else []
+        self.fields["partners"].queryset = active_or_current(Partner.objects.all(), current)
+        self.fields["partners"].widget = PickerSelectMultiple()
+        self.fields["partners"].widget.choices = self.fields["partners"].choices
+        present = meeting.educators.values_list("pk", flat=True) if meeting.pk else []
+        self.fields["educators"].queryset = team_members(user, also=list(present))
+        self.quartiers = list(
+            Quartier.objects.filter(commune__in=communes).select_related("commune").order_by("commune__name", "name")
+        )
+        findings = {f.quartier_id: f.text for f in meeting.findings.all()} if meeting.pk else {}
+        for quartier in self.quartiers:
+            self.fields[self.finding_name(quartier)] = forms.CharField(
+                label=str(quartier),
+                required=False,
+                max_length=2000,
+                initial=findings.get(quartier.pk, ""),
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+        self.order_fields(["kind", "title", "date", "duration", "sector", "team", "partners", "educators", "note"])
+
+    @staticmethod
+    def finding_name(quartier) -> str:
+        return f"finding_{quartier.pk}"
+
+    def finding_fields(self):
+        return [self[self.finding_name(quartier)] for quartier in self.quartiers]
+
+    def clean(self):
+        cleaned = super().clean()
+        sector = cleaned.get("sector")
+        if sector:
+            self.apply_sector_and_team(cleaned)
+        else:
+            self.instance.commune = self.instance.quartier = None
+            if not self.instance.pk:
+                team = self.resolve_team(None)
+                if team is not None:
+                    self.instance.team = team
+        if "duration" in cleaned:
+            self.instance.duration_minutes = cleaned["duration"]
+        if "partners" in cleaned and "title" in cleaned and not cleaned["partners"] and not cleaned["title"].strip():
+            self.add_error("title", _("Indiquez l'objet du temps partenarial ou au moins un partenaire."))
+        typed = [quartier for quartier in self.quartiers if cleaned.get(self.finding_name(quartier), "").strip()]
+        if typed and cleaned.get("kind") != MeetingKind.DIAGNOSTIC:
+            self.add_error(
+                self.finding_name(typed[0]),
+                _("Les constats par quartier ne concernent que les diagnostics territoriaux partagés."),
+            )
+        return cleaned
+
+    def save(self, commit=True):
+        if not commit:
+            return super().save(commit=False)
+        with transaction.atomic():
+            meeting = super().save(commit=True)
+            texts = {q.pk: self.cleaned_data.get(self.finding_name(q), "").strip() for q in self.quartiers}
+            meeting.findings.exclude(quartier__in=[pk for pk, text in texts.items() if text]).delete()
+            for quartier_pk, text in texts.items():
+                if text:
+                    DiagnosticFinding.objects.update_or_create(
+                        meeting=meeting, quartier_id=quartier_pk, defaults={"text": text}
+                    )
+            return meeting

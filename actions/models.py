@@ -380,13 +380,21 @@ class PresenceSession(Tally):
         return hours(self.duration_minutes)
 
 
+class PartnerMeetingQuerySet(TeamScopedQuerySet):
+    def with_partners(self):
+        return self.prefetch_related("partners", "educators", "findings__quartier")
+
+
 class PartnerMeeting(models.Model):
-    """A temps partenarial: a meeting, a local body (CLS, PEDT) or a shared diagnostic."""
+    """A temps partenarial: a meeting, a local body (CLS, PEDT), a shared diagnostic (with its findings per
+    quartier), or the team's own internal meeting. It has partners or an object, or both (the form checks
+    it: the partners are a many-to-many)."""
 
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="partner_meetings", verbose_name=_("équipe"))
     date = models.DateField(_("date"))
     kind = models.CharField(_("type"), max_length=20, choices=MeetingKind.choices, default=MeetingKind.MEETING)
-    title = models.CharField(_("objet"), max_length=200)
+    title = models.CharField(_("objet"), max_length=200, blank=True)
+    duration_minutes = models.PositiveIntegerField(_("durée (minutes)"), null=True, blank=True)
     commune = models.ForeignKey(
         Commune,
         on_delete=models.PROTECT,
@@ -404,6 +412,13 @@ class PartnerMeeting(models.Model):
         blank=True,
     )
     partners = models.ManyToManyField(Partner, related_name="meetings", verbose_name=_("partenaires"), blank=True)
+    educators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        related_name="partner_meetings",
+        verbose_name=_("éducateurs présents"),
+        blank=True,
+        limit_choices_to={"role__in": STAFF_ROLES},
+    )
     note = models.TextField(_("commentaire"), blank=True, max_length=MAX_NOTE_LENGTH)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -413,18 +428,60 @@ class PartnerMeeting(models.Model):
         null=True,
         blank=True,
     )
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
 
-    objects = TeamScopedQuerySet.as_manager()
+    objects = PartnerMeetingQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("temps partenarial")
         verbose_name_plural = _("temps partenariaux")
         ordering = ["-date", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(duration_minutes__isnull=True) | Q(duration_minutes__gt=0, duration_minutes__lte=24 * 60),
+                name="meeting_duration_within_a_day",
+                violation_error_message=_("La durée doit être comprise entre quelques minutes et 24 heures."),
+            ),
+        ]
         indexes = [models.Index(fields=["team", "date"], name="meeting_team_date_idx")]
 
     def __str__(self):
-        return f"{self.date:%d/%m/%Y} – {self.title}"
+        return f"{self.date:%d/%m/%Y} – {self.label}"
+
+    @property
+    def label(self) -> str:
+        """The object, or the kind when none was typed (a meeting with partners only)."""
+        return self.title or str(self.get_kind_display())
+
+    @property
+    def duration_hours(self):
+        return hours(self.duration_minutes) if self.duration_minutes else None
+
+
+class DiagnosticFinding(models.Model):
+    """What a shared territorial diagnostic found in one quartier: short, factual, about the place, never
+    about a named person."""
+
+    meeting = models.ForeignKey(
+        PartnerMeeting, on_delete=models.CASCADE, related_name="findings", verbose_name=_("diagnostic")
+    )
+    quartier = models.ForeignKey(
+        Quartier, on_delete=models.PROTECT, related_name="diagnostic_findings", verbose_name=_("quartier")
+    )
+    text = models.TextField(_("constats"), max_length=2000)
+
+    class Meta:
+        verbose_name = _("constat du diagnostic")
+        verbose_name_plural = _("constats du diagnostic")
+        ordering = ["quartier__commune__name", "quartier__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "quartier"], name="finding_one_per_quartier"),
+        ]
+
+    def __str__(self):
+        return f"{self.meeting} – {self.quartier}"
 
 
 # --- Summaries kept by the database -----------------------------------------------------------------

@@ -93,3 +93,23 @@ def street_contact_figures() -> dict:
 def contacts_counted(counted_sessions: int, contacts: int | None) -> int | None:
     """The contacts of a period, None (« Non objectivé ») when none of its sessions was counted."""
     return (contacts or 0) if counted_sessions else None
+
+
+# --- Temps partenariaux: how many, how long ---------------------------------------------------------------
+
+MEETING_TIME = Rule(
+    _("Temps partenariaux"),
+    _(
+        "Nombre de temps de la période par type : réunions partenariales, instances (CLS, PEDT…), diagnostics "
+        "territoriaux partagés et réunions d'équipe en interne ; un temps sans commune compte pour toutes les "
+        "communes de l'équipe. Heures : somme des durées renseignées, arrondie au dixième d'heure ; un temps "
+        "dont la durée n'est pas renseignée compte dans le nombre mais pas dans les heures, et le bilan ne "
+        "donne pas d'heures pour un type dont aucune durée n'est renseignée."
+    ),
+)
+
+
+def meeting_figures() -> dict:
+    """MEETING_TIME, as aggregates of partner meetings (after `values(...)`): how many, and the minutes of
+    those whose duration is known (None when none is)."""
+    return {"n": Count("pk"), "minutes": Sum("duration_minutes")}

@@ -17,4 +17,8 @@ urlpatterns = [
     path("actions/nouvelle/", views.action_create, name="action_create"),
     path("actions/<int:pk>/modifier/", views.action_update, name="action_update"),
     path("actions/<int:pk>/supprimer/", views.action_delete, name="action_delete"),
+    path("temps-partenariaux/", views.meeting_list, name="meeting_list"),
+    path("temps-partenariaux/nouveau/", views.meeting_create, name="meeting_create"),
+    path("temps-partenariaux/<int:pk>/modifier/", views.meeting_update, name="meeting_update"),
+    path("temps-partenariaux/<int:pk>/supprimer/", views.meeting_delete, name="meeting_delete"),
 ]

@@ -1,4 +1,4 @@
-"""Quick entries and lists of interventions, street-presence sessions and collective actions."""
+"""Quick entries and lists of interventions, street-presence sessions, collective actions and temps partenariaux."""
 
 from collections.abc import Callable
 from typing import Any
@@ -15,9 +15,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from actions import services
-from actions.filters import ActionFilter, InterventionFilter, PresenceFilter
-from actions.forms import CollectiveActionForm, InterventionForm, InterventionQuickForm, PresenceSessionForm
-from actions.models import CollectiveAction, Intervention, PresenceSession
+from actions.filters import ActionFilter, InterventionFilter, MeetingFilter, PresenceFilter
+from actions.forms import (
+    CollectiveActionForm,
+    InterventionForm,
+    InterventionQuickForm,
+    PartnerMeetingForm,
+    PresenceSessionForm,
+)
+from actions.models import CollectiveAction, Intervention, PartnerMeeting, PresenceSession
 from emps.durations import format_duration
 from emps.forms import last_sector, referer_path, remember_sector, safe_next
 from emps.journal import EDIT_PAGE, Action, log_access
@@ -49,13 +55,15 @@ def _paginate(request: HttpRequest, queryset):
 
 def _filtered(request: HttpRequest, filter_class, queryset):
     data = request.GET.copy()
-    data.setdefault("qui", "moi")
+    # A coordinator looks after the whole team's work; an educator first sees their own, and so does a
+    # superuser, of no team, whose « whole team » would be every team's records.
+    data.setdefault("qui", "equipe" if request.user.is_coordinator else "moi")
     activity_filter = filter_class(data=data, queryset=queryset, user=request.user)
     return activity_filter, (activity_filter.qs if activity_filter.is_valid() else queryset.none())
 
 
 def _list(request: HttpRequest, queryset, *, filter_class, template: str, key: str) -> HttpResponse:
-    """A filtered page of records (mine by default), materialised under `key` for the template."""
+    """A filtered page of records (mine, or the team's for a coordinator, by default), materialised under `key`."""
     activity_filter, filtered = _filtered(request, filter_class, queryset)
     page = _paginate(request, filtered)
     return render(request, template, {"filter": activity_filter, "page": page, key: list(page.object_list)})
@@ -332,4 +340,69 @@ def action_delete(request: HttpRequest, pk: int) -> HttpResponse:
         title=_("Supprimer l'action collective"),
         description=str(action),
         default=reverse("actions:action_list"),
+    )
+
+
+# Temps partenariaux
+
+
+@permission(is_staff_member)
+def meeting_list(request: HttpRequest) -> HttpResponse:
+    queryset = (
+        PartnerMeeting.objects.visible_to(request.user)
+        .select_related("commune", "quartier")
+        .prefetch_related("partners", "educators")
+    )
+    return _list(request, queryset, filter_class=MeetingFilter, template="actions/meeting_list.html", key="meetings")
+
+
+@permission(is_staff_member)
+def meeting_create(request: HttpRequest) -> HttpResponse:
+    form = PartnerMeetingForm(data=request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.instance.author = request.user
+        meeting = form.save()
+        messages.success(
+            request,
+            _("Temps partenarial du %(date)s enregistré : %(label)s.")
+            % {"date": meeting.date.strftime("%d/%m/%Y"), "label": meeting.label},
+        )
+        return redirect(safe_next(request, _next_url(request), reverse("actions:meeting_list")))
+    return render(
+        request,
+        "actions/meeting_form.html",
+        {"form": form, "next": _next_url(request), "duration_choices": DURATION_CHOICES},
+    )
+
+
+@permission(is_staff_member)
+def meeting_update(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _editable(request, PartnerMeeting, pk)
+    form = PartnerMeetingForm(data=request.POST or None, instance=meeting, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            form.save()
+        except StaleEdit:
+            pass
+        else:
+            messages.success(request, _("Le temps partenarial est enregistré."))
+            return redirect(safe_next(request, _next_url(request), reverse("actions:meeting_list")))
+    return render(
+        request,
+        "actions/meeting_form.html",
+        {"form": form, "next": _next_url(request), "meeting": meeting, "duration_choices": DURATION_CHOICES},
+    )
+
+
+@permission(is_staff_member)
+def meeting_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Its findings go with it. A published bilan keeps its figures: they were frozen when it was published."""
+    meeting = _editable(request, PartnerMeeting, pk)
+    return _delete(
+        request,
+        meeting,
+        team=meeting.team,
+        title=_("Supprimer le temps partenarial"),
+        description=str(meeting),
+        default=reverse("actions:meeting_list"),
     )

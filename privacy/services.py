@@ -145,6 +145,10 @@ def recent_records_since(on: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(first_day, datetime.time.min))
 
 
+# The anonymisations page, and the coordinator's home, list the records due within this many days.
+DUE_WITHIN_DAYS = 30
+
+
 def youths_due_for_anonymisation(
     *, on: datetime.date, within_days: int = 0, queryset: QuerySet[Youth] | None = None
 ) -> QuerySet[Youth]:

@@ -17,11 +17,16 @@ from emps.models import AccessLog
 from emps.permissions import is_coordinator, permission
 from privacy.exports import access_record_json, render_pdf, youth_access_record
 from privacy.forms import AnonymiseForm, JournalFilterForm
-from privacy.services import anonymisation_date, with_last_contact, youth_anonymise, youths_due_for_anonymisation
+from privacy.services import (
+    DUE_WITHIN_DAYS,
+    anonymisation_date,
+    with_last_contact,
+    youth_anonymise,
+    youths_due_for_anonymisation,
+)
 from youths.models import Youth
 
 JOURNAL_PAGE_SIZE = 50
-DUE_WITHIN_DAYS = 30
 
 
 def _safe_next(request: HttpRequest, candidate: str, default: str) -> str:

@@ -6,7 +6,7 @@ The HTML page, the PDF, the workbook and the JSON export all start from `bilan_d
 import datetime
 from dataclasses import dataclass
 
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -40,6 +40,13 @@ def join_and(items) -> str:
     return _("%(first)s et %(last)s") % {"first": ", ".join(items[:-1]), "last": items[-1]}
 
 
+def _add_hours(lines: list[str], hours) -> None:
+    """End the last line with the hours of its meetings, when some have a duration (MEETING_TIME)."""
+    if hours:
+        shown = number_format(hours if hours % 1 else hours.to_integral_value())
+        lines[-1] = lines[-1][:-1] + _(", soit %(hours)s h.") % {"hours": shown}
+
+
 def general_action_lines(bilan: Bilan) -> list[str]:
     """The seed's "Action générale" bullets, with every number taken from the records."""
     lines = []
@@ -54,6 +61,7 @@ def general_action_lines(bilan: Bilan) -> list[str]:
             )
             % {"n": meetings.count(MeetingKind.MEETING), "subjects": join_and(subjects)}
         )
+        _add_hours(lines, meetings.hours(MeetingKind.MEETING))
     if meetings.count(MeetingKind.BODY):
         subjects = [row.label for row in meetings.subjects_of(MeetingKind.BODY)]
         lines.append(
@@ -64,6 +72,17 @@ def general_action_lines(bilan: Bilan) -> list[str]:
             )
             % {"n": meetings.count(MeetingKind.BODY), "subjects": join_and(subjects)}
         )
+        _add_hours(lines, meetings.hours(MeetingKind.BODY))
+    if meetings.count(MeetingKind.TEAM):
+        lines.append(
+            ngettext(
+                "Ils ont bénéficié de %(n)s réunion d'équipe en interne.",
+                "Ils ont bénéficié de %(n)s réunions d'équipe en interne.",
+                meetings.count(MeetingKind.TEAM),
+            )
+            % {"n": meetings.count(MeetingKind.TEAM)}
+        )
+        _add_hours(lines, meetings.hours(MeetingKind.TEAM))
     activity = bilan.activity
     lines.append(
         ngettext(
@@ -107,6 +126,7 @@ def general_action_lines(bilan: Bilan) -> list[str]:
             )
             % {"n": meetings.count(MeetingKind.DIAGNOSTIC)}
         )
+        _add_hours(lines, meetings.hours(MeetingKind.DIAGNOSTIC))
     worked = [row.label.lower() for row in bilan.domains.rows if row.total]
     if worked:
         lines.append(

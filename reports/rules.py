@@ -7,7 +7,7 @@ the others describe how the builders of `reports.builders` count.
 
 from django.utils.translation import gettext_lazy as _
 
-from actions.rules import IN_RELATION, STREET_CONTACTS
+from actions.rules import IN_RELATION, MEETING_TIME, STREET_CONTACTS
 from emps.rounding import ROUNDING
 from reports.builders.funnel import FUNNEL
 from youths.rules import AGE, LEVEL, NEW, SITUATION
@@ -55,6 +55,7 @@ COUNTING_RULES = [
     ),
     (STREET_CONTACTS.title, STREET_CONTACTS.text),
     (FUNNEL.title, FUNNEL.text),
+    (MEETING_TIME.title, MEETING_TIME.text),
     (
         _("Partenaires mobilisés"),
         _(

@@ -179,6 +179,16 @@ class YouthCreateForm(SectorErrorsMixin, AgeConfirmationMixin, TeamChoiceMixin, 
         required=False,
         empty_label=_("Non renseignée"),
     )
+    level = forms.ChoiceField(
+        label=gettext_lazy("Niveau d'accompagnement"),
+        choices=[(level, Level.short_label(level)) for level in Level.values],
+        initial=Level.ACCROCHE,
+        required=False,  # not sent: en accroche, as before the choice existed
+        widget=forms.RadioSelect(attrs=TILES),
+        help_text=gettext_lazy(
+            "Dès la première rencontre : un jeune orienté par un partenaire peut commencer en ASEP ou en PAEI."
+        ),
+    )
     age_field_name = "age_or_year"
 
     class Meta:
@@ -198,7 +208,9 @@ class YouthCreateForm(SectorErrorsMixin, AgeConfirmationMixin, TeamChoiceMixin, 
         self.user = user
         teams = self.setup_team(user)
         self.fields["sector"] = SectorField(communes=Commune.objects.visible_to(user), initial=initial_sector)
-        self.order_fields(["first_name", "sex", "age_or_year", "confirm_age", "sector", "origin", "first_met_on"])
+        self.order_fields(
+            ["first_name", "sex", "age_or_year", "confirm_age", "sector", "origin", "first_met_on", "level"]
+        )
         origins = Origin.objects.filter(is_active=True)
         self.fields["origin"].queryset = origins
         self.fields["origin"].empty_label = None
@@ -214,6 +226,9 @@ class YouthCreateForm(SectorErrorsMixin, AgeConfirmationMixin, TeamChoiceMixin, 
         self.fields["sector"].error_messages["required"] = _("Indiquez le quartier où vit le jeune.")
         if len(teams) == 1:
             self.instance.team = teams[0]
+
+    def clean_level(self):
+        return self.cleaned_data.get("level") or Level.ACCROCHE
 
     def clean(self):
         cleaned = super().clean()

@@ -18,7 +18,11 @@ def youth_create(
     situation: Situation | None = None,
     by=None,
 ) -> Youth:
-    """Save a new youth and open their first support episode on the day of the first meeting."""
+    """Save a new youth and open their first support episode on the day of the first meeting, at any level: a
+    youth referred by a partner starts in ASEP or PAEI on that day (the level of the period, `youths.rules.LEVEL`,
+    is then theirs from the first meeting on)."""
+    if level not in Level.values:
+        raise ValidationError(_("Niveau d'accompagnement inconnu : « %(level)s ».") % {"level": level})
     youth.full_clean(exclude=["reference"] if not youth.reference else None)
     youth.save()
     SupportEpisode.objects.create(youth=youth, level=level, started_on=youth.first_met_on, created_by=by)

@@ -79,16 +79,29 @@ def youth_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         youth = form.save(commit=False)
         try:
-            youth = services.youth_create(youth=youth, situation=form.cleaned_data.get("situation"), by=request.user)
+            youth = services.youth_create(
+                youth=youth,
+                level=form.cleaned_data["level"],
+                situation=form.cleaned_data.get("situation"),
+                by=request.user,
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
             remember_sector(request, youth)
             log_access(request=request, action=Action.CREATE, obj=youth)
+            if form.cleaned_data["level"] == Level.ACCROCHE:
+                created = _("%(youth)s est enregistré·e, en accroche depuis le %(date)s.")
+            else:
+                created = _("%(youth)s est enregistré·e, en %(level)s depuis le %(date)s.")
             messages.success(
                 request,
-                _("%(youth)s est enregistré·e, en accroche depuis le %(date)s.")
-                % {"youth": youth, "date": youth.first_met_on.strftime("%d/%m/%Y")},
+                created
+                % {
+                    "youth": youth,
+                    "level": Level.short_label(form.cleaned_data["level"]),
+                    "date": youth.first_met_on.strftime("%d/%m/%Y"),
+                },
             )
             target = safe_next(request, next_url, youth.get_absolute_url())
             if target != youth.get_absolute_url():

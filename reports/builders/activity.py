@@ -17,7 +17,7 @@ from actions.models import (
     PartnerMeeting,
     PresenceSession,
 )
-from actions.rules import street_contact_figures
+from actions.rules import meeting_figures, street_contact_figures
 from emps.expressions import MonthStart
 from emps.models import Commune, Partner
 from emps.rounding import percent
@@ -488,9 +488,11 @@ def build_specific_actions(*, scope: Scope, start: datetime.date, end: datetime.
 
 
 def build_meetings(*, scope: Scope, start: datetime.date, end: datetime.date) -> MeetingSummary:
-    """Temps partenariaux: how many by kind, their subjects, and the partners met."""
+    """Temps partenariaux: how many by kind and their hours (MEETING_TIME), their subjects, the partners met."""
     meetings = meetings_in_period(scope, start, end)
-    subjects = list(meetings.values("kind", "title").annotate(n=Count("pk")))
+    subjects = list(meetings.values("kind", "title").annotate(**meeting_figures()))
+    for row in subjects:  # a meeting with partners only is named by its kind
+        row["title"] = row["title"] or str(MeetingKind(row["kind"]).label)
     partner_names = sorted(
         set(
             PartnerMeeting.partners.through.objects.filter(partnermeeting__in=meetings).values_list(
@@ -498,16 +500,24 @@ def build_meetings(*, scope: Scope, start: datetime.date, end: datetime.date) ->
             )
         )
     )
-    by_kind = tuple(
-        CountRow(key=kind.value, label=str(kind.label), count=sum(r["n"] for r in subjects if r["kind"] == kind.value))
-        for kind in MeetingKind
-    )
-    ordered = sorted(subjects, key=lambda r: (list(MeetingKind.values).index(r["kind"]), -r["n"], r["title"]))
+
+    def total(kind, figure):
+        return sum(r[figure] or 0 for r in subjects if r["kind"] == kind.value)
+
+    by_kind = tuple(CountRow(key=kind.value, label=str(kind.label), count=total(kind, "n")) for kind in MeetingKind)
+    merged = {}
+    for row in subjects:
+        key = (row["kind"], row["title"])
+        merged[key] = merged.get(key, 0) + row["n"]
+    ordered = sorted(merged.items(), key=lambda item: (MeetingKind.values.index(item[0][0]), -item[1], item[0][1]))
     return MeetingSummary(
         total=sum(r.count for r in by_kind),
         by_kind=by_kind,
-        subjects=tuple(CountRow(key=r["kind"], label=r["title"], count=r["n"]) for r in ordered),
+        subjects=tuple(CountRow(key=kind, label=title, count=n) for (kind, title), n in ordered),
         partners=tuple(partner_names),
+        minutes_by_kind=tuple(
+            CountRow(key=kind.value, label=str(kind.label), count=total(kind, "minutes")) for kind in MeetingKind
+        ),
     )
 
 

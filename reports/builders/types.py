@@ -400,9 +400,16 @@ class MeetingSummary:
     by_kind: tuple[CountRow, ...]
     subjects: tuple[CountRow, ...]  # key is the kind, label the subject
     partners: tuple[str, ...]
+    # The minutes of each kind's meetings whose duration is known (count = minutes; actions.rules.MEETING_TIME).
+    minutes_by_kind: tuple[CountRow, ...] = ()
 
     def count(self, kind: str) -> int:
         return next((row.count for row in self.by_kind if row.key == kind), 0)
+
+    def hours(self, kind: str) -> Decimal | None:
+        """The hours of a kind's meetings, None when none of them has a duration."""
+        minutes = next((row.count for row in self.minutes_by_kind if row.key == kind), 0)
+        return hours(minutes) if minutes else None
 
     def subjects_of(self, kind: str) -> tuple[CountRow, ...]:
         return tuple(row for row in self.subjects if row.key == kind)

@@ -54,6 +54,7 @@ MEMBER = {"pk": "member"}
 INTERVENTION = {"pk": "intervention"}
 ACTION = {"pk": "action"}
 SESSION = {"pk": "session"}
+MEETING = {"pk": "meeting"}
 PUBLISHED = {"pk": "published"}
 DOMAINS = {"slug": "=domaines"}
 DOMAIN = {"slug": "=domaines", "pk": "domain"}
@@ -105,6 +106,11 @@ MATRIX = {
     "actions:action_create":       GET(NONE,   302,      200,     200,       200,        403),
     "actions:action_update":       GET(ACTION, 302,      200,     404,       200,        403),
     "actions:action_delete":       GET(ACTION, 302,      200,     404,       200,        403),
+    # Temps partenariaux on screen (issue 27): as the other activity records
+    "actions:meeting_list":        GET(NONE,   302,      200,     200,       200,        403),
+    "actions:meeting_create":      GET(NONE,   302,      200,     200,       200,        403),
+    "actions:meeting_update":      GET(MEETING, 302,     200,     404,       200,        403),
+    "actions:meeting_delete":      GET(MEETING, 302,     200,     404,       200,        403),
     # Reference lists: coordinators read them; the shared lists are changed by administrators only
     # (tests/workspace/test_reference_lists.py: administrators, and the quartiers of a coordinator's communes).
     "references:index":            GET(NONE,   302,      403,     403,       200,        403),

@@ -378,3 +378,22 @@ def test_a_semicolon_file_with_a_comma_separated_list(team, youths):
     report = run_import("interventions", data, team)
     assert report.ok, error_texts(report)
     assert Intervention.objects.get().domains.count() == 2
+
+
+def test_partner_meetings_take_an_optional_duration_and_the_team_meeting_kind(team, territory, partners):
+    header = ["date", "type", "objet", "durée", "commune", "quartier", "partenaires", "commentaire"]
+    rows = [
+        header,
+        ["07/11/2023", "instance", "Comité PEDT", "1h30", "", "", "Mission Locale Hénin", ""],
+        ["08/11/2023", "réunion d'équipe", "Réunion hebdomadaire", "", "", "", "", ""],
+        ["09/11/2023", "", "Rencontre MDS", "1h75", "", "", "", ""],
+    ]
+    report = run_import("temps_partenariaux", rows, team)
+    assert error_texts(report) == ["4|duree|1h75|Durée « 1h75 » : les minutes doivent être inférieures à 60."]
+    assert not PartnerMeeting.objects.exists()  # nothing half-written
+
+    report = run_import("temps_partenariaux", rows[:3], team)
+    assert report.ok, error_texts(report)
+    body, internal = PartnerMeeting.objects.order_by("date")
+    assert (body.kind, body.duration_minutes) == (MeetingKind.BODY, 90)
+    assert (internal.kind, internal.duration_minutes) == (MeetingKind.TEAM, None)

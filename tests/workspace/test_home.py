@@ -127,3 +127,90 @@ def test_my_latest_interventions_are_those_i_wrote_or_took_part_in(client, educa
     week = client.get(reverse("home")).context["week"]
     assert [i.pk for i in week.recent_interventions] == [took_part.pk, wrote.pk]
     assert (week.intervention_count, week.youth_count) == (2, 1)
+
+
+# The coordinator's home: the team at a glance.
+
+
+@time_machine.travel(TODAY)
+def test_the_coordinators_home_shows_the_teams_entries_by_educator(client, coordinator, educator, teammate, team):
+    youth = YouthFactory(team=team, first_name="Yanis", with_episode=True, referent=educator)
+    InterventionFactory(youth=youth, author=educator, date=datetime.date(2024, 3, 12))
+    InterventionFactory(youth=youth, author=educator, date=datetime.date(2024, 3, 4))  # this month, last week
+    InterventionFactory(youth=youth, author=teammate, date=datetime.date(2024, 2, 28))  # last month
+    PresenceSessionFactory(team=team, author=teammate, date=datetime.date(2024, 3, 13))
+    CollectiveActionFactory(team=team, author=teammate, date=datetime.date(2024, 3, 1))
+    client.force_login(coordinator)
+    response = client.get(reverse("home"))
+    desk = response.context["desk"]
+    rows = {row.educator.username: (row.week, row.month) for row in desk.entries}
+    assert rows["alice"] == (
+        {"interventions": 1, "sessions": 0, "actions": 0},
+        {"interventions": 2, "sessions": 0, "actions": 0},
+    )
+    assert rows["bob"] == (
+        {"interventions": 0, "sessions": 1, "actions": 0},
+        {"interventions": 0, "sessions": 1, "actions": 1},
+    )
+    assert (desk.week_totals["interventions"], desk.month_totals["interventions"]) == (1, 2)
+    content = response.content.decode()
+    assert "<h1>L'équipe</h1>" in content and "Mon activité</h1>" not in content
+    assert f"{reverse('reports:bilan')}?team={team.pk}&amp;start=2024-01-01&amp;end=2024-12-31" in content
+
+
+@time_machine.travel(TODAY)
+def test_the_coordinators_home_lists_the_teams_quiet_youths_what_comes_and_the_anonymisations_due(
+    client, coordinator, educator, teammate, team, other_team
+):
+    quiet = YouthFactory(
+        team=team, first_name="Silencieux", with_episode=True, referent=teammate, first_met_on=datetime.date(2023, 9, 1)
+    )
+    YouthFactory(team=team, first_name="Récent", with_episode=True, first_met_on=datetime.date(2024, 3, 1))
+    YouthFactory(team=other_team, first_name="Ailleurs", with_episode=True, first_met_on=datetime.date(2023, 9, 1))
+    # Last contact more than two years ago: due for anonymisation (privacy's rule).
+    YouthFactory(team=team, first_name="Ancien", first_met_on=datetime.date(2021, 10, 1))
+    PresenceSessionFactory(team=team, author=educator, date=TODAY)
+    PresenceSessionFactory(team=team, author=educator, date=datetime.date(2024, 3, 1))  # past
+    client.force_login(coordinator)
+    desk = client.get(reverse("home")).context["desk"]
+    assert [y.first_name for y in desk.stale_youths] == ["Silencieux"] and desk.stale_count == 1
+    assert desk.stale_youths[0] == quiet
+    assert [(item.date, item.kind) for item in desk.coming] == [(TODAY, "presence")]
+    assert desk.due_count == 1
+
+
+@pytest.mark.parametrize("members", [2, 12])
+@time_machine.travel(TODAY)
+def test_the_coordinators_home_runs_a_constant_number_of_queries(
+    client, coordinator, team, members, django_assert_max_num_queries
+):
+    from tests.emps.factories import UserFactory
+
+    for n in range(members):
+        member = UserFactory(username=f"membre{n}", teams=[team])
+        youth = YouthFactory(team=team, with_episode=True, referent=member, first_met_on=datetime.date(2023, 1, 5))
+        InterventionFactory(youth=youth, author=member, date=datetime.date(2024, 3, 12))
+        PresenceSessionFactory(team=team, author=member, date=datetime.date(2024, 3, 12 + n % 3))
+        CollectiveActionFactory(team=team, author=member, date=datetime.date(2024, 3, 14))
+    client.force_login(coordinator)
+    client.get(reverse("home"))  # the summaries catch up with the writes above (privacy's rule reads them)
+    with django_assert_max_num_queries(13):
+        response = client.get(reverse("home"))
+    assert len(response.context["desk"].entries) == members + 1  # and the coordinator
+
+
+def test_activity_lists_open_on_the_whole_team_for_a_coordinator_and_on_mine_for_an_educator(
+    client, coordinator, educator, teammate, team
+):
+    youth = YouthFactory(team=team, with_episode=True)
+    InterventionFactory(youth=youth, author=teammate, date=datetime.date(2023, 7, 3))
+    PresenceSessionFactory(team=team, author=teammate)
+    CollectiveActionFactory(team=team, author=teammate)
+    lists = {"actions:intervention_list": "interventions", "actions:presence_list": "sessions"}
+    lists["actions:action_list"] = "actions"
+    for user, expected in ((coordinator, 1), (educator, 0)):
+        client.force_login(user)
+        for url, key in lists.items():
+            response = client.get(reverse(url))
+            assert len(response.context[key]) == expected, (user, url)
+            assert response.context["filter"].form["qui"].value() == ("equipe" if expected else "moi")

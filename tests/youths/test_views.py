@@ -433,3 +433,32 @@ def test_an_anonymised_youth_is_not_offered_by_the_autocomplete(client, educator
     assert [r["label"] for r in client.get(reverse("youths:search"), {"q": "Ya"}).json()["results"]] == [
         f"Yanis ({youth.reference})"
     ]
+
+
+@time_machine.travel(TODAY)
+@pytest.mark.parametrize("level", [Level.ASEP, Level.PAEI])
+def test_a_youth_referred_by_a_partner_starts_in_asep_or_paei_on_the_first_meeting_day(client, educator, team, level):
+    from reports.builders import Scope, build_bilan
+
+    response = login(client, educator).post(reverse("youths:create"), _create_data(team, level=level))
+    youth = Youth.objects.get(first_name="Kenza")
+    assert response.status_code == 302
+    assert f"en {Level.short_label(level)} depuis le 14/03/2024" in text(client.get(response["Location"]))
+    episode = youth.episodes.get()
+    assert (episode.level, episode.started_on, episode.ended_on) == (level, datetime.date(2024, 3, 14), None)
+    # The bilan of the first meeting's day (LEVEL) counts the youth at that level.
+    day = datetime.date(2024, 3, 14)
+    public = build_bilan(scope=Scope.for_team(team), start=day, end=day).public
+    assert (public.total, public.asep, public.paei, public.accroche) == (
+        1,
+        int(level == Level.ASEP),
+        int(level == Level.PAEI),
+        0,
+    )
+
+
+@time_machine.travel(TODAY)
+def test_an_unknown_level_at_creation_is_refused(client, educator, team):
+    response = login(client, educator).post(reverse("youths:create"), _create_data(team, level="expert"))
+    assert response.status_code == 200 and "level" in response.context["form"].errors
+    assert not Youth.objects.exists()

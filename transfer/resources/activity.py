@@ -59,6 +59,7 @@ MEETING_KIND_OPTIONS = [
     (MeetingKind.MEETING, "réunion partenariale", (MeetingKind.MEETING.label, "réunion")),
     (MeetingKind.BODY, "instance", (MeetingKind.BODY.label, "CLS", "PEDT")),
     (MeetingKind.DIAGNOSTIC, "diagnostic territorial partagé", (MeetingKind.DIAGNOSTIC.label, "diagnostic")),
+    (MeetingKind.TEAM, "réunion d'équipe", (MeetingKind.TEAM.label, "réunion interne", "interne")),
 ]
 # Collective actions that count among the « actions après étude de besoin » of the bilan.
 NEEDS_ASSESSED_KINDS = (ActionKind.WORKSHOP, ActionKind.OUTING)
@@ -677,7 +678,9 @@ class ActionResource(TallyResource):
 class MeetingResource(ActivityResource):
     kind = "temps_partenariaux"
     label = gettext_lazy("Temps partenariaux")
-    description = gettext_lazy("Réunions partenariales, instances (CLS, PEDT…) et diagnostics territoriaux partagés.")
+    description = gettext_lazy(
+        "Réunions partenariales, instances (CLS, PEDT…), diagnostics territoriaux partagés et réunions d'équipe."
+    )
     has_partners = True
     m2m = {"import_partners": "partners"}
     columns = (
@@ -686,11 +689,19 @@ class MeetingResource(ActivityResource):
             "type",
             False,
             gettext_lazy(
-                "réunion partenariale, instance ou diagnostic territorial partagé. Vide : réunion partenariale."
+                "réunion partenariale, instance, diagnostic territorial partagé ou réunion d'équipe. "
+                "Vide : réunion partenariale."
             ),
             "instance",
         ),
         Column("objet", True, gettext_lazy("Objet de la rencontre."), "Comité PEDT", ("titre", "intitulé")),
+        Column(
+            "duree",
+            False,
+            gettext_lazy("Durée en heures (2, 1,5 ou 1h30) ou en minutes (90 min), facultative."),
+            "2",
+            ("durée", "heures"),
+        ),
         Column("commune", False, gettext_lazy("Commune concernée, facultative."), "Hénin-Beaumont", ("ville",)),
         Column("quartier", False, gettext_lazy("Quartier concerné, facultatif."), ""),
         Column(
@@ -704,6 +715,7 @@ class MeetingResource(ActivityResource):
         "type", "kind", ChoiceWidget(MEETING_KIND_OPTIONS, unknown=gettext_lazy("Type « %(value)s » inconnu"))
     )
     objet = column("objet", "title", TextWidget(200))
+    duree = column("duree", "duration_minutes", DurationWidget())
     commune = column("commune", "commune", LookupWidget(_team_communes))
     quartier = column("quartier", "quartier", LookupWidget(_row_quartiers))
     partenaires = column("partenaires", "import_partners", LookupListWidget(_partners))
@@ -711,7 +723,7 @@ class MeetingResource(ActivityResource):
 
     class Meta:
         model = PartnerMeeting
-        fields = ("date", "type", "objet", "commune", "quartier", "partenaires", "commentaire")
+        fields = ("date", "type", "objet", "duree", "commune", "quartier", "partenaires", "commentaire")
 
     def check_row(self, instance, row):
         instance.kind = instance.kind or MeetingKind.MEETING
@@ -723,6 +735,7 @@ class MeetingResource(ActivityResource):
             instance.date,
             instance.kind,
             instance.title,
+            instance.duration_minutes,
             instance.commune.pk if instance.commune else None,
             instance.quartier.pk if instance.quartier else None,
             _ids(getattr(instance, "import_partners", ())),
@@ -733,9 +746,11 @@ class MeetingResource(ActivityResource):
         team = self.context.team
         partners = _links(PartnerMeeting.partners.through, "partnermeeting", "partner", partnermeeting__team=team)
         return (
-            (date, kind, title, commune_id, quartier_id, partners.get(pk, frozenset()), note)
-            for pk, date, kind, title, commune_id, quartier_id, note in PartnerMeeting.objects.filter(team=team)
-            .values_list("pk", "date", "kind", "title", "commune_id", "quartier_id", "note")
+            (date, kind, title, minutes, commune_id, quartier_id, partners.get(pk, frozenset()), note)
+            for pk, date, kind, title, minutes, commune_id, quartier_id, note in PartnerMeeting.objects.filter(
+                team=team
+            )
+            .values_list("pk", "date", "kind", "title", "duration_minutes", "commune_id", "quartier_id", "note")
             .iterator(chunk_size=5000)
         )
 

@@ -26,6 +26,9 @@ from youths.models import EndReason, Origin, Situation, SituationRecord, Support
 
 TEAM_PREFIX = "Synthétique"
 BATCH = 5000
+# The kinds of the synthetic temps partenariaux: meetings with partners (the same draws as before the
+# team's internal meetings became a kind).
+PARTNER_MEETING_KINDS = [MeetingKind.MEETING, MeetingKind.BODY, MeetingKind.DIAGNOSTIC]
 DOMAIN_WEIGHTS = [67, 64, 40, 30, 27, 27, 9, 6, 5, 4, 2, 1]
 
 
@@ -396,12 +399,14 @@ class Command(BaseCommand):
                         meeting_id,
                         team.pk,
                         self.random_date(self.start, self.end),
-                        rng.choice(MeetingKind.values),
+                        rng.choice(PARTNER_MEETING_KINDS),
                         "Réunion",
                         rng.choice(communes),
                         None,
                         "",
                         rng.choice(educators),
+                        self.now,
+                        1,
                         self.now,
                     )
                 )
@@ -453,7 +458,20 @@ class Command(BaseCommand):
         writer.insert(PresenceSession.educators.through, ["presencesession_id", "user_id"], session_educators)
         writer.insert(
             PartnerMeeting,
-            ["id", "team_id", "date", "kind", "title", "commune_id", "quartier_id", "note", "author_id", "created_at"],
+            [
+                "id",
+                "team_id",
+                "date",
+                "kind",
+                "title",
+                "commune_id",
+                "quartier_id",
+                "note",
+                "author_id",
+                "created_at",
+                "version",
+                "updated_at",
+            ],
             meetings,
         )
         writer.insert(PartnerMeeting.partners.through, ["partnermeeting_id", "partner_id"], meeting_partners)
