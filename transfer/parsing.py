@@ -74,6 +74,9 @@ class Table:
     encoding: str = ""
     delimiter: str = ""
     rows: Iterator[dict] = iter(())
+    # The rows under the headers, as far as can be told before reading them (blank lines included): for a
+    # progress bar, not a count.
+    estimated_rows: int = 0
 
 
 def _decode(data: bytes) -> tuple[str, str]:
@@ -276,6 +279,7 @@ def _read_csv(data: bytes, filename: str, columns: Sequence[Column], kind_label:
         encoding=encoding,
         delimiter=delimiter,
         rows=_rows(records(), mapped),
+        estimated_rows=max(text.count("\n") - offset - 1, 0),
     )
 
 
@@ -363,6 +367,7 @@ def _read_xlsx(data: bytes, filename: str, columns: Sequence[Column], kind_label
         columns=[m for m in mapped if m],
         ignored=ignored,
         rows=_rows(records(), mapped),
+        estimated_rows=max((sheet.max_row or 1) - 1, 0),
     )
 
 
