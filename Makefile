@@ -23,6 +23,8 @@ run: $(STAMP)
 	@echo "  EMPS is starting on http://127.0.0.1:$(PORT)"
 	@echo "  Demo logins (password: demo): educateur, coordination, financeur"
 	@echo ""
+# The background tasks' worker (imports) runs beside the web server and stops with it.
+	$(BIN)/python manage.py db_worker --queue-name default & WORKER=$$!; trap "kill $$WORKER" EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # The suite runs on every core (pytest-xdist), each worker on a test database of its own, created afresh.

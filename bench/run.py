@@ -4,7 +4,7 @@ Fill it first: `python manage.py generate_synthetic --teams 50 --youths 30000 --
 --years 5 --seed 1`. Prints a table and writes the same figures to bench/results/<timestamp>.json.
 Options: --repeat N (default 5), --duration S for wrk (default 30), --wrk-timeout S (default 30, gunicorn's
 worker timeout: a slower answer counts as an error), --skip-load, --only PARTS (a comma-separated subset of
-builders,pdf,pages,crawl,export,import,writers,load; every part by default), --writers-seconds S
+builders,pdf,pages,crawl,export,import,youths,writers,load; every part by default), --writers-seconds S
 (default 60). The writers part writes into the database and undoes its writes at its end.
 """
 
@@ -422,6 +422,18 @@ def bench_import(results: dict) -> None:
     _bring_summaries_up_to_date()
     results["import"]["summaries_after_s"] = round(time.perf_counter() - started, 1)
     print(f"  the next reader brings the summaries up to date in {results['import']['summaries_after_s']} s")
+
+
+def bench_youths(results: dict) -> None:
+    """bench/import_youths.py in a process of its own: preview and import of 100, 1,000 and 10,000 youths."""
+    output = Path(tempfile.mkstemp(suffix=".json")[1])
+    script = ROOT / "bench" / "import_youths.py"
+    completed = subprocess.run(
+        [sys.executable, str(script), "--json", str(output)], cwd=ROOT, capture_output=True, text=True
+    )
+    print(completed.stdout[-2000:], completed.stderr[-2000:] if completed.returncode else "")
+    results["youths"] = json.loads(output.read_text()) if completed.returncode == 0 else {"error": completed.stderr}
+    output.unlink(missing_ok=True)
 
 
 # --- Concurrent writers of one team ----------------------------------------------------------------------
@@ -930,7 +942,7 @@ def print_table(results: dict) -> None:
             )
 
 
-PARTS = ("builders", "pdf", "pages", "crawl", "export", "import", "writers", "load")
+PARTS = ("builders", "pdf", "pages", "crawl", "export", "import", "youths", "writers", "load")
 
 
 def parts_option(text: str) -> set[str]:
@@ -1004,6 +1016,7 @@ def main() -> int:
         "crawl": ("Every page, as an educator, a coordinator, an administrator and a funder", bench_crawl),
         "export": ("Export (the exchange page)", bench_export),
         "import": ("Interventions import", lambda results, _repeat: bench_import(results)),
+        "youths": ("Youths import, 100 / 1,000 / 10,000 rows", lambda results, _repeat: bench_youths(results)),
         "writers": (
             f"{WRITERS} writers of one team for {options.writers_seconds} s",
             lambda results, _repeat: bench_writers(results, options.writers_seconds, options.writers_full_check),

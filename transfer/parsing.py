@@ -6,6 +6,7 @@ column names, with their line number in the spreadsheet.
 """
 
 import codecs
+import contextlib
 import csv
 import datetime
 import io
@@ -23,8 +24,17 @@ from transfer.text import closest, restore_formula
 
 logger = logging.getLogger(__name__)
 
-# The most rows one file may hold, whatever its size in bytes (XLSX compresses well).
+# The most rows one file may hold, whatever its size in bytes (XLSX compresses well). Empty rows count too:
+# a sheet of a million empty rows costs as much to read as a million full ones.
 MAX_ROWS = 200_000
+# An XLSX is a zip archive: what its members would take once uncompressed is bounded before openpyxl opens
+# it (a 300 KB « decompression bomb » took a worker to 3.3 GB). The sheets are streamed; the other members
+# (shared strings, styles) are read whole into memory, hence their own, lower bound. Python's zipfile never
+# inflates a member past its declared size, so the declared sizes are a true bound.
+MAX_XLSX_UNCOMPRESSED_MB = 300
+MAX_XLSX_MEMBER_IN_MEMORY_MB = 50
+# The longest cell of a CSV (csv's own limit, 128 KiB, raised an English error, or a 500 in the header).
+MAX_CSV_FIELD_CHARS = 32 * 1024
 MAX_COLUMNS = 100
 LINE_COLUMN = "__ligne"
 
@@ -64,6 +74,9 @@ class Table:
     encoding: str = ""
     delimiter: str = ""
     rows: Iterator[dict] = iter(())
+    # The rows under the headers, as far as can be told before reading them (blank lines included): for a
+    # progress bar, not a count.
+    estimated_rows: int = 0
 
 
 def _decode(data: bytes) -> tuple[str, str]:
@@ -158,9 +171,18 @@ def _cell(value):
     return value
 
 
+def _too_many_rows() -> FileError:
+    return FileError(
+        _("Le fichier dépasse %(max)s lignes (lignes vides comprises) : découpez-le en plusieurs fichiers.")
+        % {"max": f"{MAX_ROWS:,}".replace(",", "\u202f")}
+    )
+
+
 def _rows(records: Iterator[tuple[int, Sequence]], mapped: list[str | None]) -> Iterator[dict]:
     count = 0
     for line, record in records:
+        if line > MAX_ROWS + 1:
+            raise _too_many_rows()
         values = {}
         for name, raw in zip(mapped, record, strict=False):
             if name is not None:
@@ -169,9 +191,7 @@ def _rows(records: Iterator[tuple[int, Sequence]], mapped: list[str | None]) -> 
             continue
         count += 1
         if count > MAX_ROWS:
-            raise FileError(
-                _("Le fichier dépasse %(max)s lignes : découpez-le en plusieurs fichiers.") % {"max": f"{MAX_ROWS:,}"}
-            )
+            raise _too_many_rows()
         for name in mapped:
             if name is not None:
                 values.setdefault(name, "")
@@ -191,25 +211,46 @@ def _detect_delimiter(header_line: str, columns: Sequence[Column]) -> str:
     return best
 
 
+def _field_too_long(line: int) -> FileError:
+    return FileError(
+        _(
+            "Ligne %(line)s : une cellule dépasse %(max)s caractères. Vérifiez le séparateur et les guillemets "
+            "du fichier (une cellule ouverte par un guillemet court jusqu'au guillemet suivant)."
+        )
+        % {"line": line, "max": f"{MAX_CSV_FIELD_CHARS:,}".replace(",", "\u202f")}
+    )
+
+
 def _read_csv(data: bytes, filename: str, columns: Sequence[Column], kind_label: str) -> Table:
     text, encoding = _decode(data)
     if not text.strip():
         raise FileError(_("Le fichier est vide."))
     offset = 0
     first = text.partition("\n")[0].rstrip("\r")
+    if len(first) > MAX_COLUMNS * MAX_CSV_FIELD_CHARS or any(
+        len(cell) > MAX_CSV_FIELD_CHARS for cell in first.replace(",", ";").replace("\t", ";").split(";")
+    ):
+        raise _field_too_long(1)
     delimiter = None
     if first.lower().startswith("sep=") and len(first) >= 5:
         # Excel's hint line, "sep=;", before the headers.
         delimiter, offset = first[4], 1
         text = text.partition("\n")[2]
         first = text.partition("\n")[0].rstrip("\r")
-    delimiter = delimiter or _detect_delimiter(first, columns)
+    try:
+        with _field_limit():
+            delimiter = delimiter or _detect_delimiter(first, columns)
+    except csv.Error as error:
+        raise _field_too_long(1 + offset) from error
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        header = next(reader)
+        with _field_limit():
+            header = next(reader)
     except StopIteration as error:
         raise FileError(_("Le fichier est vide.")) from error
     except csv.Error as error:
+        if "field limit" in str(error):
+            raise _field_too_long(1 + offset) from error
         raise FileError(_("Ligne d'en-têtes illisible : %(error)s") % {"error": error}) from error
     if len(header) > MAX_COLUMNS:
         raise FileError(_("Le fichier a trop de colonnes (%(count)s).") % {"count": len(header)})
@@ -219,10 +260,13 @@ def _read_csv(data: bytes, filename: str, columns: Sequence[Column], kind_label:
     def records():
         line = 1 + offset
         try:
-            for record in reader:
-                line += 1
-                yield line, record
+            with _field_limit():
+                for record in reader:
+                    line += 1
+                    yield line, record
         except csv.Error as error:
+            if "field limit" in str(error):
+                raise _field_too_long(line + 1) from error
             raise FileError(
                 _("Ligne %(line)s illisible (guillemet non fermé ?) : %(error)s") % {"line": line + 1, "error": error}
             ) from error
@@ -235,7 +279,40 @@ def _read_csv(data: bytes, filename: str, columns: Sequence[Column], kind_label:
         encoding=encoding,
         delimiter=delimiter,
         rows=_rows(records(), mapped),
+        estimated_rows=max(text.count("\n") - offset - 1, 0),
     )
+
+
+@contextlib.contextmanager
+def _field_limit():
+    """csv's field limit is global to the process: set ours while this file is read, then put it back."""
+    previous = csv.field_size_limit(MAX_CSV_FIELD_CHARS)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(previous)
+
+
+def _check_archive(data: bytes) -> None:
+    """Refuse an XLSX whose members would be too large once uncompressed (a « decompression bomb »)."""
+    try:
+        members = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as error:
+        raise _unreadable_xlsx(error) from error
+    total = sum(member.file_size for member in members)
+    in_memory = max(
+        (m.file_size for m in members if not m.filename.startswith("xl/worksheets/")),
+        default=0,
+    )
+    if total > MAX_XLSX_UNCOMPRESSED_MB * 1024 * 1024 or in_memory > MAX_XLSX_MEMBER_IN_MEMORY_MB * 1024 * 1024:
+        logger.info("XLSX upload refused: %s bytes uncompressed (largest in-memory member %s)", total, in_memory)
+        raise FileError(
+            _(
+                "Ce fichier Excel occupe %(size)s Mo une fois décompressé : la limite est de %(limit)s Mo. "
+                "Enregistrez-le au format CSV ou découpez-le en plusieurs fichiers."
+            )
+            % {"size": f"{total / 1024 / 1024:.0f}", "limit": MAX_XLSX_UNCOMPRESSED_MB}
+        )
 
 
 def _unreadable_xlsx(error: Exception) -> FileError:
@@ -290,6 +367,7 @@ def _read_xlsx(data: bytes, filename: str, columns: Sequence[Column], kind_label
         columns=[m for m in mapped if m],
         ignored=ignored,
         rows=_rows(records(), mapped),
+        estimated_rows=max((sheet.max_row or 1) - 1, 0),
     )
 
 
@@ -309,6 +387,7 @@ def read_table(*, data: bytes, filename: str, columns: Sequence[Column], kind: s
             raise FileError(_("Les fichiers OpenDocument (.ods) ne sont pas pris en charge : enregistrez-le en .xlsx."))
         if not zipfile.is_zipfile(io.BytesIO(data)):
             raise _unreadable_xlsx(zipfile.BadZipFile("truncated"))
+        _check_archive(data)
         return _read_xlsx(data, filename, columns, kind_label, kind)
     if filename.lower().endswith((".xlsx", ".xlsm")):
         raise _unreadable_xlsx(ValueError("not a zip"))

@@ -6,7 +6,7 @@ A preview (dry run) runs exactly the same import and rolls it back.
 
 import datetime
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import tablib
@@ -55,10 +55,13 @@ def import_file(
     may_create_teams: bool = False,
     request=None,
     today: datetime.date | None = None,
+    progress: Callable[..., None] | None = None,
 ) -> ImportReport:
     """Import a file of `kind` for `team` (rows may name another of `teams` where the format allows).
 
     Returns the report; nothing is written when the report has an error or when `dry_run` is set.
+    `progress`, if given, is called after each chunk of rows with the rows read, checked and written so far
+    and the file's estimated total (keyword arguments `read`, `checked`, `written`, `total`).
     """
     resource_class = KINDS[kind]
     report = ImportReport(kind=kind, kind_label=str(resource_class.label), filename=filename, dry_run=dry_run)
@@ -100,13 +103,20 @@ def import_file(
     try:
         with transaction.atomic():
             resource.before_chunks(table.columns)
+            read = 0
             for chunk in _chunks(table.rows, CHUNK_ROWS):
+                read += len(chunk)
+                if progress is not None:
+                    progress(read=read, checked=report.rows, written=0, total=max(table.estimated_rows, read))
                 dataset = tablib.Dataset(headers=headers)
                 for row in chunk:
                     dataset.append([row[name] for name in headers])
                 result = resource.import_data(dataset, dry_run=False, use_transactions=False, raise_errors=False)
                 for error in result.base_errors:
                     report.add_error(line=0, message=resource.describe_exception(error.error))
+                if progress is not None:
+                    written = 0 if dry_run or not report.ok else report.rows
+                    progress(read=read, checked=report.rows, written=written, total=max(table.estimated_rows, read))
             if not report.rows:
                 report.file_error = _("Le fichier ne contient aucune ligne de données sous les en-têtes.")
             if context.created_partners:

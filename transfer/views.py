@@ -4,20 +4,20 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from emps.models import Team
 from emps.permissions import is_coordinator, permission
-from transfer import pending
+from transfer import jobs, progress
 from transfer.forms import ExportForm, ImportForm
+from transfer.models import ImportJob, ImportStatus
 from transfer.resources import KINDS
-from transfer.services import FORMATS, ExportFile, export_file, import_file, template_file
+from transfer.services import FORMATS, ExportFile, export_file, template_file
 
-DONE_SESSION_KEY = "transfer_done"
 IMPORT_ORDER = ("territoires", "partenaires", "jeunes", "interventions", "presence", "actions", "temps_partenariaux")
 
 
@@ -55,6 +55,8 @@ def _index(request, teams, *, import_form=None, export_form=None, status=200) ->
         "export_form": export_form or ExportForm(teams=teams),
         "kinds": _kinds(),
         "has_teams": bool(teams),
+        # Coming back: the coordinator's imports of the last day, the running ones first.
+        "jobs": list(ImportJob.objects.of_user(request.user).select_related("team").order_by("-created_at")[:10]),
     }
     return render(request, "transfer/index.html", context, status=status)
 
@@ -62,97 +64,126 @@ def _index(request, teams, *, import_form=None, export_form=None, status=200) ->
 @require_GET
 @permission(is_coordinator)
 def index(request: HttpRequest) -> HttpResponse:
-    teams = _teams(request)
-    pending.sweep()
-    return _index(request, teams)
+    return _index(request, _teams(request))
 
 
 @require_POST
 @permission(is_coordinator)
 def preview(request: HttpRequest) -> HttpResponse:
-    """Run the whole import as a dry run and show what it would do, and every error."""
+    """Keep the uploaded file and check it in the background; the job's page follows the task."""
     teams = _teams(request)
-    pending.sweep()
     form = ImportForm(data=request.POST, files=request.FILES, teams=teams)
     if not form.is_valid():
         return _index(request, teams, import_form=form)
-    kind, upload = form.cleaned_data["kind"], form.cleaned_data["file"]
-    team, create_partners = form.chosen_team(), form.cleaned_data["create_partners"]
-    data = upload.read()
-    report = import_file(
-        kind=kind,
-        data=data,
-        filename=upload.name,
-        team=team,
-        teams=teams,
-        user=request.user,
-        dry_run=True,
-        create_partners=create_partners,
-        may_create_teams=request.user.is_superuser,
-    )
-    token = None
-    if report.ok:
-        token = pending.save(
-            request,
-            data=data,
-            kind=kind,
-            team_id=team.pk if team else None,
-            create_partners=create_partners,
-            filename=upload.name,
-        )
-    context = {"report": report, "token": token, "team": team, "kind": kind_info(KINDS[kind])}
-    return render(request, "transfer/preview.html", context)
-
-
-@require_POST
-@permission(is_coordinator)
-def confirm(request: HttpRequest) -> HttpResponse:
-    """Import the previewed file for real, in one transaction."""
-    teams = _teams(request)
+    upload = form.cleaned_data["file"]
     try:
-        upload = pending.load(request, request.POST.get("token", ""))
-    except pending.PendingExpired:
-        messages.error(request, _("Cet aperçu a expiré ou a déjà été importé : déposez le fichier à nouveau."))
-        return redirect("transfer:index")
-    team = next((t for t in teams if t.pk == upload.team_id), None)
-    if upload.team_id is not None and team is None:
-        pending.discard(request)
-        raise Http404
-    report = import_file(
-        kind=upload.kind,
-        data=upload.data,
-        filename=upload.filename,
-        team=team,
-        teams=teams,
-        user=request.user,
-        create_partners=upload.create_partners,
-        may_create_teams=request.user.is_superuser,
-        request=request,
-    )
-    pending.discard(request)
-    if not report.ok:
-        # The data changed since the preview (a partner deleted, a youth added…): nothing was written.
-        context = {"report": report, "token": None, "team": team, "kind": kind_info(KINDS[upload.kind])}
-        return render(request, "transfer/preview.html", context)
-    request.session[DONE_SESSION_KEY] = report.summary() | {"team": team.name if team else ""}
-    return redirect("transfer:done")
+        job = jobs.start_preview(
+            user=request.user,
+            team=form.chosen_team(),
+            kind=form.cleaned_data["kind"],
+            filename=upload.name,
+            data=upload.read(),
+            create_partners=form.cleaned_data["create_partners"],
+            may_create_teams=request.user.is_superuser,
+        )
+    except jobs.ImportBusy:
+        form.add_error(
+            None,
+            _(
+                "Un import est déjà en cours pour cette équipe : attendez qu'il se termine "
+                "(un seul import à la fois par équipe)."
+            ),
+        )
+        return _index(request, teams, import_form=form, status=409)
+    return redirect("transfer:job", pk=job.pk)
 
 
-@require_POST
-@permission(is_coordinator)
-def cancel(request: HttpRequest) -> HttpResponse:
-    pending.discard(request)
-    messages.info(request, _("Import annulé : le fichier déposé a été supprimé, rien n'a été importé."))
-    return redirect("transfer:index")
+def _job(request: HttpRequest, pk: int) -> ImportJob:
+    """The coordinator's own import (404 for anyone else's), its stalled task marked failed."""
+    job = get_object_or_404(ImportJob.objects.of_user(request.user).select_related("team"), pk=pk)
+    if job.is_running and jobs.expire_stale(ImportJob.objects.filter(pk=job.pk)):
+        job.refresh_from_db()
+    return job
+
+
+def _state(job: ImportJob) -> dict:
+    done = progress.read(job.pk)
+    return {
+        "status": job.status,
+        "label": str(job.get_status_display()),
+        "running": job.is_running,
+        "read": done["read"],
+        "checked": done["checked"],
+        "written": done["written"],
+        "total": done["total"],
+    }
 
 
 @require_GET
 @permission(is_coordinator)
-def done(request: HttpRequest) -> HttpResponse:
-    summary = request.session.get(DONE_SESSION_KEY)
-    if summary is None:
-        return redirect("transfer:index")
-    return render(request, "transfer/done.html", {"summary": summary})
+def job(request: HttpRequest, pk: int) -> HttpResponse:
+    """An import's page: its progress while the task runs, then the preview, the result or the failure."""
+    job = _job(request, pk)
+    report = jobs.report_from_json(job.report) if job.report else None
+    context = {
+        "job": job,
+        "report": report,
+        "state": _state(job),
+        "team": job.team,
+        "kind": kind_info(KINDS[job.kind]),
+        "token": job.status == ImportStatus.PREVIEWED and report is not None and report.ok,
+        "may_retry": job.status == ImportStatus.FAILED and job.data is not None,
+        "progress_steps": [("read", _("Lignes lues")), ("checked", _("Lignes vérifiées"))]
+        + (
+            [("written", _("Lignes enregistrées"))]
+            if job.status in (ImportStatus.IMPORT_QUEUED, ImportStatus.IMPORTING)
+            else []
+        ),
+    }
+    return render(request, "transfer/job.html", context)
+
+
+@require_GET
+@permission(is_coordinator)
+def job_state(request: HttpRequest, pk: int) -> JsonResponse:
+    """The job's state and progress, for its page's progress bar (polled while the task runs)."""
+    response = JsonResponse(_state(_job(request, pk)))
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
+@permission(is_coordinator)
+def confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """Import the previewed file for real (in one transaction), or run again a task that failed."""
+    job = _job(request, pk)
+    try:
+        if job.status == ImportStatus.FAILED and job.data is not None and not job.report:
+            # The preview itself failed: check the file again.
+            ImportJob.objects.filter(pk=job.pk, status=ImportStatus.FAILED).delete()
+            job = jobs.start_preview(
+                user=request.user,
+                team=job.team,
+                kind=job.kind,
+                filename=job.filename,
+                data=bytes(job.data),
+                create_partners=job.create_partners,
+                may_create_teams=job.may_create_teams,
+            )
+        elif not jobs.confirm(job=job):
+            messages.error(request, _("Cet aperçu a expiré ou a déjà été importé : déposez le fichier à nouveau."))
+            return redirect("transfer:index")
+    except jobs.ImportBusy:
+        messages.error(request, _("Un import est déjà en cours pour cette équipe : attendez qu'il se termine."))
+    return redirect("transfer:job", pk=job.pk)
+
+
+@require_POST
+@permission(is_coordinator)
+def cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    jobs.cancel(job=_job(request, pk))
+    messages.info(request, _("Import annulé : le fichier déposé a été supprimé, rien n'a été importé."))
+    return redirect("transfer:index")
 
 
 @require_GET

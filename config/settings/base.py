@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_tasks",
+    "django_tasks_db",
     # The kernel, then the business areas from the bottom layer up (pyproject.toml's import contract).
     "emps",
     "youths",
@@ -178,6 +180,33 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# Background tasks (imports), through django-tasks, the backport of Django 6's `django.tasks`. By default
+# their queue is a table of this database, worked by `manage.py db_worker` (`make run` starts one beside
+# the web server). With TASKS_REDIS_URL (e.g. redis://127.0.0.1:6379/0), the queue is RQ on that Redis,
+# worked by `manage.py rqworker default`, and the tasks' progress is kept in the same Redis, so that
+# several web servers and workers share them (docs/scaling.md).
+TASKS_REDIS_URL = env.str("TASKS_REDIS_URL", default="")
+if TASKS_REDIS_URL:
+    INSTALLED_APPS += ["django_rq"]
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    RQ_QUEUES = {"default": {"URL": TASKS_REDIS_URL, "DEFAULT_TIMEOUT": 6 * 60 * 60}}
+    PROGRESS_CACHE = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": TASKS_REDIS_URL}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    # The worker writes its progress where the web server reads it: files, on the one machine.
+    PROGRESS_CACHE = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": env.path("EMPS_PROGRESS_DIR", default=BASE_DIR / "var" / "progress"),
+    }
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # A running task's progress (rows read, checked, written), written outside the import's transaction.
+    "progress": PROGRESS_CACHE,
+}
+# A running task whose progress has not moved for this long is taken for dead (a worker killed): it is
+# marked failed, and its team may import again. Its transaction was never committed: nothing is written.
+EMPS_TASK_STALE_SECONDS = env.int("EMPS_TASK_STALE_SECONDS", default=10 * 60)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -23,3 +23,10 @@ AXES_ENABLED = os.environ.get("AXES_ENABLED", "0") == "1"
 TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = "INVALID_VARIABLE(%s)"
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+# Tasks run inline, in the request that enqueues them; the tests with a real worker set their own backend.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "progress": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "progress"},
+}

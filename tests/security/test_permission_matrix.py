@@ -29,6 +29,7 @@ from tests.actions.factories import (
 )
 from tests.emps.factories import UserFactory
 from tests.youths.factories import YouthFactory
+from transfer.models import ImportJob, ImportStatus
 
 ROLES = ["anonymous", "educator", "other_educator", "coordinator", "funder"]
 
@@ -59,6 +60,7 @@ PUBLISHED = {"pk": "published"}
 DOMAINS = {"slug": "=domaines"}
 DOMAIN = {"slug": "=domaines", "pk": "domain"}
 TEMPLATE = {"kind": "=jeunes", "fmt": "=csv"}
+JOB = {"pk": "import_job"}
 PDF = {"pk": "published", "fmt": "=pdf"}
 
 # fmt: off
@@ -125,9 +127,11 @@ MATRIX = {
     # Import and export (issue 5): coordinators only
     "transfer:index":              GET(NONE,   302,      403,     403,       200,        403),
     "transfer:preview":            GET(NONE,   302,      405,     405,       405,        405),
-    "transfer:confirm":            POST(NONE,  302,      403,     403,       302,        403),
-    "transfer:cancel":             POST(NONE,  302,      403,     403,       302,        403),
-    "transfer:done":               GET(NONE,   302,      403,     403,       302,        403),
+    # An import (a background task) is its coordinator's own: the import_job below is the coordinator's.
+    "transfer:job":                GET(JOB,    302,      403,     403,       200,        403),
+    "transfer:job_state":          GET(JOB,    302,      403,     403,       200,        403),
+    "transfer:confirm":            POST(JOB,   302,      403,     403,       302,        403),
+    "transfer:cancel":             POST(JOB,   302,      403,     403,       302,        403),
     "transfer:export":             GET(NONE,   302,      403,     403,       200,        403),
     "transfer:formats":            GET(NONE,   302,      403,     403,       200,        403),
     "transfer:documentation":      GET(NONE,   302,      403,     403,       200,        403),
@@ -212,6 +216,9 @@ def world(team, educator, teammate, other_educator, coordinator, funder):
             "member": teammate,
             "domain": Domain.objects.order_by("order").first(),
         },
+        import_job=lambda: ImportJob.objects.create(
+            user=coordinator, team=team, kind="jeunes", filename="j.csv", status=ImportStatus.PREVIEWED
+        ),
         published=lambda: published_bilan_create(
             team=team,
             commune=None,

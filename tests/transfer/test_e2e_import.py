@@ -126,3 +126,48 @@ def test_import_flow_in_a_browser(page, live_server, demo, tmp_path, settings):
 
     page.goto(f"{live_server.url}/echanges/formats/")
     shot(page, "5-formats")
+
+
+def test_the_progress_bar_moves_without_reloading_then_the_page_shows_the_result(page, live_server, demo):
+    """A running import's page polls its state: the bars move, and the end of the task brings the result."""
+    from emps.models import User
+    from transfer import progress
+    from transfer.jobs import report_as_json
+    from transfer.models import ImportJob, ImportStatus
+    from transfer.report import ImportReport
+
+    coordinator = User.objects.get(username="coordination")
+    job = ImportJob.objects.create(
+        user=coordinator,
+        team=coordinator.teams.first(),
+        kind="jeunes",
+        filename="jeunes-10000.csv",
+        data=b"x",
+        status=ImportStatus.IMPORTING,
+    )
+    progress.report(job.pk, read=4000, checked=2000, written=2000, total=10000)
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto(f"{live_server.url}/connexion/")
+    page.fill("input[name=username]", "coordination")
+    page.fill("input[name=password]", "demo")
+    page.click("button[type=submit]")
+    page.goto(f"{live_server.url}/echanges/importer/{job.pk}/")
+    written = page.locator(".js-count[data-count=written]")
+    expect(written).to_have_text("2000")
+    expect(page.locator(".js-bar[data-bar=read]")).to_have_attribute("style", "width: 40%;")
+    shot(page, "6-progress-phone")
+    page.evaluate("window.__same_page = true")
+
+    progress.report(job.pk, read=10000, checked=8000, written=8000, total=10000)
+    expect(written).to_have_text("8000")
+    expect(page.locator(".js-bar[data-bar=checked]")).to_have_attribute("style", "width: 80%;")
+    assert page.evaluate("window.__same_page") is True  # moved without a reload
+    page.set_viewport_size({"width": 1280, "height": 900})
+    shot(page, "7-progress-desktop")
+
+    report = ImportReport(kind="jeunes", kind_label="Jeunes", filename="jeunes-10000.csv", dry_run=False)
+    report.rows = report.created = 10000
+    report.imported = True
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.IMPORTED, report=report_as_json(report), data=None)
+    page.wait_for_selector("h1:has-text('Import terminé')")
+    shot(page, "8-done-after-progress")

@@ -177,3 +177,68 @@ def test_blank_lines_are_skipped_and_line_numbers_match_the_spreadsheet(team, te
     report = run_import("presence", rows, team)
     assert report.rows == 2
     assert {e.line for e in report.errors} == {5}
+
+
+# Files built to exhaust memory (issue #26, finding 5) ---------------------------------------------
+
+
+def _bomb(member: str, size: int) -> bytes:
+    """A valid workbook with one extra member of `size` bytes of spaces: a few kilobytes compressed."""
+    source = zipfile.ZipFile(io.BytesIO(xlsx_bytes(PARTNER_ROWS)))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for item in source.infolist():
+            content = source.read(item)
+            if item.filename == member:
+                content = content + b" " * size
+            archive.writestr(item, content, compress_type=zipfile.ZIP_DEFLATED)
+    return buffer.getvalue()
+
+
+def test_an_xlsx_whose_styles_inflate_past_the_bound_is_refused_before_openpyxl(monkeypatch):
+    from transfer import parsing
+
+    def never(*args, **kwargs):
+        raise AssertionError("openpyxl must not open the archive")
+
+    monkeypatch.setattr("openpyxl.load_workbook", never)
+    data = _bomb("xl/styles.xml", (parsing.MAX_XLSX_MEMBER_IN_MEMORY_MB + 1) * 1024 * 1024)
+    assert len(data) < 200 * 1024
+    report = run_import("partenaires", data, filename="bombe.xlsx")
+    assert "une fois décompressé" in report.file_error
+    assert "Mo" in report.file_error
+
+
+def test_an_xlsx_whose_sheets_inflate_past_the_total_bound_is_refused(monkeypatch):
+    from transfer import parsing
+
+    monkeypatch.setattr(parsing, "MAX_XLSX_UNCOMPRESSED_MB", 2)
+    report = run_import("partenaires", _bomb("xl/worksheets/sheet1.xml", 3 * 1024 * 1024), filename="b.xlsx")
+    assert "la limite est de 2 Mo" in report.file_error
+    # Under the bound, the same workbook imports.
+    monkeypatch.setattr(parsing, "MAX_XLSX_UNCOMPRESSED_MB", 10)
+    assert run_import("partenaires", _bomb("xl/worksheets/sheet1.xml", 3 * 1024 * 1024), filename="b.xlsx").ok
+
+
+def test_empty_rows_count_towards_the_row_cap(monkeypatch):
+    from transfer import parsing
+
+    monkeypatch.setattr(parsing, "MAX_ROWS", 50)
+    rows = [PARTNER_ROWS[0], PARTNER_ROWS[1]] + [["", ""]] * 60 + [PARTNER_ROWS[2]]
+    for data, name in ((csv_bytes(rows), "p.csv"), (xlsx_bytes(rows), "p.xlsx")):
+        report = run_import("partenaires", data, filename=name)
+        assert report.file_error.startswith("Le fichier dépasse 50 lignes (lignes vides comprises)"), name
+
+
+@pytest.mark.parametrize("where", ["header", "quoted header", "row"])
+def test_a_csv_cell_over_the_length_limit_gets_a_french_message_not_a_500(where):
+    huge = "x" * (200 * 1024)
+    if where == "header":
+        data = f"nom;categorie;{huge}\r\nA;Logement;\r\n".encode()
+    elif where == "quoted header":
+        data = f'nom;categorie;"{huge};{huge}"\r\nA;Logement;\r\n'.encode()
+    else:
+        data = f'nom;categorie\r\nA;Logement\r\n"{huge}";Logement\r\n'.encode()
+    report = run_import("partenaires", data, filename="p.csv")
+    assert "une cellule dépasse 32" in report.file_error
+    assert ("Ligne 3" if where == "row" else "Ligne 1") in report.file_error

@@ -44,6 +44,30 @@ def test_a_youth_row_creates_the_youth_an_episode_at_its_level_and_a_situation(t
     assert not lina.situations.exists()
 
 
+def test_imported_youths_have_a_creation_line_in_their_history_by_the_importer(team, territory, coordinator):
+    run_import("jeunes", [YOUTH_HEADER, youth_row(), youth_row("HB-0002", "Lina")], team, user=coordinator)
+    line = Youth.objects.get(reference="HB-0002").history.get()
+    assert (line.history_type, line.history_user, line.first_name) == ("+", coordinator, "Lina")
+
+
+def test_a_youth_import_costs_the_same_queries_for_10_or_300_rows(team, territory, django_assert_max_num_queries):
+    def rows(count, start=0):
+        return [YOUTH_HEADER] + [
+            youth_row(f"HB-{n:04d}", f"J{n}", date_fin="20/12/2023" if n % 2 else "")
+            for n in range(start, start + count)
+        ]
+
+    with django_assert_max_num_queries(60) as few:
+        assert run_import("jeunes", rows(10), team).created == 10
+    with django_assert_max_num_queries(60) as many:
+        assert run_import("jeunes", rows(300, start=10), team).created == 300
+    # A query (or a savepoint) per row would add hundreds; bulk inserts add a few (SQLite splits them in
+    # batches of 999 parameters: a few dozen youths a query).
+    assert len(many.captured_queries) < len(few.captured_queries) + 30
+    assert SupportEpisode.objects.filter(youth__team=team, ended_on__isnull=False).count() == 155
+    assert SituationRecord.objects.filter(youth__team=team).count() == 310
+
+
 def test_the_import_is_journaled_without_any_value(team, territory, coordinator):
     run_import("jeunes", [YOUTH_HEADER, youth_row()], team, user=coordinator, filename="jeunes-2023.csv")
     entry = AccessLog.objects.get(action=AccessLog.Action.IMPORT)

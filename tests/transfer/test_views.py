@@ -1,11 +1,14 @@
 """The coordinator's import and export pages: permissions, the upload → preview → confirm flow, downloads."""
 
+import html
+
 import pytest
 from django.urls import reverse
 
 from emps.models import AccessLog, Partner
 from tests.emps.factories import UserFactory
 from tests.transfer.helpers import YOUTH_HEADER, csv_bytes, youth_row
+from transfer.models import ImportJob, ImportStatus
 from youths.models import Youth
 
 pytestmark = pytest.mark.django_db
@@ -16,7 +19,7 @@ PAGES = [
     pytest.param("get", reverse("transfer:template", args=["jeunes", "xlsx"]), id="template"),
     pytest.param("get", reverse("transfer:export") + "?kind=jeunes&format=csv", id="export"),
     pytest.param("post", reverse("transfer:preview"), id="preview"),
-    pytest.param("post", reverse("transfer:confirm"), id="confirm"),
+    pytest.param("post", reverse("transfer:confirm", args=[1]), id="confirm"),
 ]
 
 
@@ -77,72 +80,156 @@ def test_the_formats_page_documents_every_column(client, coordinator, team):
             assert f"<code>{column.name}</code>" in content
 
 
+def _preview(client, data, name="jeunes.csv", kind="jeunes", **fields):
+    """Upload a file: the preview task runs inline (tests' backend); the response is the job's page."""
+    response = client.post(reverse("transfer:preview"), {"kind": kind, "file": upload(name, data), **fields})
+    assert response.status_code == 302, response.content.decode()[:500]
+    job = ImportJob.objects.get(pk=response["Location"].rstrip("/").split("/")[-1])
+    return job, client.get(response["Location"])
+
+
 def test_a_preview_lists_errors_by_line_column_and_value_and_writes_nothing(client, coordinator, territory):
     client.force_login(coordinator)
     data = csv_bytes([YOUTH_HEADER, youth_row(), youth_row("HB-0002", situation="Scolarite", niveau="PAE")])
-    response = client.post(reverse("transfer:preview"), {"kind": "jeunes", "file": upload("jeunes.csv", data)})
+    job, response = _preview(client, data)
     assert response.status_code == 200
     content = response.content.decode()
     assert "2 erreurs dans 1 lignes du fichier : rien ne sera importé." in content
     assert "Situation « Scolarite » inconnue : vouliez-vous dire « Scolarisé » ?" in content
     assert "Niveau « PAE » inconnu : vouliez-vous dire « PAEI » ?" in content
-    assert 'name="token"' not in content
+    assert reverse("transfer:confirm", args=[job.pk]) not in content
     assert not Youth.objects.exists()
-    assert not list((client.session.get("transfer_pending") or {}).keys())
+    job.refresh_from_db()
+    assert (job.status, job.data) == (ImportStatus.REFUSED, None)  # the file with errors is not kept
 
 
-def test_upload_preview_confirm_imports_and_journals(client, coordinator, territory, media_root):
+def test_upload_preview_confirm_imports_and_journals(client, coordinator, territory):
     client.force_login(coordinator)
     data = csv_bytes([YOUTH_HEADER, youth_row(), youth_row("HB-0002", "Lina")])
-    response = client.post(reverse("transfer:preview"), {"kind": "jeunes", "file": upload("jeunes.csv", data)})
+    job, response = _preview(client, data)
     content = response.content.decode()
     assert "Le fichier est valide." in content
     assert "Confirmer l'import des 2 lignes" in content
     assert not Youth.objects.exists()
-    token = response.context["token"]
-    assert len(list((media_root / "transfer-pending").iterdir())) == 1
+    job.refresh_from_db()
+    assert job.status == ImportStatus.PREVIEWED and bytes(job.data) == data
 
-    response = client.post(reverse("transfer:confirm"), {"token": token})
-    assert response.status_code == 302 and response["Location"] == reverse("transfer:done")
+    response = client.post(reverse("transfer:confirm", args=[job.pk]))
+    assert response.status_code == 302 and response["Location"] == reverse("transfer:job", args=[job.pk])
     assert set(Youth.objects.values_list("reference", flat=True)) == {"HB-0001", "HB-0002"}
-    assert list((media_root / "transfer-pending").iterdir()) == []
+    job.refresh_from_db()
+    assert (job.status, job.data) == (ImportStatus.IMPORTED, None)  # the file is deleted once imported
     entry = AccessLog.objects.get(action=AccessLog.Action.IMPORT)
     assert (entry.user, entry.object_type) == (coordinator, "jeunes")
 
     done = client.get(response["Location"]).content.decode()
     assert "Import terminé" in done and "jeunes.csv" in done
+    # Coming back to the import page finds it.
+    assert reverse("transfer:job", args=[job.pk]) in client.get(reverse("transfer:index")).content.decode()
 
-    again = client.post(reverse("transfer:confirm"), {"token": token}, follow=True)
+    again = client.post(reverse("transfer:confirm", args=[job.pk]), follow=True)
     assert "Cet aperçu a expiré ou a déjà été importé" in again.content.decode()
     assert Youth.objects.count() == 2
 
 
-def test_a_forged_token_imports_nothing(client, coordinator, territory):
+def test_the_state_endpoint_gives_the_progress_as_json(client, coordinator, territory):
     client.force_login(coordinator)
-    data = csv_bytes([YOUTH_HEADER, youth_row()])
-    client.post(reverse("transfer:preview"), {"kind": "jeunes", "file": upload("jeunes.csv", data)})
-    response = client.post(reverse("transfer:confirm"), {"token": "forged"}, follow=True)
-    assert "Cet aperçu a expiré" in response.content.decode()
-    assert not Youth.objects.exists()
+    job, _response = _preview(client, csv_bytes([YOUTH_HEADER, youth_row(), youth_row("HB-0002", "Lina")]))
+    state = client.get(reverse("transfer:job_state", args=[job.pk])).json()
+    assert state == {
+        "status": "previewed",
+        "label": "aperçu prêt",
+        "running": False,
+        "read": 2,
+        "checked": 2,
+        "written": 0,
+        "total": 2,
+    }
 
 
-def test_another_session_cannot_confirm_someone_elses_preview(client, coordinator, territory, team):
+def test_a_running_task_shows_a_progress_bar_that_polls_its_state(client, coordinator, territory, team):
     client.force_login(coordinator)
-    data = csv_bytes([YOUTH_HEADER, youth_row()])
-    token = client.post(reverse("transfer:preview"), {"kind": "jeunes", "file": upload("j.csv", data)}).context["token"]
+    job = ImportJob.objects.create(
+        user=coordinator, team=team, kind="jeunes", filename="j.csv", data=b"x", status=ImportStatus.IMPORTING
+    )
+    from transfer import progress
+
+    progress.report(job.pk, read=4000, checked=2000, written=2000, total=10000)
+    content = client.get(reverse("transfer:job", args=[job.pk])).content.decode()
+    assert 'data-state-url="{}"'.format(reverse("transfer:job_state", args=[job.pk])) in content
+    assert "Lignes enregistrées" in content and "js/import-progress.js" in content
+    assert client.get(reverse("transfer:job_state", args=[job.pk])).json()["written"] == 2000
+
+
+def test_one_import_at_a_time_per_team(client, coordinator, territory, team):
+    client.force_login(coordinator)
+    from transfer import progress
+
+    busy = ImportJob.objects.create(
+        user=coordinator, team=team, kind="jeunes", filename="a.csv", data=b"x", status=ImportStatus.IMPORTING
+    )
+    progress.report(busy.pk)
+    response = client.post(
+        reverse("transfer:preview"), {"kind": "jeunes", "file": upload("b.csv", csv_bytes([YOUTH_HEADER, youth_row()]))}
+    )
+    assert response.status_code == 409
+    assert "Un import est déjà en cours pour cette équipe" in response.content.decode()
+
+
+def test_a_stalled_task_is_marked_failed_and_the_file_can_be_imported_again(client, coordinator, territory, settings):
+    """A worker killed in the middle of a confirmation: its progress stops; the job is failed, the team free."""
+    client.force_login(coordinator)
+    job, _response = _preview(client, csv_bytes([YOUTH_HEADER, youth_row()]))
+    from transfer import progress
+
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.IMPORTING)
+    progress.report(job.pk, read=1, checked=1, written=1, total=1)
+    settings.EMPS_TASK_STALE_SECONDS = -1
+    page = html.unescape(client.get(reverse("transfer:job", args=[job.pk])).content.decode())
+    assert "Le traitement s'est interrompu (serveur ou tâche arrêtés) : rien n'a été enregistré." in page
+    assert "Relancer avec le même fichier" in page
+    job.refresh_from_db()
+    assert job.status == ImportStatus.FAILED and not Youth.objects.exists()
+
+    settings.EMPS_TASK_STALE_SECONDS = 600
+    client.post(reverse("transfer:confirm", args=[job.pk]))
+    job.refresh_from_db()
+    assert job.status == ImportStatus.IMPORTED and Youth.objects.count() == 1
+
+
+def test_a_failing_task_ends_in_a_french_state(client, coordinator, territory, monkeypatch):
+    client.force_login(coordinator)
+
+    def broken(**kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr("transfer.jobs.import_file", broken)
+    job, response = _preview(client, csv_bytes([YOUTH_HEADER, youth_row()]))
+    assert "Le traitement a échoué (RuntimeError) : rien n'a été enregistré." in html.unescape(
+        response.content.decode()
+    )
+    job.refresh_from_db()
+    assert job.status == ImportStatus.FAILED
+
+
+def test_another_coordinator_cannot_see_or_confirm_someone_elses_preview(client, coordinator, territory, team):
+    client.force_login(coordinator)
+    job, _response = _preview(client, csv_bytes([YOUTH_HEADER, youth_row()]), name="j.csv")
     other = UserFactory(username="coordination2", coordinator=True, teams=[team])
     client.force_login(other)
-    client.post(reverse("transfer:confirm"), {"token": token})
+    assert client.post(reverse("transfer:confirm", args=[job.pk])).status_code == 404
+    assert client.get(reverse("transfer:job", args=[job.pk])).status_code == 404
+    assert client.get(reverse("transfer:job_state", args=[job.pk])).status_code == 404
     assert not Youth.objects.exists()
 
 
-def test_cancel_deletes_the_pending_file(client, coordinator, territory, media_root):
+def test_cancel_deletes_the_pending_file(client, coordinator, territory):
     client.force_login(coordinator)
-    data = csv_bytes([YOUTH_HEADER, youth_row()])
-    client.post(reverse("transfer:preview"), {"kind": "jeunes", "file": upload("jeunes.csv", data)})
-    response = client.post(reverse("transfer:cancel"), follow=True)
+    job, _response = _preview(client, csv_bytes([YOUTH_HEADER, youth_row()]))
+    response = client.post(reverse("transfer:cancel", args=[job.pk]), follow=True)
     assert "Import annulé" in response.content.decode()
-    assert list((media_root / "transfer-pending").iterdir()) == []
+    job.refresh_from_db()
+    assert (job.status, job.data) == (ImportStatus.CANCELLED, None)
 
 
 def test_the_create_partners_option(client, coordinator, territory):
@@ -153,13 +240,11 @@ def test_the_create_partners_option(client, coordinator, territory):
     data = csv_bytes(
         [["reference", "date", "domaines", "partenaires"], ["HB-0001", "02/10/2023", "Famille", "Club de boxe"]]
     )
-    response = client.post(reverse("transfer:preview"), {"kind": "interventions", "file": upload("i.csv", data)})
+    _job, response = _preview(client, data, name="i.csv", kind="interventions")
     assert "Partenaire « Club de boxe » inconnu" in response.content.decode()
-    response = client.post(
-        reverse("transfer:preview"), {"kind": "interventions", "file": upload("i.csv", data), "create_partners": "on"}
-    )
+    job, response = _preview(client, data, name="i.csv", kind="interventions", create_partners="on")
     assert "Partenaires seront créés dans la catégorie « À classer » : « Club de boxe »." in response.content.decode()
-    client.post(reverse("transfer:confirm"), {"token": response.context["token"]})
+    client.post(reverse("transfer:confirm", args=[job.pk]))
     assert Partner.objects.filter(name="Club de boxe").exists()
 
 
@@ -191,10 +276,8 @@ def test_a_coordinator_of_several_teams_chooses_one_of_theirs(client, coordinato
         reverse("transfer:preview"), {"kind": "jeunes", "file": upload("j.csv", data), "team": other_team.pk}
     )
     assert "Sélectionnez un choix valide" in response.content.decode()
-    response = client.post(
-        reverse("transfer:preview"), {"kind": "jeunes", "file": upload("j.csv", data), "team": second.pk}
-    )
-    client.post(reverse("transfer:confirm"), {"token": response.context["token"]})
+    job, _response = _preview(client, data, name="j.csv", team=second.pk)
+    client.post(reverse("transfer:confirm", args=[job.pk]))
     assert Youth.objects.get().team == second
 
 

@@ -7,6 +7,7 @@ stored (every column equal) is recognised and skipped, so importing a file twice
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -25,7 +26,7 @@ from actions.models import (
 from emps.models import Partner, User
 from transfer.columns import Column
 from transfer.context import user_label
-from transfer.resources.base import TransferResource, column
+from transfer.resources.base import BATCH_SIZE, TransferResource, column
 from transfer.text import join_list, normalise
 from transfer.widgets import (
     ChoiceWidget,
@@ -124,6 +125,10 @@ class ActivityResource(TransferResource):
         return join_list(sorted(labels[i] for i in ids or ()))
 
 
+# The columns of a link of an intervention to a domain that its history keeps.
+DOMAIN_LINK_FIELDS = ("id", "intervention_id", "domain_id", "youth_id", "team_id", "date")
+
+
 class InterventionResource(ActivityResource):
     kind = "interventions"
     label = gettext_lazy("Interventions")
@@ -197,6 +202,30 @@ class InterventionResource(ActivityResource):
     class Meta:
         model = Intervention
         fields = ("reference", "date", "domaines", "type", "partenaires", "educateur", "commentaire")
+
+    def bulk_history(self, instances: list) -> list:
+        """The history's creation lines of the imported interventions, with their domains as a form's save
+        would record them (the history follows the domains: `m2m_fields`)."""
+        for intervention in instances:
+            # The database copies the youth's team (a trigger); the history line gets the same value.
+            intervention.team_id = intervention.youth.team_id
+        lines = super().bulk_history(instances)
+        HistoricalInterventionDomain = apps.get_model("actions", "HistoricalInterventionDomain")  # noqa: N806
+        line_of = {intervention.pk: line for line, intervention in zip(lines, instances, strict=True)}
+        ids = list(line_of)
+        for start in range(0, len(ids), 500):
+            # The links as the database wrote them (their copies of the date, youth and team by triggers).
+            links = Intervention.domains.through.objects.filter(intervention_id__in=ids[start : start + 500])
+            HistoricalInterventionDomain.objects.bulk_create(
+                [
+                    HistoricalInterventionDomain(
+                        history=line_of[link["intervention_id"]], **{key: link[key] for key in DOMAIN_LINK_FIELDS}
+                    )
+                    for link in links.values("intervention_id", *DOMAIN_LINK_FIELDS)
+                ],
+                batch_size=BATCH_SIZE,
+            )
+        return lines
 
     def signature(self, instance):
         return (

@@ -249,10 +249,19 @@ class TransferResource(resources.ModelResource):
                 for attribute, name in self.m2m.items():
                     pairs = [(obj.pk, other.pk) for obj in instances for other in getattr(obj, attribute, ())]
                     _insert_links(model._meta.get_field(name), pairs)
+                self.bulk_history(instances)
         except Exception as error:  # noqa: BLE001 - reported to the coordinator, never as a traceback
             self.handle_import_error(result, error, raise_errors)
         finally:
             self.create_instances.clear()
+
+    def bulk_history(self, instances: list) -> list:
+        """The creation lines of the history of bulk-created instances (bulk_create skips simple-history's
+        signals), by the importing user; returns them (empty for a model without history)."""
+        history = getattr(self._meta.model, "history", None)
+        if history is None:
+            return []
+        return history.bulk_history_create(instances, batch_size=BATCH_SIZE, default_user=self.context.user) or []
 
     def after_import(self, dataset, result, **kwargs):
         # ModelResource resets the primary-key sequences here; rows never carry ids, so nothing to do.

@@ -11,7 +11,7 @@ from transfer.columns import Column
 from transfer.resources.base import TransferResource, column
 from transfer.text import normalise, tidy
 from transfer.widgets import BirthWidget, ChoiceWidget, DateWidget, LookupWidget, TextWidget, is_blank
-from transfer.youth_writes import youth_create_from_import, youth_update_from_import
+from transfer.youth_writes import youth_update_from_import, youths_create_from_import
 from youths.enums import Level, Sex
 from youths.models import SituationRecord, SupportEpisode, Youth, take_several_teams_turn
 
@@ -168,6 +168,7 @@ class YouthResource(TransferResource):
         self._episodes: dict[int, list[SupportEpisode]] = defaultdict(list)
         self._situations: dict[int, SituationRecord] = {}
         self._seen: dict[tuple[int, str], int] = {}
+        self._new: list[Youth] = []
 
     # Existing records, loaded once per team ---------------------------------------------------
 
@@ -288,24 +289,33 @@ class YouthResource(TransferResource):
         if instance.team_id is None:
             instance.team = self.context.row_team
         if instance.pk is not None:
-            # A new youth is validated by youth_create(); an update is validated here.
             instance.full_clean(exclude=self._clean_exclude - {"team"})
+        else:
+            # A new youth is written in bulk with its chunk (`after_import`): its fields are checked here,
+            # in Python. The lookups already kept the commune to the team's and the quartier to the commune's,
+            # the file's references are unique (`_seen`) and new to the team (`_team_youths`), and the
+            # database's constraints stay the last word. Django's constraint checks would cost a query and a
+            # savepoint each, per row, and PostgreSQL slows down as a transaction's savepoints pile up.
+            instance.clean_fields(exclude=self._clean_exclude)
 
     def save_instance(self, instance, is_create, row, **kwargs):
+        if is_create:
+            self._new.append(instance)
+            return
         with transaction.atomic():
-            if is_create:
-                youth_create_from_import(
-                    youth=instance,
-                    level=getattr(instance, "import_level", "") or Level.ACCROCHE,
-                    situation=getattr(instance, "import_situation", None),
-                    ended_on=getattr(instance, "import_end", None),
-                    by=self.context.user,
-                )
-                self._youths[instance.team_id][normalise(instance.reference)] = instance
-            else:
-                youth_update_from_import(
-                    youth=instance, on=self.context.today, by=self.context.user, **instance._import_changes
-                )
+            youth_update_from_import(
+                youth=instance, on=self.context.today, by=self.context.user, **instance._import_changes
+            )
+
+    def after_import(self, dataset, result, **kwargs):
+        """Write the chunk's new youths, their support episodes and situations, a few queries for all."""
+        new, self._new = self._new, []
+        if not new:
+            return
+        with transaction.atomic():
+            youths_create_from_import(youths=new, by=self.context.user)
+        for youth in new:
+            self._youths[youth.team_id][normalise(youth.reference)] = youth
 
     # Export ----------------------------------------------------------------------------------
 
