@@ -10,6 +10,7 @@ from django.db import transaction
 
 from actions.enums import ActionKind, Carrying, InterventionKind, MeetingKind, Place
 from actions.models import CollectiveAction, Domain, Intervention, PartnerMeeting, PresenceSession
+from demo.logos import create_bilan_header
 from demo.seed2023 import END, START, load_seed_2023
 from demo.territory import ensure_partners, ensure_territory
 from emps.enums import Role
@@ -143,7 +144,6 @@ def create_demo(*, today: datetime.date, seed: int = 2023, password: str = DEMO_
         name=TEAM_NAME,
         association="Association Rencontres et Loisirs",
         reference_prefix="HB",
-        financial_partners="Agence nationale de la cohésion des territoires (ANCT)\nDépartement du Pas-de-Calais",
     )
     communes, quartiers = ensure_territory(team)
     partners = ensure_partners()
@@ -153,6 +153,7 @@ def create_demo(*, today: datetime.date, seed: int = 2023, password: str = DEMO_
     coordinator = _user("coordination", Role.COORDINATOR, "Sophie", "Delattre", team, password)
     _user("financeur", Role.FUNDER, "Agent", "ANCT", team, password)
     educators = [educator, educator2]
+    create_bilan_header(team=team, by=coordinator)
 
     # The 2023 activity behind the seed bilan (9 May - 31 December 2023), then the recent year.
     load_seed_2023(team=team, educators=educators)

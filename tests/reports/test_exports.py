@@ -184,8 +184,23 @@ def test_text_cells_that_look_like_formulas_are_neutralised(seed_team, db):
     workbook = load_workbook(io.BytesIO(render_export(document, "xlsx")))
     cells = [c for sheet in workbook for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
     assert not any(c.data_type == "f" for c in cells)
-    assert not any(c.value.startswith(("=", "+", "-", "@")) for c in cells)
-    assert any(c.value == "'" + partner.name for c in cells)
+    assert any(c.value == partner.name and c.data_type == "s" for c in cells)
+    assert any(c.value == "+33 6 00 00 00 00" for c in cells)
+    assert not any(c.value.startswith("'") for c in cells)
+
+
+def test_texts_starting_with_a_dash_read_as_typed_in_the_workbook(seed_team, seed_coordinator, db):
+    """The seed's bullet lines « - Recrutement… » showed a stray apostrophe in the spreadsheet."""
+    from reports.models import BilanNarrative
+
+    narrative = BilanNarrative.objects.create(
+        team=seed_team, start=SEED_START, end=SEED_END, setup="- Recrutement le 9 mai 2023\n- Second éducateur"
+    )
+    document = bilan_document(build_bilan(scope=Scope.for_team(seed_team), start=SEED_START, end=SEED_END), narrative)
+    workbook = load_workbook(io.BytesIO(render_export(document, "xlsx")))
+    texts = {row[0].value: row[1] for row in workbook["Textes"].iter_rows(min_row=2)}
+    assert texts["Mise en place"].value == "- Recrutement le 9 mai 2023\n- Second éducateur"
+    assert texts["Mise en place"].data_type == "s"
 
 
 def test_json_carries_every_figure(seed_document):

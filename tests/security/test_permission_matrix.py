@@ -28,6 +28,7 @@ from tests.actions.factories import (
     PresenceSessionFactory,
 )
 from tests.emps.factories import UserFactory
+from tests.reports.factories import BilanLogoFactory
 from tests.youths.factories import YouthFactory
 
 ROLES = ["anonymous", "educator", "other_educator", "coordinator", "funder"]
@@ -55,6 +56,8 @@ INTERVENTION = {"pk": "intervention"}
 ACTION = {"pk": "action"}
 SESSION = {"pk": "session"}
 PUBLISHED = {"pk": "published"}
+TEAM = {"pk": "team"}
+LOGO = {"pk": "logo"}
 DOMAINS = {"slug": "=domaines"}
 DOMAIN = {"slug": "=domaines", "pk": "domain"}
 TEMPLATE = {"kind": "=jeunes", "fmt": "=csv"}
@@ -115,6 +118,10 @@ MATRIX = {
     "reports:bilan_pdf":           GET(NONE,   302,      403,     403,       400,        403),
     "reports:bilan_xlsx":          GET(NONE,   302,      403,     403,       400,        403),
     "reports:narrative_edit":      GET(NONE,   302,      403,     403,       400,        403),
+    # Team settings and logos (issue 27): the coordinator sets the bilan's header; a logo is served to the
+    # team's staff only (another team's answers 404), never to a funder, who reads it in published bilans.
+    "reports:team_settings":       GET(TEAM,   302,      403,     403,       200,        403),
+    "reports:logo":                GET(LOGO,   302,      200,     404,       200,        403),
     # Import and export (issue 5): coordinators only
     "transfer:index":              GET(NONE,   302,      403,     403,       200,        403),
     "transfer:preview":            GET(NONE,   302,      405,     405,       405,        405),
@@ -204,6 +211,7 @@ def world(team, educator, teammate, other_educator, coordinator, funder):
             "meeting": PartnerMeetingFactory(team=team, author=educator),
             "member": teammate,
             "domain": Domain.objects.order_by("order").first(),
+            "logo": BilanLogoFactory(team=team),
         },
         published=lambda: published_bilan_create(
             team=team,
