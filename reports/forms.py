@@ -176,6 +176,18 @@ class FinancialPartnerForm(InvalidFieldsMixin, forms.ModelForm):
 
 
 class BaseFinancialPartnerFormSet(forms.BaseInlineFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].widget.attrs["class"] = "form-check-input"
+
+    def get_form_kwargs(self, index):
+        """The empty rows offer the next places in the order, after the partners already listed."""
+        kwargs = super().get_form_kwargs(index)
+        if index is not None and index >= self.initial_form_count():
+            kwargs["initial"] = {"order": index + 1}
+        return kwargs
+
     def clean(self):
         super().clean()
         names = [
