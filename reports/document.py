@@ -17,7 +17,7 @@ from reports import charts
 from reports.builders import ActivityTable, Bilan
 from reports.models import NARRATIVE_FIELDS, BilanNarrative
 from reports.rules import COUNTING_RULES
-from reports.templatetags.bilan import count
+from reports.templatetags.bilan import count, decimal1, plural_number
 
 # The print stylesheet of the bilan: inlined in the standalone HTML, applied by the PDF.
 PRINT_STYLESHEET = "css/bilan-print.css"
@@ -195,11 +195,6 @@ def partner_chars(groups) -> int:
     return sum(len(group.category) + sum(len(name) + 2 for name in group.partners) for group in groups)
 
 
-def plural_number(value) -> int:
-    """The number a plural agrees with: a masked figure of a published bilan (« ≤ 2 ») reads as a plural."""
-    return value if isinstance(value, int) and not isinstance(value, bool) else 2
-
-
 def collective_actions_label(workshops, outings) -> str:
     """« 1 atelier et 2 sorties »: each number agrees with its own noun."""
     return _("%(workshops)s et %(outings)s") % {
@@ -215,6 +210,20 @@ def dsl_actions_label(initiated, joined) -> str:
         "%(initiated)s initiées et %(joined)s en associé",
         plural_number(initiated),
     ) % {"initiated": count(initiated), "joined": count(joined)}
+
+
+def hours_label(value) -> str:
+    """« 1,5 heure », « 165 heures » (French: singular below two)."""
+    return ngettext("%(n)s heure", "%(n)s heures", plural_number(value)) % {"n": decimal1(value)}
+
+
+def presence_aside(person_hours, sessions) -> str:
+    """« 247,5 heures-personnes, 66 temps de présence »."""
+    return ngettext(
+        "%(n)s heure-personne, %(sessions)s temps de présence",
+        "%(n)s heures-personnes, %(sessions)s temps de présence",
+        plural_number(person_hours),
+    ) % {"n": decimal1(person_hours), "sessions": count(sessions)}
 
 
 def domains_note(domains) -> str:
@@ -247,6 +256,8 @@ def activity_layout(table: ActivityTable, single_commune: str | None = None, *, 
         "with_partners": with_partners,
         "collective_label": collective_actions_label(table.workshops, table.outings),
         "dsl_label": dsl_actions_label(table.dsl_initiated, table.dsl_joined),
+        "hours_label": hours_label(table.presence_hours),
+        "presence_aside": presence_aside(table.presence_person_hours, table.presence_sessions),
         "support_rows": 3 + (1 if table.level_unknown else 0),
         "action_rows": 2 + (1 if table.work_projects else 0),
         "support_partner_count": sum(len(group.partners) for group in table.support_partners),

@@ -9,11 +9,13 @@ import io
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from reports.document import BilanDocument
+from reports.templatetags.bilan import plural_number
 
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="1D4F91")
@@ -157,7 +159,8 @@ def render_xlsx(document: BilanDocument) -> bytes:
         [_("Domaines travaillés"), _("Total"), _("Jeunes"), "%"],
         [[r.label, r.total, r.youths, r.percent] for r in bilan.domains.rows],
         [_("Ensemble des domaines"), bilan.domains.total, bilan.domains.youths, None],
-        note=_("%(n)s interventions") % {"n": bilan.domains.interventions},
+        note=ngettext("%(n)s intervention", "%(n)s interventions", plural_number(bilan.domains.interventions))
+        % {"n": bilan.domains.interventions},
     )
     _sex_sheet(sheets, _("Âge et sexe"), _("Tranches d'âge"), _("Nombre de jeunes"), bilan.age_sex)
     sheets.add(

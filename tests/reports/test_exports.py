@@ -341,3 +341,14 @@ def test_the_domains_note_reads_right_with_a_single_intervention():
     assert domains_note(one) == "1 domaine travaillé au cours de 1 intervention auprès de 1 jeune distinct."
     many = SimpleNamespace(total=282, interventions=250, youths=60)
     assert domains_note(many) == "282 domaines travaillés au cours de 250 interventions auprès de 60 jeunes distincts."
+
+
+def test_hours_agree_with_their_noun_as_french_does_below_two():
+    from decimal import Decimal
+
+    from reports.document import hours_label, presence_aside
+
+    assert hours_label(Decimal("1.5")) == "1,5 heure"
+    assert hours_label(Decimal("165")) == "165 heures"
+    assert presence_aside(Decimal("1"), 1) == "1 heure-personne, 1 temps de présence"
+    assert presence_aside(Decimal("247.5"), 66) == "247,5 heures-personnes, 66 temps de présence"
