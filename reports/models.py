@@ -125,7 +125,7 @@ class FinancialPartner(models.Model):
     """A funder printed on the bilan's first page, in the team's order, with its logo when it has one."""
 
     team = models.ForeignKey(
-        Team, on_delete=models.PROTECT, related_name="financial_partners", verbose_name=_("équipe")
+        Team, on_delete=models.PROTECT, related_name="bilan_financial_partners", verbose_name=_("équipe")
     )
     name = models.CharField(_("nom"), max_length=200)
     order = models.PositiveSmallIntegerField(_("ordre"), default=1)

@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=200, verbose_name='nom')),
                 ('order', models.PositiveSmallIntegerField(default=1, verbose_name='ordre')),
-                ('team', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='financial_partners', to='emps.team', verbose_name='équipe')),
+                ('team', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='bilan_financial_partners', to='emps.team', verbose_name='équipe')),
             ],
             options={
                 'verbose_name': 'partenaire financier',
