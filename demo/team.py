@@ -5,21 +5,27 @@ Names are fictional. The same date and seed always give the same data.
 
 import datetime
 import random
+from dataclasses import dataclass
 
 from django.db import transaction
 
 from actions.enums import ActionKind, Carrying, InterventionKind, MeetingKind, Place
 from actions.models import CollectiveAction, Domain, Intervention, PartnerMeeting, PresenceSession
+from demo.logos import create_bilan_header
 from demo.seed2023 import END, START, load_seed_2023
 from demo.territory import ensure_partners, ensure_territory
 from emps.accounts.forms import DEMO_PASSWORD
 from emps.enums import Role
 from emps.models import Team, User
+from privacy.services import youth_anonymise, youths_due_for_anonymisation
 from reports.dashboards.publishing import published_bilan_create
 from reports.models import PublishedBilan
 from youths.enums import Level
 from youths.models import EndReason, Origin, Situation, SituationRecord, SupportEpisode, Youth
 
+FIRST_RECENT_DAY = datetime.date(2024, 1, 1)
+SEED_SUPPORTS_ENDED_ON = datetime.date(2024, 1, 31)
+SUPPORT_SPAN_DAYS = 270
 TEAM_NAME = "EMPS Hénin-Beaumont"
 
 
@@ -126,10 +132,43 @@ def _street_tally(rng: random.Random, place: str) -> dict:
     return tally
 
 
+@dataclass(frozen=True)
+class DemoAccounts:
+    educators: list[User]
+    coordinator: User
+    funder: User
+
+
+@dataclass(frozen=True)
+class RecentPeriod:
+    """The demo's living activity: from 1 January of last year (never before 2024) to `today`."""
+
+    start: datetime.date
+    today: datetime.date
+
+    @property
+    def days(self) -> int:
+        return max((self.today - self.start).days, 1)
+
+    def per_year(self, count: int) -> int:
+        """`count` a year, for the period's length (at least one)."""
+        return max(1, round(count * self.days / 365))
+
+    def random_day(self, rng: random.Random, after: datetime.date | None = None) -> datetime.date:
+        first = max(self.start, after) if after else self.start
+        return first + datetime.timedelta(days=rng.randrange(0, max((self.today - first).days, 0) + 1))
+
+
+def recent_period(today: datetime.date) -> RecentPeriod:
+    """Last year and this one, so that both years' bilans and the dashboard have something to show on any
+    date; never 2023, whose bilan is the seed's figure for figure."""
+    return RecentPeriod(start=max(datetime.date(today.year - 1, 1, 1), FIRST_RECENT_DAY), today=today)
+
+
 @transaction.atomic
 def create_demo(*, today: datetime.date, seed: int = 2023, password: str = DEMO_PASSWORD, publish: bool = True) -> Team:
-    """Create the demo team and accounts, the 2023 activity of the seed bilan and one year of activity up to
-    `today` (idempotent).
+    """Create the demo team and accounts, the 2023 activity of the seed bilan and the activity of last year
+    and this one up to `today` (idempotent).
 
     With `publish`, the 2023 bilan is also published (figures, texts, PDF and workbook frozen), so that
     the demo funder's « Bilans publiés » page has one: it renders a PDF, a few seconds, which tests that
@@ -139,34 +178,51 @@ def create_demo(*, today: datetime.date, seed: int = 2023, password: str = DEMO_
     if existing is not None:
         return existing
     rng = random.Random(seed)
-    team = Team.objects.create(
-        name=TEAM_NAME,
-        association="Association Rencontres et Loisirs",
-        reference_prefix="HB",
-        financial_partners="Agence nationale de la cohésion des territoires (ANCT)\nDépartement du Pas-de-Calais",
-    )
+    team = Team.objects.create(name=TEAM_NAME, association="Association Rencontres et Loisirs", reference_prefix="HB")
     communes, quartiers = ensure_territory(team)
     partners = ensure_partners()
+    accounts = create_accounts(team=team, password=password)
+    create_bilan_header(team=team, by=accounts.coordinator)
 
+    # The 2023 activity behind the seed bilan (9 May - 31 December 2023), then the recent years.
+    load_seed_2023(team=team, educators=accounts.educators)
+    period = recent_period(today)
+    youths = create_recent_youths(
+        team=team, rng=rng, quartiers=quartiers, partners=partners, accounts=accounts, period=period
+    )
+    create_recent_interventions(rng=rng, youths=youths, partners=partners, period=period)
+    create_recent_actions(
+        team=team, rng=rng, quartiers=quartiers, partners=partners, youths=youths, accounts=accounts, period=period
+    )
+    create_recent_presence(
+        team=team, rng=rng, tallies=random.Random(seed + 1), quartiers=quartiers, accounts=accounts, period=period
+    )
+    create_recent_meetings(team=team, rng=rng, communes=communes, partners=partners, accounts=accounts, period=period)
+    retire_2023_youths(team=team, today=today, by=accounts.coordinator)
+
+    if publish:
+        _publish_seed_bilan(team=team, by=accounts.coordinator)
+    return team
+
+
+def create_accounts(*, team: Team, password: str) -> DemoAccounts:
     educator = _user("educateur", Role.EDUCATOR, "Karim", "Benali", team, password)
     educator2 = _user("educateur2", Role.EDUCATOR, "Julie", "Marchand", team, password)
     coordinator = _user("coordination", Role.COORDINATOR, "Sophie", "Delattre", team, password)
-    _user("financeur", Role.FUNDER, "Agent", "ANCT", team, password)
-    educators = [educator, educator2]
+    funder = _user("financeur", Role.FUNDER, "Agent", "ANCT", team, password)
+    return DemoAccounts(educators=[educator, educator2], coordinator=coordinator, funder=funder)
 
-    # The 2023 activity behind the seed bilan (9 May - 31 December 2023), then the recent year.
-    load_seed_2023(team=team, educators=educators)
 
+def create_recent_youths(
+    *, team, rng, quartiers, partners, accounts: DemoAccounts, period: RecentPeriod
+) -> list[Youth]:
+    """Youths met since the period's start, each with a level ladder and a situation."""
     origins = {o.code: o for o in Origin.objects.all()}
     situations = {s.code: s for s in Situation.objects.all()}
     change_reason = EndReason.objects.get(code="changement-niveau")
-    domains = list(Domain.objects.order_by("order"))
-    domain_weights = [67, 64, 40, 30, 27, 27, 9, 6, 5, 4, 2, 1][: len(domains)]
 
-    # The recent year never reaches back into 2023, so that the 2023 bilan stays the seed's.
-    start = max(today - datetime.timedelta(days=364), datetime.date(2024, 1, 1))
     youths = []
-    for i in range(62):
+    for i in range(period.per_year(62)):
         sex = rng.choices(["H", "F", "NB", ""], weights=[60, 36, 2, 2])[0]
         if sex == "F":
             first = rng.choice(FIRST_NAMES_F)
@@ -176,20 +232,20 @@ def create_demo(*, today: datetime.date, seed: int = 2023, password: str = DEMO_
             first = rng.choice(FIRST_NAMES_H)
         age = rng.choices(range(6, 25), weights=[2, 2, 2, 3, 6, 6, 7, 7, 7, 6, 3, 2, 4, 4, 3, 1, 1, 1, 1])[0]
         quartier = rng.choice(quartiers)
-        first_met = start + datetime.timedelta(days=rng.randrange(0, 330))
+        first_met = period.start + datetime.timedelta(days=rng.randrange(0, max(period.days - 20, 1)))
         origin_code = rng.choices(["presence", "partenaire", "tiers"], weights=[75, 15, 10])[0]
         youth = Youth(
             team=team,
             first_name=first,
             sex=sex,
-            birth_year=today.year - age - (1 if rng.random() < 0.5 else 0),
+            birth_year=period.today.year - age - (1 if rng.random() < 0.5 else 0),
             birth_month=rng.choice([None, *range(1, 13)]),
             age_is_estimated=rng.random() < 0.15,
             commune=quartier.commune,
             quartier=quartier if rng.random() < 0.9 else None,
             origin=origins[origin_code],
             origin_partner=rng.choice(partners) if origin_code == "partenaire" else None,
-            referent=educators[i % 2],
+            referent=accounts.educators[i % 2],
             first_met_on=first_met,
             informed_on=first_met + datetime.timedelta(days=rng.randrange(0, 30)) if rng.random() < 0.8 else None,
         )
@@ -201,7 +257,7 @@ def create_demo(*, today: datetime.date, seed: int = 2023, password: str = DEMO_
         SupportEpisode.objects.create(youth=youth, level=Level.ACCROCHE, started_on=episode_start)
         for level in [Level.ASEP, Level.PAEI][: Level.rank(target)]:
             next_start = episode_start + datetime.timedelta(days=rng.randrange(14, 60))
-            if next_start >= today:
+            if next_start >= period.today:
                 break
             SupportEpisode.objects.filter(youth=youth, ended_on__isnull=True).update(
                 ended_on=next_start - datetime.timedelta(days=1), end_reason=change_reason
@@ -214,7 +270,13 @@ def create_demo(*, today: datetime.date, seed: int = 2023, password: str = DEMO_
             situation = "scolarise" if rng.random() < 0.93 else "rupture"
         SituationRecord.objects.create(youth=youth, situation=situations[situation], started_on=first_met)
 
-    # Individual interventions: more for youths with a higher support level.
+    return youths
+
+
+def create_recent_interventions(*, rng, youths, partners, period: RecentPeriod) -> None:
+    """Individual interventions: more for youths with a higher support level."""
+    domains = list(Domain.objects.order_by("order"))
+    domain_weights = [67, 64, 40, 30, 27, 27, 9, 6, 5, 4, 2, 1][: len(domains)]
     for youth in youths:
         level = youth.episodes.order_by("-started_on").first().level
         count = {
@@ -222,7 +284,8 @@ def create_demo(*, today: datetime.date, seed: int = 2023, password: str = DEMO_
             Level.ASEP: rng.randrange(2, 6),
             Level.PAEI: rng.randrange(5, 12),
         }[level]
-        span = max((today - youth.first_met_on).days, 1)
+        # Within the months after the first meeting, as a support runs, never after today.
+        span = max(min((period.today - youth.first_met_on).days, SUPPORT_SPAN_DAYS), 1)
         for _n in range(count):
             intervention = Intervention.objects.create(
                 youth=youth,
@@ -239,17 +302,21 @@ def create_demo(*, today: datetime.date, seed: int = 2023, password: str = DEMO_
             if rng.random() < 0.4:
                 intervention.partners.set([rng.choice(partners)])
 
-    # Collective actions, street presence and partner meetings over the year.
+
+def create_recent_actions(
+    *, team, rng, quartiers, partners, youths, accounts: DemoAccounts, period: RecentPeriod
+) -> None:
+    """Collective actions over the period, about as many a year as in the seed."""
     action_plan = (
-        [ActionKind.WORKSHOP] * 22
-        + [ActionKind.OUTING] * 30
-        + [ActionKind.DSL] * 16
-        + [ActionKind.COMMUNAL_EVENT] * 10
-        + [ActionKind.WORK_PROJECT] * 2
+        [ActionKind.WORKSHOP] * period.per_year(22)
+        + [ActionKind.OUTING] * period.per_year(30)
+        + [ActionKind.DSL] * period.per_year(16)
+        + [ActionKind.COMMUNAL_EVENT] * period.per_year(10)
+        + [ActionKind.WORK_PROJECT] * period.per_year(2)
     )
     for kind in action_plan:
         quartier = rng.choice(quartiers)
-        date = start + datetime.timedelta(days=rng.randrange(0, 365))
+        date = period.random_day(rng)
         action = CollectiveAction.objects.create(
             team=team,
             date=date,
@@ -260,20 +327,24 @@ def create_demo(*, today: datetime.date, seed: int = 2023, password: str = DEMO_
             quartier=quartier,
             anonymous_participants=rng.randrange(0, 12),
             after_needs_assessment=kind in (ActionKind.WORKSHOP, ActionKind.OUTING),
-            author=rng.choice(educators),
+            author=rng.choice(accounts.educators),
         )
         met = [y for y in youths if y.first_met_on <= date]
         action.participants.set(rng.sample(met, min(len(met), rng.randrange(2, 9))))
         action.partners.set(rng.sample(partners, rng.randrange(0, 3)))
 
-    tallies = random.Random(seed + 1)  # its own sequence: the rest of the demo stays as it was
-    for _n in range(85):
+
+def create_recent_presence(*, team, rng, tallies, quartiers, accounts: DemoAccounts, period: RecentPeriod) -> None:
+    """Street presence, about 85 sessions a year; `tallies` is its own sequence for the anonymous counts."""
+    educator, educator2 = accounts.educators
+    educators = accounts.educators
+    for _n in range(period.per_year(85)):
         quartier = rng.choice(quartiers)
         present = rng.choice([[educator], [educator2], educators, educators])
         place = rng.choices(Place.values, weights=[60, 20, 15, 5])[0]
         session = PresenceSession.objects.create(
             team=team,
-            date=start + datetime.timedelta(days=rng.randrange(0, 365)),
+            date=period.random_day(rng),
             start_time=datetime.time(rng.choice([10, 14, 16, 17, 18]), rng.choice([0, 30])),
             duration_minutes=rng.choice([60, 90, 120, 120, 150, 180]),
             place=place,
@@ -285,6 +356,9 @@ def create_demo(*, today: datetime.date, seed: int = 2023, password: str = DEMO_
         )
         session.educators.set(present)
 
+
+def create_recent_meetings(*, team, rng, communes, partners, accounts: DemoAccounts, period: RecentPeriod) -> None:
+    """Partner meetings, instances and diagnostics over the period."""
     meeting_titles = {
         MeetingKind.MEETING: [
             "Réunion CAHC thématique",
@@ -296,20 +370,31 @@ def create_demo(*, today: datetime.date, seed: int = 2023, password: str = DEMO_
         MeetingKind.DIAGNOSTIC: ["Diagnostic territorial partagé"],
     }
     for kind, count in [(MeetingKind.MEETING, 14), (MeetingKind.BODY, 5), (MeetingKind.DIAGNOSTIC, 2)]:
-        for _n in range(count):
+        for _n in range(period.per_year(count)):
             meeting = PartnerMeeting.objects.create(
                 team=team,
-                date=start + datetime.timedelta(days=rng.randrange(0, 365)),
+                date=period.random_day(rng),
                 kind=kind,
                 title=rng.choice(meeting_titles[kind]),
                 commune=rng.choice(communes),
-                author=rng.choice(educators),
+                author=rng.choice(accounts.educators),
             )
             meeting.partners.set(rng.sample(partners, rng.randrange(1, 4)))
 
-    if publish:
-        _publish_seed_bilan(team=team, by=coordinator)
-    return team
+
+def retire_2023_youths(*, team: Team, today: datetime.date, by: User) -> None:
+    """The 2023 youths as a team would have them today, so that they do not flood the demo's pages.
+
+    Their supports still open at the end of 2023 ended in January 2024 (the 2023 bilan counts the
+    episodes overlapping 2023, unchanged); those past the retention period on `today` are anonymised,
+    as the retention job would have done, keeping their statistical fields for the 2023 bilan.
+    """
+    seed_youths = Youth.objects.filter(team=team, first_met_on__lte=END)
+    SupportEpisode.objects.filter(youth__in=seed_youths, ended_on__isnull=True).update(
+        ended_on=SEED_SUPPORTS_ENDED_ON, end_reason=EndReason.objects.get(code="fin-adhesion")
+    )
+    for youth in youths_due_for_anonymisation(on=today, queryset=seed_youths):
+        youth_anonymise(youth=youth, by=by, reason="durée de conservation atteinte (démonstration)")
 
 
 def _publish_seed_bilan(*, team: Team, by: User) -> None:

@@ -53,11 +53,6 @@ class Team(models.Model):
         blank=True,
         help_text=_("Préfixe des références générées pour les jeunes, par exemple « HB »."),
     )
-    financial_partners = models.TextField(
-        _("partenaires financiers"),
-        blank=True,
-        help_text=_("Un partenaire par ligne, tels qu'ils figurent en tête du bilan."),
-    )
     age_brackets = models.JSONField(
         _("tranches d'âge"),
         default=list,

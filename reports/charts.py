@@ -16,8 +16,10 @@ from django.utils.formats import date_format, number_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from reports.builders import ActivityTable, DomainTable, Funnel, SexTable
+from reports.templatetags.bilan import plural_number
 
 FONT = "Liberation Sans, Arial, Helvetica, DejaVu Sans, sans-serif"
 INK = "#1f2937"
@@ -321,7 +323,12 @@ def age_pyramid(age_sex: SexTable, *, layout: Layout = CARD) -> SafeString:
     if notes:
         body.append(_text(width / 2, baseline + layout.notes_dy, " · ".join(notes), "middle", fill=MUTED))
     description = "; ".join(
-        _("%(label)s : %(h)s hommes, %(f)s femmes") % {"label": r.label, "h": _label(r.h), "f": _label(r.f)}
+        _("%(label)s : %(men)s, %(women)s")
+        % {
+            "label": r.label,
+            "men": ngettext("%(n)s homme", "%(n)s hommes", plural_number(r.h)) % {"n": _label(r.h)},
+            "women": ngettext("%(n)s femme", "%(n)s femmes", plural_number(r.f)) % {"n": _label(r.f)},
+        }
         for r in rows
     )
     return _svg(width, height, _("Pyramide des âges du public accompagné"), description, body, "bilan-chart-pyramid")

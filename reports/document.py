@@ -17,6 +17,7 @@ from reports import charts
 from reports.builders import ActivityTable, Bilan
 from reports.models import NARRATIVE_FIELDS, BilanNarrative
 from reports.rules import COUNTING_RULES
+from reports.templatetags.bilan import count, decimal1, plural_number
 
 # The print stylesheet of the bilan: inlined in the standalone HTML, applied by the PDF.
 PRINT_STYLESHEET = "css/bilan-print.css"
@@ -169,6 +170,10 @@ class BilanDocument:
         return activity.collective_actions + activity.dsl_initiated + activity.dsl_joined + activity.work_projects
 
     @property
+    def domains_note(self) -> str:
+        return domains_note(self.bilan.domains)
+
+    @property
     def domains_chart(self):
         return charts.domains_chart(self.bilan.domains, layout=charts.BILAN)
 
@@ -183,11 +188,14 @@ class BilanDocument:
     @property
     def activity_tables(self) -> list[dict]:
         """The activity tables to print: the whole scope, then each commune when there are several."""
-        tables = [self.bilan.activity]
+        header = self.bilan.header
+        single = header.communes[0] if len(header.communes) == 1 and not header.is_whole_team else None
+        layouts = [activity_layout(self.bilan.activity, single)]
         if len(self.bilan.activity_by_commune) > 1:
-            tables += list(self.bilan.activity_by_commune)
-        single = self.bilan.header.communes[0] if len(self.bilan.header.communes) == 1 else None
-        return [activity_layout(table, single) for table in tables]
+            # The partners are named once, in the table of the whole scope: each commune's table printed
+            # the same long lists again (three times for two communes).
+            layouts += [activity_layout(table, with_partners=False) for table in self.bilan.activity_by_commune]
+        return layouts
 
     @property
     def filename_stem(self) -> str:
@@ -207,8 +215,56 @@ def partner_chars(groups) -> int:
     return sum(len(group.category) + sum(len(name) + 2 for name in group.partners) for group in groups)
 
 
-def activity_layout(table: ActivityTable, single_commune: str | None = None) -> dict:
-    """Heading and row spans of one activity table (rows appear only when they have something to say)."""
+def collective_actions_label(workshops, outings) -> str:
+    """« 1 atelier et 2 sorties »: each number agrees with its own noun."""
+    return _("%(workshops)s et %(outings)s") % {
+        "workshops": ngettext("%(n)s atelier", "%(n)s ateliers", plural_number(workshops)) % {"n": count(workshops)},
+        "outings": ngettext("%(n)s sortie", "%(n)s sorties", plural_number(outings)) % {"n": count(outings)},
+    }
+
+
+def dsl_actions_label(initiated, joined) -> str:
+    """« 1 initiée et 15 en associé »."""
+    return ngettext(
+        "%(initiated)s initiée et %(joined)s en associé",
+        "%(initiated)s initiées et %(joined)s en associé",
+        plural_number(initiated),
+    ) % {"initiated": count(initiated), "joined": count(joined)}
+
+
+def hours_label(value) -> str:
+    """« 1,5 heure », « 165 heures » (French: singular below two)."""
+    return ngettext("%(n)s heure", "%(n)s heures", plural_number(value)) % {"n": decimal1(value)}
+
+
+def presence_aside(person_hours, sessions) -> str:
+    """« 247,5 heures-personnes, 66 temps de présence »."""
+    return ngettext(
+        "%(n)s heure-personne, %(sessions)s temps de présence",
+        "%(n)s heures-personnes, %(sessions)s temps de présence",
+        plural_number(person_hours),
+    ) % {"n": decimal1(person_hours), "sessions": count(sessions)}
+
+
+def domains_note(domains) -> str:
+    """« 282 domaines travaillés au cours de 250 interventions auprès de 60 jeunes distincts. »"""
+    return _("%(tags)s au cours de %(interventions)s auprès de %(youths)s.") % {
+        "tags": ngettext("%(n)s domaine travaillé", "%(n)s domaines travaillés", plural_number(domains.total))
+        % {"n": count(domains.total)},
+        "interventions": ngettext("%(n)s intervention", "%(n)s interventions", plural_number(domains.interventions))
+        % {"n": count(domains.interventions)},
+        "youths": ngettext("%(n)s jeune distinct", "%(n)s jeunes distincts", plural_number(domains.youths))
+        % {"n": count(domains.youths)},
+    }
+
+
+def activity_layout(table: ActivityTable, single_commune: str | None = None, *, with_partners: bool = True) -> dict:
+    """Heading and row spans of one activity table (rows appear only when they have something to say).
+
+    A table is titled with a commune's name only when it holds that commune's figures alone: the table
+    of a whole team is « l'ensemble du territoire » even when the team works in a single commune (the
+    seed's team-wide table, titled « sur HENIN-BEAUMONT », was read as Hénin-Beaumont's figures).
+    """
     name = table.commune or single_commune
     if name:
         title = _("L'activité de l'EMPS sur %(commune)s") % {"commune": name.upper()}
@@ -217,11 +273,17 @@ def activity_layout(table: ActivityTable, single_commune: str | None = None) -> 
     return {
         "table": table,
         "title": title,
+        "with_partners": with_partners,
+        "collective_label": collective_actions_label(table.workshops, table.outings),
+        "dsl_label": dsl_actions_label(table.dsl_initiated, table.dsl_joined),
+        "hours_label": hours_label(table.presence_hours),
+        "presence_aside": presence_aside(table.presence_person_hours, table.presence_sessions),
         "support_rows": 3 + (1 if table.level_unknown else 0),
         "action_rows": 2 + (1 if table.work_projects else 0),
         "support_partner_count": sum(len(group.partners) for group in table.support_partners),
         "action_partner_count": sum(len(group.partners) for group in table.action_partners),
-        "partners_below": max(partner_chars(table.support_partners), partner_chars(table.action_partners))
+        "partners_below": with_partners
+        and max(partner_chars(table.support_partners), partner_chars(table.action_partners))
         > PARTNERS_IN_CELL_MAX_CHARS,
     }
 

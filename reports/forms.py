@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from emps.locking import VersionedModelForm
 from emps.models import Commune, Team
 from reports.builders import Scope
-from reports.models import BilanNarrative
+from reports.logos import clean_logo
+from reports.models import BilanNarrative, FinancialPartner
 
 MAX_PERIOD_YEARS = 10
 DATE_ERRORS = {"invalid": _("Saisissez une date valide, par exemple 31/12/2023."), "required": _("Date obligatoire.")}
@@ -110,3 +111,101 @@ class BilanNarrativeForm(InvalidFieldsMixin, VersionedModelForm):
             "added_value",
         ]
         widgets = {name: forms.Textarea(attrs={"rows": 5, "class": "form-control"}) for name in fields}
+
+
+class LogoField(forms.FileField):
+    """A PNG or JPEG logo, returned as a re-encoded `StoredLogo` (reports/logos.py refuses anything else)."""
+
+    widget = forms.ClearableFileInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("help_text", _("PNG ou JPEG, 2 Mo au plus ; l'image est réduite à 600 pixels de côté."))
+        super().__init__(**kwargs)
+        self.widget = forms.FileInput(attrs={"class": "form-control", "accept": "image/png,image/jpeg"})
+
+    def clean(self, data, initial=None):
+        upload = super().clean(data, initial)
+        if not upload or upload is initial:
+            return None
+        return clean_logo(upload)
+
+
+class TeamSettingsForm(InvalidFieldsMixin, forms.ModelForm):
+    """What the bilan's first page prints about the team: names and the association's logo."""
+
+    association_logo = LogoField(label=_("Logo de l'association"))
+    remove_association_logo = forms.BooleanField(
+        label=_("Retirer le logo de l'association"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
+
+    class Meta:
+        model = Team
+        fields = ["association", "name", "subtitle"]
+        widgets = {
+            "association": forms.TextInput(attrs={"class": "form-control"}),
+            "name": forms.TextInput(attrs={"class": "form-control"}),
+            "subtitle": forms.TextInput(attrs={"class": "form-control"}),
+        }
+        labels = {"name": _("Nom de l'équipe"), "association": _("Nom de l'association")}
+        error_messages = {"name": {"unique": _("Une autre équipe porte déjà ce nom.")}}
+
+
+class FinancialPartnerForm(InvalidFieldsMixin, forms.ModelForm):
+    logo = LogoField(label=_("Logo"))
+    remove_logo = forms.BooleanField(
+        label=_("Retirer le logo"), required=False, widget=forms.CheckboxInput(attrs={"class": "form-check-input"})
+    )
+
+    class Meta:
+        model = FinancialPartner
+        fields = ["name", "order"]
+        widgets = {
+            "name": forms.TextInput(attrs={"class": "form-control"}),
+            "order": forms.NumberInput(attrs={"class": "form-control", "min": 1, "max": 99}),
+        }
+        labels = {"name": _("Partenaire financier"), "order": _("Ordre")}
+
+    def clean(self):
+        data = super().clean()
+        if (data.get("logo") or data.get("remove_logo")) and not data.get("name"):
+            self.add_error("name", _("Nommez le partenaire de ce logo."))
+        return data
+
+
+class BaseFinancialPartnerFormSet(forms.BaseInlineFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].widget.attrs["class"] = "form-check-input"
+
+    def get_form_kwargs(self, index):
+        """The empty rows offer the next places in the order, after the partners already listed."""
+        kwargs = super().get_form_kwargs(index)
+        if index is not None and index >= self.initial_form_count():
+            kwargs["initial"] = {"order": index + 1}
+        return kwargs
+
+    def clean(self):
+        super().clean()
+        names = [
+            form.cleaned_data["name"].strip().casefold()
+            for form in self.forms
+            if form.cleaned_data.get("name") and not self._should_delete_form(form)
+        ]
+        if len(names) != len(set(names)):
+            raise forms.ValidationError(_("Un même partenaire financier figure deux fois dans la liste."))
+
+
+FinancialPartnerFormSet = forms.inlineformset_factory(
+    Team,
+    FinancialPartner,
+    form=FinancialPartnerForm,
+    formset=BaseFinancialPartnerFormSet,
+    extra=2,
+    max_num=20,
+    validate_max=True,
+    can_delete=True,
+)

@@ -114,6 +114,95 @@ NARRATIVE_FIELDS = [
 ]
 
 
+# --- The bilan's header: financial partners and logos (team settings) -------------------------------
+
+
+class FinancialPartnerQuerySet(TeamScopedQuerySet):
+    """Financial partners of the teams the user belongs to (`visible_to`), in the bilan's order."""
+
+
+class FinancialPartner(models.Model):
+    """A funder printed on the bilan's first page, in the team's order, with its logo when it has one."""
+
+    team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, related_name="bilan_financial_partners", verbose_name=_("équipe")
+    )
+    name = models.CharField(_("nom"), max_length=200)
+    order = models.PositiveSmallIntegerField(_("ordre"), default=1)
+
+    objects = FinancialPartnerQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("partenaire financier")
+        verbose_name_plural = _("partenaires financiers")
+        ordering = ["team", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team", "name"],
+                name="financial_partner_unique_name_per_team",
+                violation_error_message=_("Ce partenaire financier figure déjà dans la liste de l'équipe."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class BilanLogoQuerySet(TeamScopedQuerySet):
+    """Logos of the teams the user belongs to: served to the staff who may read the team's bilan."""
+
+
+class BilanLogo(models.Model):
+    """A logo of the bilan's first page: the association's (no partner) or one financial partner's.
+
+    Only PNG bytes re-encoded by Pillow are stored (reports/logos.py), in the database rather than as
+    media files: backups hold them with the rest, no public URL serves them, and a published bilan copies
+    them into its frozen HTML and PDF.
+    """
+
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="bilan_logos", verbose_name=_("équipe"))
+    financial_partner = models.OneToOneField(
+        FinancialPartner,
+        on_delete=models.PROTECT,
+        related_name="logo",
+        verbose_name=_("partenaire financier"),
+        null=True,
+        blank=True,
+        help_text=_("Vide : logo de l'association."),
+    )
+    png = models.BinaryField(_("image PNG"))
+    sha256 = models.CharField(_("empreinte SHA-256"), max_length=64)
+    width = models.PositiveIntegerField(_("largeur"))
+    height = models.PositiveIntegerField(_("hauteur"))
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("modifié par")
+    )
+
+    objects = BilanLogoQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("logo du bilan")
+        verbose_name_plural = _("logos du bilan")
+        ordering = ["team", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team"],
+                condition=Q(financial_partner__isnull=True),
+                name="bilan_logo_one_association_logo_per_team",
+                violation_error_message=_("L'association a déjà un logo."),
+            ),
+            models.CheckConstraint(condition=Q(width__gte=1, height__gte=1), name="bilan_logo_has_pixels"),
+        ]
+
+    def __str__(self):
+        owner = self.financial_partner.name if self.financial_partner_id else self.team.association
+        return f"{owner} ({self.width} × {self.height})"
+
+    def get_absolute_url(self):
+        return reverse("reports:logo", kwargs={"pk": self.pk}) + "?v=" + self.sha256[:12]
+
+
 # --- Published bilans and the funders' API tokens (reports.dashboards) ---------------------------
 
 

@@ -9,4 +9,6 @@ urlpatterns = [
     path("pdf/", views.bilan_pdf, name="bilan_pdf"),
     path("xlsx/", views.bilan_xlsx, name="bilan_xlsx"),
     path("textes/", views.narrative_edit, name="narrative_edit"),
+    path("equipes/<int:pk>/reglages/", views.team_settings, name="team_settings"),
+    path("logos/<int:pk>/", views.logo, name="logo"),
 ]

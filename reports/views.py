@@ -3,7 +3,7 @@ import datetime
 from django.contrib import messages
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -17,8 +17,9 @@ from emps.permissions import is_coordinator, is_staff_member, permission
 from reports.builders import build_bilan
 from reports.document import BilanDocument, bilan_document, period_label
 from reports.exports import FORMATS, render_export
-from reports.forms import BilanForm, BilanNarrativeForm
-from reports.models import BilanNarrative
+from reports.forms import BilanForm, BilanNarrativeForm, FinancialPartnerFormSet, TeamSettingsForm
+from reports.models import BilanLogo, BilanNarrative, FinancialPartner
+from reports.services import team_settings_update
 
 
 def _default_params(user) -> dict | None:
@@ -157,3 +158,58 @@ def narrative_edit(request: HttpRequest) -> HttpResponse:
         "narrative": narrative,
     }
     return render(request, "reports/narrative_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@permission(is_coordinator)
+def team_settings(request: HttpRequest, pk: int) -> HttpResponse:
+    """The coordinator sets what the bilan's first page prints: names, financial partners, logos."""
+    team = get_object_or_404(Team.objects.visible_to(request.user), pk=pk)
+    data = request.POST or None
+    files = request.FILES or None
+    team_form = TeamSettingsForm(data=data, files=files, instance=team, prefix="team")
+    partners = FinancialPartner.objects.filter(team=team).select_related("logo").order_by("order", "pk")
+    partner_formset = FinancialPartnerFormSet(
+        data=data, files=files, instance=team, queryset=partners, prefix="partners"
+    )
+    if request.method == "POST" and team_form.is_valid() and partner_formset.is_valid():
+        try:
+            changed = team_settings_update(
+                team_form=team_form, partner_formset=partner_formset, by=request.user, request=request
+            )
+        except IntegrityError:
+            team_form.add_error(
+                None, _("Ces réglages n'ont pas pu être enregistrés : un nom figure deux fois. Rien n'a été modifié.")
+            )
+        else:
+            if changed:
+                messages.success(request, _("Réglages du bilan enregistrés."))
+            else:
+                messages.info(request, _("Aucun changement à enregistrer."))
+            return redirect("reports:team_settings", pk=team.pk)
+    association_logo = BilanLogo.objects.filter(team=team, financial_partner__isnull=True).defer("png").first()
+    rows = [
+        {"form": form, "logo": getattr(form.instance, "logo", None) if form.instance.pk else None}
+        for form in partner_formset.forms
+    ]
+    context = {
+        "team": team,
+        "team_form": team_form,
+        "partner_formset": partner_formset,
+        "partner_rows": rows,
+        "association_logo": association_logo,
+        "year": timezone.localdate().year,
+    }
+    return render(request, "reports/team_settings.html", context)
+
+
+@require_GET
+@permission(is_staff_member)
+def logo(request: HttpRequest, pk: int) -> HttpResponse:
+    """One logo of a team's bilan, for the staff of that team only (never a public media URL)."""
+    found = get_object_or_404(BilanLogo.objects.visible_to(request.user).only("png"), pk=pk)
+    response = HttpResponse(bytes(found.png), content_type="image/png")
+    response["Content-Disposition"] = "inline"
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

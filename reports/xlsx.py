@@ -1,31 +1,33 @@
 """The bilan as an XLSX workbook: one sheet per table, header row in bold, figures as numbers.
 
-Text cells that a spreadsheet would read as a formula (starting with = + - @, or a tab or carriage
-return) are neutralised with a leading apostrophe and stored as text.
+Every text is written as a text cell (type "s"), never as a formula, whatever its first character:
+a spreadsheet shows « - Recrutement… » or « =1+1 » as typed, with no apostrophe added in front, and
+computes nothing.
 """
 
 import io
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from reports.document import BilanDocument
+from reports.templatetags.bilan import plural_number
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="1D4F91")
 TITLE_FONT = Font(bold=True, size=13)
 TOTAL_FONT = Font(bold=True)
 
 
-def safe_text(value):
-    """Neutralise a text cell a spreadsheet would otherwise evaluate as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+def text_cells(cells, values) -> None:
+    """Keep each text a text: openpyxl would store a text starting with « = » as a formula."""
+    for cell, value in zip(cells, values, strict=False):
+        if isinstance(value, str):
+            cell.data_type = "s"
 
 
 def _cell_value(value):
@@ -33,7 +35,7 @@ def _cell_value(value):
         return str(value)
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
-    return safe_text(value)
+    return value
 
 
 class _Sheets:
@@ -46,7 +48,8 @@ class _Sheets:
         for bad in "[]:*?/\\":
             name = name.replace(bad, " ")
         sheet = self.workbook.create_sheet(name)
-        sheet.append([safe_text(h) for h in headers])
+        sheet.append(headers)
+        text_cells(sheet[1], headers)
         for cell in sheet[1]:
             cell.font = HEADER_FONT
             cell.fill = HEADER_FILL
@@ -68,7 +71,9 @@ class _Sheets:
 
     @staticmethod
     def _append(sheet, row):
-        sheet.append([_cell_value(v) for v in row])
+        values = [_cell_value(v) for v in row]
+        sheet.append(values)
+        text_cells(sheet[sheet.max_row], values)
 
 
 def _sex_sheet(sheets, title, first, total_header, table):
@@ -154,7 +159,8 @@ def render_xlsx(document: BilanDocument) -> bytes:
         [_("Domaines travaillés"), _("Total"), _("Jeunes"), "%"],
         [[r.label, r.total, r.youths, r.percent] for r in bilan.domains.rows],
         [_("Ensemble des domaines"), bilan.domains.total, bilan.domains.youths, None],
-        note=_("%(n)s interventions") % {"n": bilan.domains.interventions},
+        note=ngettext("%(n)s intervention", "%(n)s interventions", plural_number(bilan.domains.interventions))
+        % {"n": bilan.domains.interventions},
     )
     _sex_sheet(sheets, _("Âge et sexe"), _("Tranches d'âge"), _("Nombre de jeunes"), bilan.age_sex)
     sheets.add(

@@ -68,7 +68,8 @@ Table builders (each `(*, scope, start, end)`):
 - `build_monthly -> tuple[MonthRow(month, new_youths, interventions, collective_actions,
   presence_minutes)]`, one per month of the period, property `presence_hours`.
 - `build_header(*, scope) -> Header(associations, teams, subtitles, communes, financial_partners,
-  is_whole_team)`.
+  is_whole_team, association_logos, partner_logos)`: the partners in the teams' order; each logo a
+  `HeaderLogo(name, sha256, width, height, png)` whose bytes stay out of the JSON (`data_uri` for HTML/PDF).
 
 Lower level, for other aggregates on the same population: `youths_in_period`, `interventions_in_period`,
 `actions_in_period`, `sessions_in_period`, `meetings_in_period` (querysets), `percent(part, whole)`. The

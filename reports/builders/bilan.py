@@ -11,7 +11,7 @@ from reports.builders.activity import (
     scope_communes,
 )
 from reports.builders.funnel import build_funnel
-from reports.builders.types import Bilan, Header, Scope
+from reports.builders.types import Bilan, Header, HeaderLogo, Scope
 from reports.builders.youths import (
     build_age_sex,
     build_genre,
@@ -23,24 +23,47 @@ from reports.builders.youths import (
     levels_from_public,
     shared_youth_facts,
 )
+from reports.models import BilanLogo, FinancialPartner
 
 
 def build_header(*, scope: Scope) -> Header:
-    """Association, team, communes and financial partners, as printed at the top of the bilan."""
+    """Association, team, communes, financial partners and logos, as printed at the top of the bilan.
+
+    Two queries whatever the number of teams: the partners with their logos, the associations' logos.
+    """
 
     def distinct(values):
         return tuple(dict.fromkeys(v.strip() for v in values if v and v.strip()))
 
+    team_ids = [team.pk for team in scope.teams]
+    partners = list(
+        FinancialPartner.objects.filter(team__in=team_ids).select_related("logo").order_by("team__name", "order", "pk")
+    )
+    names = distinct(partner.name for partner in partners)
+    partner_logos, seen = [], set()
+    for partner in partners:
+        logo = getattr(partner, "logo", None)
+        if logo is not None and logo.sha256 not in seen:
+            seen.add(logo.sha256)
+            partner_logos.append(_header_logo(partner.name, logo))
+    associations = {team.pk: team.association or team.name for team in scope.teams}
+    association_logos = {}
+    for logo in BilanLogo.objects.filter(team__in=team_ids, financial_partner__isnull=True).order_by("team__name"):
+        association_logos.setdefault(logo.sha256, _header_logo(associations[logo.team_id], logo))
     return Header(
         associations=distinct(team.association for team in scope.teams),
         teams=distinct(team.name for team in scope.teams),
         subtitles=distinct(team.subtitle for team in scope.teams),
         communes=tuple(name for _pk, name in scope_communes(scope)),
-        financial_partners=distinct(
-            line for team in scope.teams for line in (team.financial_partners or "").splitlines()
-        ),
+        financial_partners=names,
         is_whole_team=scope.communes is None,
+        association_logos=tuple(association_logos.values()),
+        partner_logos=tuple(partner_logos),
     )
+
+
+def _header_logo(name, logo) -> HeaderLogo:
+    return HeaderLogo(name=name, sha256=logo.sha256, width=logo.width, height=logo.height, png=bytes(logo.png))
 
 
 def build_bilan(*, scope: Scope, start: datetime.date, end: datetime.date) -> Bilan:

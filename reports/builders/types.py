@@ -4,6 +4,7 @@ No queryset and no lazy translation leaks out of a builder: renderers (HTML, PDF
 dashboards read these objects without touching the database.
 """
 
+import base64
 import dataclasses
 import datetime
 import functools
@@ -429,6 +430,21 @@ class MonthRow:
 
 
 @dataclass(frozen=True)
+class HeaderLogo:
+    """A logo of the first page: whose it is, its fingerprint (kept in the frozen figures) and its PNG."""
+
+    name: str
+    sha256: str
+    width: int
+    height: int
+    png: bytes = field(repr=False, metadata={"export": False})
+
+    @property
+    def data_uri(self) -> str:
+        return "data:image/png;base64," + base64.b64encode(self.png).decode("ascii")
+
+
+@dataclass(frozen=True)
 class Header:
     associations: tuple[str, ...]
     teams: tuple[str, ...]
@@ -436,6 +452,8 @@ class Header:
     communes: tuple[str, ...]
     financial_partners: tuple[str, ...]
     is_whole_team: bool
+    association_logos: tuple[HeaderLogo, ...] = ()
+    partner_logos: tuple[HeaderLogo, ...] = ()
 
 
 @dataclass(frozen=True)

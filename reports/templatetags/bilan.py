@@ -34,6 +34,14 @@ def count(value):
     return number_format(value, force_grouping=True)
 
 
+def plural_number(value) -> int:
+    """The number a French plural agrees with (`ngettext`): « 1,5 heure » but « 2 heures »; a masked figure
+    of a published bilan (« ≤ 2 », « s ») reads as a plural."""
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        return 2
+    return int(value)
+
+
 @register.filter
 def decimal1(value) -> str:
     """165 → « 165 », 247.5 → « 247,5 », 1913.5 → « 1 913,5 »; None → « – »."""

@@ -8,7 +8,7 @@ from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeData, mark_safe
 
-from reports.templatetags.bilan import count, decimal1, pct  # the bilan's figures, the same typography
+from reports.templatetags.bilan import count, decimal1, pct, plural_number  # the bilan's figures, the same typography
 
 register = template.Library()
 
@@ -17,6 +17,9 @@ NARROW_NBSP = "\u202f"
 
 def _masked(value):
     return format_html('<span class="dash-masked" title="{}">{}</span>', value.description, value.label)
+
+
+register.filter("plural_number", plural_number)
 
 
 @register.filter

@@ -37,6 +37,18 @@ class TeamFactory(factory.django.DjangoModelFactory):
             return
         self.communes.set(extracted if extracted is not None else [CommuneFactory()])
 
+    @factory.post_generation
+    def financial_partners(self, create, extracted, **kwargs):
+        """`financial_partners="A\nB"` (or a list of names): the team's funders, in this order."""
+        if not create or not extracted:
+            return
+        from reports.models import FinancialPartner
+
+        names = extracted.splitlines() if isinstance(extracted, str) else list(extracted)
+        FinancialPartner.objects.bulk_create(
+            FinancialPartner(team=self, name=name, order=n) for n, name in enumerate(names, start=1)
+        )
+
 
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:

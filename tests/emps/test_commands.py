@@ -6,8 +6,10 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from actions.models import CollectiveAction, Intervention, PresenceSession
+from demo.team import recent_period
 from emps.models import Team, User
 from reports.models import PublishedBilan
 from youths.models import Youth
@@ -21,8 +23,10 @@ def test_seed_demo_creates_the_demo_team_once(settings):
     call_command("seed_demo", stdout=io.StringIO())
     counts = (Youth.objects.count(), Intervention.objects.count(), CollectiveAction.objects.count())
     assert Team.objects.get().name == "EMPS Hénin-Beaumont"
-    # The recent year (about 60 youths) and the 2023 activity of the seed bilan (exactly 60 youths).
-    assert 115 <= counts[0] <= 130 and counts[1] > 150 and counts[2] > 50
+    # Last year and this one (62 youths a year) and the 2023 activity of the seed bilan (exactly 60 youths).
+    recent = recent_period(timezone.localdate())
+    assert counts[0] == 60 + recent.per_year(62) and 60 + 62 <= counts[0] <= 60 + 2 * 62
+    assert counts[1] > 150 and counts[2] > 50
     assert PresenceSession.objects.exists()
     assert set(User.objects.values_list("username", "role")) >= {
         ("educateur", "educator"),

@@ -5,8 +5,10 @@ import io
 import json
 import re
 import subprocess
+from html import unescape
 
 import pytest
+from django.template.loader import render_to_string
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -184,8 +186,18 @@ def test_text_cells_that_look_like_formulas_are_neutralised(seed_team, db):
     workbook = load_workbook(io.BytesIO(render_export(document, "xlsx")))
     cells = [c for sheet in workbook for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
     assert not any(c.data_type == "f" for c in cells)
-    assert not any(c.value.startswith(("=", "+", "-", "@")) for c in cells)
-    assert any(c.value == "'" + partner.name for c in cells)
+    assert any(c.value == partner.name and c.data_type == "s" for c in cells)
+    assert any(c.value == "+33 6 00 00 00 00" for c in cells)
+    assert not any(c.value.startswith("'") for c in cells)
+
+
+def test_texts_starting_with_a_dash_read_as_typed_in_the_workbook(seed_document):
+    """The seed's bullet lines « - Recrutement… » showed a stray apostrophe in the spreadsheet."""
+    workbook = load_workbook(io.BytesIO(render_export(seed_document, "xlsx")))
+    texts = {row[0].value: row[1] for row in workbook["Textes"].iter_rows(min_row=2)}
+    assert texts["Mise en place"].value == NARRATIVE["setup"]
+    assert texts["Mise en place"].value.startswith("- Recrutement le 9 mai 2023")
+    assert texts["Mise en place"].data_type == "s"
 
 
 def test_json_carries_every_figure(seed_document):
@@ -254,3 +266,89 @@ def test_the_garbage_collector_is_paused_only_while_a_pdf_is_drawn():
         assert not gc.isenabled()  # left as the process had set it
     finally:
         gc.enable()
+
+
+def filled_heights(pdf: bytes, tmp_path) -> list[float]:
+    """How far down each page its content reaches (0 to 1), the running footer left out."""
+    from PIL import Image
+
+    path = tmp_path / "pages.pdf"
+    path.write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-r", "20", "-gray", "-png", str(path), str(tmp_path / "p")], check=True)
+    heights = []
+    for image_path in sorted(tmp_path.glob("p-*.png")):
+        image = Image.open(image_path).convert("L")
+        width, height = image.size
+        pixels = image.load()
+        inked = [y for y in range(int(height * 0.9)) if any(pixels[x, y] < 200 for x in range(width))]
+        heights.append(max(inked, default=0) / height)
+    return heights
+
+
+def test_no_page_of_the_seeds_pdf_is_left_nearly_blank(pdf_text, tmp_path):
+    """The « Méthode de calcul », kept whole, went to a page of its own and left the month-by-month
+    table's last rows alone on the page before it."""
+    heights = filled_heights(pdf_text[0], tmp_path)
+    assert len(heights) >= 8
+    assert all(height > 0.4 for height in heights[:-1]), heights
+
+
+def test_the_whole_teams_table_is_never_titled_with_a_commune_and_partners_are_named_once(seed_document):
+    layouts = seed_document.activity_tables
+    assert layouts[0]["title"] == "L'activité de l'EMPS sur l'ensemble du territoire"
+    assert [layout["title"] for layout in layouts[1:]] == [
+        "L'activité de l'EMPS sur HÉNIN-BEAUMONT",
+        "L'activité de l'EMPS sur MONTIGNY-EN-GOHELLE",
+    ]
+    assert [layout["with_partners"] for layout in layouts] == [True, False, False]
+    html = unescape(render_to_string("reports/_document.html", {"doc": seed_document, "mode": "page"}))
+    assert html.count("Justice et protection de l'enfance") == 1
+    assert html.count("Nommés dans le tableau de l'ensemble du territoire.") == 4
+
+
+def test_a_team_with_a_single_commune_titles_its_table_as_the_whole_territory(seed_document):
+    header = dataclasses.replace(seed_document.bilan.header, communes=("Hénin-Beaumont",))
+    bilan = dataclasses.replace(seed_document.bilan, header=header, activity_by_commune=())
+    document = dataclasses.replace(seed_document, bilan=bilan)
+    assert [layout["title"] for layout in document.activity_tables] == [
+        "L'activité de l'EMPS sur l'ensemble du territoire"
+    ]
+    commune_header = dataclasses.replace(header, is_whole_team=False)
+    document = dataclasses.replace(document, bilan=dataclasses.replace(bilan, header=commune_header))
+    assert [layout["title"] for layout in document.activity_tables] == ["L'activité de l'EMPS sur HÉNIN-BEAUMONT"]
+
+
+@pytest.mark.parametrize(
+    "numbers,expected",
+    [
+        ((1, 1), ("1 atelier et 1 sortie", "1 initiée et 1 en associé")),
+        ((0, 2), ("0 atelier et 2 sorties", "0 initiée et 2 en associé")),
+        ((22, 38), ("22 ateliers et 38 sorties", "22 initiées et 38 en associé")),
+    ],
+)
+def test_counts_agree_with_their_nouns(numbers, expected):
+    from reports.document import collective_actions_label, dsl_actions_label
+
+    assert (collective_actions_label(*numbers), dsl_actions_label(*numbers)) == expected
+
+
+def test_the_domains_note_reads_right_with_a_single_intervention():
+    from types import SimpleNamespace
+
+    from reports.document import domains_note
+
+    one = SimpleNamespace(total=1, interventions=1, youths=1)
+    assert domains_note(one) == "1 domaine travaillé au cours de 1 intervention auprès de 1 jeune distinct."
+    many = SimpleNamespace(total=282, interventions=250, youths=60)
+    assert domains_note(many) == "282 domaines travaillés au cours de 250 interventions auprès de 60 jeunes distincts."
+
+
+def test_hours_agree_with_their_noun_as_french_does_below_two():
+    from decimal import Decimal
+
+    from reports.document import hours_label, presence_aside
+
+    assert hours_label(Decimal("1.5")) == "1,5 heure"
+    assert hours_label(Decimal("165")) == "165 heures"
+    assert presence_aside(Decimal("1"), 1) == "1 heure-personne, 1 temps de présence"
+    assert presence_aside(Decimal("247.5"), 66) == "247,5 heures-personnes, 66 temps de présence"

@@ -15,6 +15,7 @@ from pathlib import Path
 from actions.enums import ActionKind, Place
 from actions.models import CollectiveAction, Domain, Intervention, PartnerMeeting, PresenceSession
 from emps.models import Commune, Partner, PartnerCategory, Quartier, Team, User
+from reports.models import FinancialPartner
 from youths.models import Situation, SituationRecord, SupportEpisode, Youth
 
 SCRIPT = "<script>alert(1)</script>"
@@ -37,9 +38,9 @@ def hostile_world():
         association=payload("Association"),
         subtitle=payload("Sous-titre"),
         reference_prefix="XS",
-        financial_partners=payload("Financeur"),
     )
     team.communes.set([commune])
+    FinancialPartner.objects.create(team=team, name=payload("Financeur"), order=1)
     coordinator = User.objects.create_user(
         username="coord-xss",
         password="correct-horse-battery-staple",

@@ -28,6 +28,7 @@ from tests.actions.factories import (
     PresenceSessionFactory,
 )
 from tests.emps.factories import UserFactory
+from tests.reports.factories import BilanLogoFactory
 from tests.youths.factories import YouthFactory
 from transfer.models import ImportJob, ImportStatus
 
@@ -57,6 +58,8 @@ ACTION = {"pk": "action"}
 SESSION = {"pk": "session"}
 MEETING = {"pk": "meeting"}
 PUBLISHED = {"pk": "published"}
+TEAM = {"pk": "team"}
+LOGO = {"pk": "logo"}
 DOMAINS = {"slug": "=domaines"}
 DOMAIN = {"slug": "=domaines", "pk": "domain"}
 TEMPLATE = {"kind": "=jeunes", "fmt": "=csv"}
@@ -124,6 +127,10 @@ MATRIX = {
     "reports:bilan_pdf":           GET(NONE,   302,      403,     403,       400,        403),
     "reports:bilan_xlsx":          GET(NONE,   302,      403,     403,       400,        403),
     "reports:narrative_edit":      GET(NONE,   302,      403,     403,       400,        403),
+    # Team settings and logos (issue 27): the coordinator sets the bilan's header; a logo is served to the
+    # team's staff only (another team's answers 404), never to a funder, who reads it in published bilans.
+    "reports:team_settings":       GET(TEAM,   302,      403,     403,       200,        403),
+    "reports:logo":                GET(LOGO,   302,      200,     404,       200,        403),
     # Import and export (issue 5): coordinators only
     "transfer:index":              GET(NONE,   302,      403,     403,       200,        403),
     "transfer:preview":            GET(NONE,   302,      405,     405,       405,        405),
@@ -215,6 +222,7 @@ def world(team, educator, teammate, other_educator, coordinator, funder):
             "meeting": PartnerMeetingFactory(team=team, author=educator),
             "member": teammate,
             "domain": Domain.objects.order_by("order").first(),
+            "logo": BilanLogoFactory(team=team),
         },
         import_job=lambda: ImportJob.objects.create(
             user=coordinator, team=team, kind="jeunes", filename="j.csv", status=ImportStatus.PREVIEWED

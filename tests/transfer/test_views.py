@@ -94,7 +94,7 @@ def test_a_preview_lists_errors_by_line_column_and_value_and_writes_nothing(clie
     job, response = _preview(client, data)
     assert response.status_code == 200
     content = response.content.decode()
-    assert "2 erreurs dans 1 lignes du fichier : rien ne sera importé." in content
+    assert "2 erreurs dans une ligne du fichier : rien ne sera importé." in content
     assert "Situation « Scolarite » inconnue : vouliez-vous dire « Scolarisé » ?" in content
     assert "Niveau « PAE » inconnu : vouliez-vous dire « PAEI » ?" in content
     assert reverse("transfer:confirm", args=[job.pk]) not in content

@@ -45,7 +45,7 @@ def test_a_quarter_hour_reads_the_same_on_the_home_page_and_in_the_bilan(client,
     assert '<div class="stat-value">0,3 h</div>' in home
     period = {"team": team.pk, "start": "2024-03-11", "end": "2024-03-14"}
     bilan = client.get(reverse("reports:bilan"), period).content.decode()
-    assert "<strong>0,3 heures</strong>" in bilan
+    assert "<strong>0,3 heure</strong>" in bilan  # French: the singular below two
 
 
 @time_machine.travel(TODAY)
