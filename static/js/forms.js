@@ -70,6 +70,9 @@
     });
   }
 
+  // The outbox (outbox.js) keeps and restores an entry the same way.
+  window.EmpsForms = { serialize: serialize, restore: restore };
+
   document.querySelectorAll("form[data-draft]").forEach(function (form) {
     var key = "emps-draft:" + form.dataset.draft;
     var storage;
