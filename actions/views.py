@@ -23,7 +23,7 @@ from emps.durations import format_duration
 from emps.forms import last_sector, referer_path, remember_sector, safe_next
 from emps.journal import Action, log_access
 from emps.locking import StaleEdit
-from emps.offline import offline_shell
+from emps.offline import is_offline_shell, offline_shell
 from emps.permissions import can_edit_record, is_staff_member, permission
 
 PAGE_SIZE = 25
@@ -84,7 +84,7 @@ def _save_new(request: HttpRequest, form, *, message: Callable[[Any], str]) -> H
     if not fresh:
         return outbox.replayed(request, record, url=url)
     remember_sector(request, record)
-    if not outbox.from_outbox(request):
+    if not outbox.sent_later(request):
         messages.success(request, message(record))
     return outbox.created(request, record, url=url)
 
@@ -135,7 +135,9 @@ def _save_edit(request: HttpRequest, form, record, *, message: str, default: str
 def intervention_create(request: HttpRequest) -> HttpResponse:
     if replay := _replay(request, Intervention):
         return replay
-    initial = {"youths": [v for v in request.GET.getlist("jeune") if v.isdigit()]}
+    # The offline shell never holds a youth (emps.offline).
+    chosen = [] if is_offline_shell(request) else [v for v in request.GET.getlist("jeune") if v.isdigit()]
+    initial = {"youths": chosen}
     form = InterventionQuickForm(
         data=request.POST or None, initial=initial, user=request.user, search_url=reverse("youths:search")
     )
@@ -166,7 +168,7 @@ def intervention_create(request: HttpRequest) -> HttpResponse:
         url = safe_next(request, next_url, reverse("home"))
         if not fresh:
             return outbox.replayed(request, created, url=url)
-        if not outbox.from_outbox(request):
+        if not outbox.sent_later(request):
             messages.success(
                 request,
                 ngettext(
@@ -337,7 +339,8 @@ def presence_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def action_create(request: HttpRequest) -> HttpResponse:
     if replay := _replay(request, CollectiveAction):
         return replay
-    initial = {"participants": [v for v in request.GET.getlist("jeune") if v.isdigit()], "date": timezone.localdate()}
+    chosen = [] if is_offline_shell(request) else [v for v in request.GET.getlist("jeune") if v.isdigit()]
+    initial = {"participants": chosen, "date": timezone.localdate()}
     form = CollectiveActionForm(
         data=request.POST or None,
         initial=initial,

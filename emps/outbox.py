@@ -6,7 +6,9 @@ each key once (a unique constraint per model) and answer a replay with the recor
 
 The outbox asks for JSON with the `X-EMPS-Outbox` header: `{"ok": true, "id", "label", "url"}` on success
 (a replay too), `{"ok": false, "message", "errors"}` with status 422 when the server refuses the entry.
-A form posted by the browser itself gets the usual redirect or page.
+The header says `form` when the form being filled in is sent (the next page shows the usual message),
+`later` when a kept entry is sent in the background (no message then). A form posted by the browser
+itself, without the script, gets the usual redirect or page.
 """
 
 import uuid
@@ -34,7 +36,13 @@ def client_key(request: HttpRequest) -> uuid.UUID | None:
 
 
 def from_outbox(request: HttpRequest) -> bool:
-    return request.headers.get(OUTBOX_HEADER) == "1"
+    """Sent by the outbox's script, which reads JSON answers."""
+    return request.headers.get(OUTBOX_HEADER) in ("form", "later")
+
+
+def sent_later(request: HttpRequest) -> bool:
+    """A kept entry sent in the background: no flash message, which would show on some later page."""
+    return request.headers.get(OUTBOX_HEADER) == "later"
 
 
 def record_once(*, key: uuid.UUID | None, existing: Callable[[], T | None], create: Callable[[], T]) -> tuple[T, bool]:
@@ -56,10 +64,9 @@ def record_once(*, key: uuid.UUID | None, existing: Callable[[], T | None], crea
 
 def replayed(request: HttpRequest, record, *, url: str) -> HttpResponse:
     """The answer to an entry already recorded: nothing new is written."""
-    if from_outbox(request):
-        return created(request, record, url=url)
-    messages.info(request, _("Cette saisie était déjà enregistrée : elle ne l'est pas une seconde fois."))
-    return redirect(url)
+    if not sent_later(request):
+        messages.info(request, _("Cette saisie était déjà enregistrée : elle ne l'est pas une seconde fois."))
+    return created(request, record, url=url)
 
 
 def created(request: HttpRequest, record, *, url: str) -> HttpResponse:

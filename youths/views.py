@@ -100,7 +100,7 @@ def youth_create(request: HttpRequest) -> HttpResponse:
             if not fresh:
                 return outbox.replayed(request, youth, url=target)
             remember_sector(request, youth)
-            if not outbox.from_outbox(request):
+            if not outbox.sent_later(request):
                 messages.success(
                     request,
                     _("%(youth)s est enregistré·e, en accroche depuis le %(date)s.")

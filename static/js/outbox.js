@@ -195,12 +195,12 @@
   }
 
   /* {ok, id, label, url} | {refused, message, errors} | {login} | {offline, message} */
-  function send(entry, token) {
+  function send(entry, token, mode) {
     return fetch(entry.url, {
       method: "POST",
       body: formData(entry.fields, token),
       credentials: "same-origin",
-      headers: { "X-EMPS-Outbox": "1", "X-CSRFToken": token },
+      headers: { "X-EMPS-Outbox": mode || "later", "X-CSRFToken": token },
       signal: timeoutSignal(),
     })
       .then(function (response) {
@@ -387,7 +387,7 @@
       freshToken().then(function (token) {
         if (token === "login") { return keep(form, entry, SESSION_EXPIRED); }
         if (!token) { return keep(form, entry, "Pas de réponse du serveur."); }
-        return send(entry, token).then(function (result) {
+        return send(entry, token, "form").then(function (result) {
           if (result.ok) {
             (editing ? deleteEntry(key) : Promise.resolve()).then(function () {
               forget(form);
