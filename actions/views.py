@@ -34,6 +34,8 @@ def _next_url(request: HttpRequest) -> str:
     """Where the user came from: kept in the form so that saving returns there."""
     if request.method == "POST":
         return request.POST.get("next", "")
+    if is_offline_shell(request):
+        return ""  # the shell is opened from anywhere, without network
     return request.GET.get("next") or referer_path(request)
 
 

@@ -565,14 +565,15 @@
     },
   };
 
-  if (config.sw && "serviceWorker" in navigator) {
+  // Signed-in staff only: their shells are the ones worth keeping.
+  if (config.sw && config.user && "serviceWorker" in navigator) {
     navigator.serviceWorker.register(config.sw, { scope: "/" }).then(function () {
       return navigator.serviceWorker.ready;
     }).then(function (registration) {
-      if (config.user && registration.active) { registration.active.postMessage({ type: "shells" }); }
+      if (registration.active) { registration.active.postMessage({ type: "shells" }); }
     }).catch(function () { /* the app works without it, online */ });
     navigator.serviceWorker.addEventListener("message", function (event) {
-      if (event.data && event.data.type === "flush" && config.user) { flush(); }
+      if (event.data && event.data.type === "flush") { flush(); }
     });
   }
 

@@ -14,6 +14,7 @@ var ASSETS = "emps-assets-" + CONFIG.version;
 var PAGES = "emps-pages-" + CONFIG.version;
 var SHELL_HEADER = "X-EMPS-Offline-Shell";
 var NAVIGATION_TIMEOUT = 8000;
+var SHELL_TIMEOUT = 15000;
 
 function pathOf(url) {
   return new URL(url, self.location.origin).pathname;
@@ -24,20 +25,29 @@ CONFIG.shells.forEach(function (url) { SHELLS[pathOf(url)] = url; });
 var ASSET_PATHS = {};
 CONFIG.assets.forEach(function (url) { ASSET_PATHS[pathOf(url)] = true; });
 
-/* Fetch the shells the cache lacks (all of them when `all`); a shell is stored only when it is one. */
+/* Fetch the shells the cache lacks (all of them when `all`), one after the other, each in a bounded
+ * time; a page is stored only when the server marks it as a shell. */
 function storeShells(all) {
   return caches.open(PAGES).then(function (cache) {
-    return Promise.all(CONFIG.shells.map(function (url) {
-      return (all ? Promise.resolve(null) : cache.match(url)).then(function (found) {
+    return CONFIG.shells.reduce(function (previous, url) {
+      return previous.then(function () {
+        return all ? null : cache.match(url);
+      }).then(function (found) {
         if (found) { return null; }
-        return fetch(url, { credentials: "same-origin", cache: "no-store" }).then(function (response) {
-          if (response.ok && !response.redirected && response.headers.get(SHELL_HEADER) === "1") {
-            return cache.put(url, response);
-          }
-          return null;
-        }).catch(function () { return null; });
+        var controller = new AbortController();
+        var timer = setTimeout(function () { controller.abort(); }, SHELL_TIMEOUT);
+        return fetch(url, { credentials: "same-origin", cache: "no-store", signal: controller.signal })
+          .then(function (response) {
+            clearTimeout(timer);
+            if (response.ok && !response.redirected && response.headers.get(SHELL_HEADER) === "1") {
+              return cache.put(url, response);
+            }
+            // Not a shell (signed out: the log-in page): let its connection go.
+            return response.body ? response.body.cancel() : null;
+          })
+          .catch(function () { clearTimeout(timer); return null; });
       });
-    }));
+    }, Promise.resolve());
   });
 }
 

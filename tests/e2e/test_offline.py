@@ -69,7 +69,7 @@ def installed(page):
 
 def fill_intervention(page, visit, youth="Lina", note="Rendez-vous pris à la Mission Locale."):
     visit.pick("Jeunes", youth[:3], youth)
-    page.get_by_text("Emploi", exact=True).click()
+    page.get_by_text("Famille", exact=True).click()
     page.get_by_label("Note").fill(note)
 
 
@@ -93,8 +93,8 @@ def test_an_entry_typed_offline_is_recorded_once_when_the_network_returns(
 
     # A presence session typed from the form kept for offline use.
     page.goto(live_server.url + PRESENCE)
-    expect(page.get_by_role("heading", name="Nouvelle présence sociale")).to_be_visible()
-    page.get_by_label("Durée").fill("2 h")
+    expect(page.get_by_role("heading", name="Présence sociale")).to_be_visible()
+    page.get_by_role("textbox", name="Durée").fill("2 h")
     page.get_by_role("combobox", name="Quartier").select_option(label="Darcy (QPV)")
     page.get_by_role("button", name="Enregistrer").click()
     expect(page.locator("#outbox-badge")).to_have_text(re.compile("2 saisies en attente d'envoi"))
@@ -205,7 +205,7 @@ def test_a_refused_entry_keeps_its_fields_and_the_servers_message(
     page.get_by_role("link", name="Ouvrir et corriger").click()
     expect(page.locator("[data-outbox-notice]")).to_contain_text("Ce jeune n'est pas suivi par votre équipe.")
     expect(page.get_by_label("Note")).to_have_value("Point sur sa recherche de stage.")
-    expect(page.get_by_label("Emploi")).to_be_checked()
+    expect(page.get_by_label("Famille")).to_be_checked()
     context.close()
 
 
@@ -253,7 +253,7 @@ def test_the_cache_holds_no_youths_name(
     expect(page.get_by_text("Zébulon")).to_be_visible()
     page.goto(live_server.url + f"/jeunes/{Youth.objects.get(first_name='Zébulon').pk}/")
     page.goto(live_server.url + INTERVENTION + "?jeune=" + str(Youth.objects.get(first_name="Lina").pk))
-    page.get_by_text("Emploi", exact=True).click()
+    page.get_by_text("Famille", exact=True).click()
     page.get_by_role("button", name="Enregistrer").click()
     expect(page.get_by_text("Intervention enregistrée pour Lina.")).to_be_visible()
     page.reload()  # the service worker checks its shells at each page
