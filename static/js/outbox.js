@@ -353,6 +353,12 @@
   function setupForm(form) {
     var kind = form.dataset.outbox;
     var editing = null;
+    var offline = element("div", "alert alert-secondary py-2",
+      "Hors connexion : « Enregistrer » garde la saisie sur ce téléphone ; elle partira quand le réseau reviendra.");
+    offline.setAttribute("role", "status");
+    offline.setAttribute("data-outbox-offline", "");
+    offline.hidden = navigator.onLine;
+    form.parentNode.insertBefore(offline, form);
     var match = /^#saisie=([0-9a-f-]{36})$/.exec(window.location.hash);
     if (match) {
       getEntry(match[1]).then(function (entry) {
