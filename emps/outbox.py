@@ -5,7 +5,8 @@ then is sent, perhaps twice when a response was lost after the server committed.
 each key once (a unique constraint per model) and answer a replay with the record already there.
 
 The outbox asks for JSON with the `X-EMPS-Outbox` header: `{"ok": true, "id", "label", "url"}` on success
-(a replay too), `{"ok": false, "message", "errors"}` with status 422 when the server refuses the entry.
+(a replay too), `{"ok": false, "message", "errors"}` when the server refuses the entry (status 200: the
+answer is expected, and Chromium would log a 4xx in the console as an error).
 The header says `form` when the form being filled in is sent (the next page shows the usual message),
 `later` when a kept entry is sent in the background (no message then). A form posted by the browser
 itself, without the script, gets the usual redirect or page.
@@ -80,6 +81,4 @@ def refused(form) -> JsonResponse:
     """The form's errors in French, for the outbox to show beside the entry kept as typed."""
     errors = {field: [error["message"] for error in items] for field, items in form.errors.get_json_data().items()}
     general = errors.get("__all__") or [message for items in errors.values() for message in items]
-    return JsonResponse(
-        {"ok": False, "message": " ".join(general) or _("La saisie est refusée."), "errors": errors}, status=422
-    )
+    return JsonResponse({"ok": False, "message": " ".join(general) or _("La saisie est refusée."), "errors": errors})

@@ -206,13 +206,11 @@
       .then(function (response) {
         if (isLogin(response)) { return { login: true }; }
         var json = (response.headers.get("Content-Type") || "").indexOf("application/json") === 0;
-        if (response.status === 422 && json) {
-          return response.json().then(function (data) {
-            return { refused: true, message: data.message, errors: data.errors || {} };
-          });
-        }
         if (response.ok && json) {
-          return response.json().then(function (data) { return { ok: true, id: data.id, label: data.label, url: data.url }; });
+          return response.json().then(function (data) {
+            if (!data.ok) { return { refused: true, message: data.message, errors: data.errors || {} }; }
+            return { ok: true, id: data.id, label: data.label, url: data.url };
+          });
         }
         if (response.status >= 500) { return { offline: true, message: "Le serveur ne répond pas pour le moment." }; }
         if (response.status === 403) {
