@@ -430,6 +430,10 @@
       notice.appendChild(message);
     }
     form.parentNode.insertBefore(notice, form);
+    if ((entry.errors || {}).duration) {
+      // A duration the server asks to confirm (emps/durations.py): show the box to tick.
+      form.querySelectorAll("[data-duration-confirmation]").forEach(function (node) { node.hidden = false; });
+    }
     Object.keys(entry.errors || {}).forEach(function (name) {
       var field = form.querySelector("[name='" + name + "']");
       if (!field) { return; }
