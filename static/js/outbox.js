@@ -22,6 +22,7 @@
   var STORE = "entries";
   var PAGE_CACHES = "emps-pages-";
   var SEND_TIMEOUT = 20000;
+  var RETRY_EVERY = 30000;
   var REF = "outbox:";
   var KINDS = {
     youth: "Nouveau jeune",
@@ -594,4 +595,7 @@
   window.addEventListener("online", function () { updateConnection(); flush(); });
   window.addEventListener("offline", updateConnection);
   changed().then(function () { if (navigator.onLine) { flush(); } });
+  // The `online` event may have come before this page listened, or never come (the server was down, not
+  // the network): what waits is tried again every half minute.
+  window.setInterval(function () { if (navigator.onLine) { flush(); } }, RETRY_EVERY);
 })();

@@ -83,6 +83,10 @@ def test_an_entry_typed_offline_is_recorded_once_when_the_network_returns(
     visit.log_in("karim")
     page.goto(live_server.url + INTERVENTION)
     installed(page)
+    # « Ajouter à l'écran d'accueil »: Chromium finds nothing missing to install the app (apart from the
+    # test's browser context being a private one).
+    installability = context.new_cdp_session(page).send("Page.getInstallabilityErrors")["installabilityErrors"]
+    assert [error["errorId"] for error in installability if error["errorId"] != "in-incognito"] == []
     fill_intervention(page, visit)
     context.set_offline(True)  # the signal drops in the stairwell, before « Enregistrer »
     page.get_by_role("button", name="Enregistrer").click()
@@ -97,6 +101,7 @@ def test_an_entry_typed_offline_is_recorded_once_when_the_network_returns(
     page.get_by_role("textbox", name="Durée").fill("2 h")
     page.get_by_role("combobox", name="Quartier").select_option(label="Darcy (QPV)")
     page.get_by_role("button", name="Enregistrer").click()
+    page.wait_for_url(re.compile(re.escape(OUTBOX)))
     expect(page.locator("#outbox-badge")).to_have_text(re.compile("2 saisies en attente d'envoi"))
     assert not PresenceSession.objects.exists()
 
@@ -133,6 +138,7 @@ def test_a_youth_typed_offline_is_chosen_in_an_intervention_and_linked(
     page.get_by_text("Scolarité", exact=True).click()
     page.screenshot(path=str(screenshots_dir / "offline-form-phone.png"), full_page=True)
     page.get_by_role("button", name="Enregistrer").click()
+    page.wait_for_url(re.compile(re.escape(OUTBOX)))
     expect(page.locator("#outbox-badge")).to_have_text(re.compile("2 saisies en attente d'envoi"))
     expect(page.locator("#outbox-list li")).to_have_count(2)
     page.screenshot(path=str(screenshots_dir / "offline-pending-list-phone.png"), full_page=True)
