@@ -22,7 +22,7 @@ from actions.models import (
     PartnerMeeting,
     PresenceSession,
 )
-from emps.durations import format_duration, parse_duration
+from emps.durations import CONFIRM_ABOVE_MINUTES, duration_doubt, format_duration, parse_duration
 from emps.forms import (
     TILES,
     PastDateField,
@@ -114,7 +114,13 @@ class DurationField(forms.CharField):
     def __init__(self, **kwargs):
         kwargs.setdefault("label", gettext_lazy("Durée"))
         kwargs.setdefault("help_text", gettext_lazy("En heures : 2, 1,5 ou 2 h 30 ; ou en minutes : 90 min."))
-        kwargs.setdefault("widget", forms.TextInput(attrs={"autocomplete": "off", "inputmode": "decimal"}))
+        kwargs.setdefault(
+            "widget",
+            # static/js/forms.js asks « 15 heures ? » before sending (an entry may wait offline); the form checks.
+            forms.TextInput(
+                attrs={"autocomplete": "off", "inputmode": "decimal", "data-confirm-above": CONFIRM_ABOVE_MINUTES}
+            ),
+        )
         kwargs.setdefault("error_messages", {"required": gettext_lazy("Indiquez la durée de la présence.")})
         super().__init__(**kwargs)
 
@@ -335,11 +341,27 @@ class PresenceSessionForm(TallyFormMixin, SectorErrorsMixin, TeamChoiceMixin, Ve
         self.fields["start_time"].label = _("Heure de début")
         self.fields["place"].choices = Place.choices
         self.setup_tally()
+        self.fields["confirm_duration"] = forms.BooleanField(label=_("Je confirme cette durée"), required=False)
+        self.fields["confirm_duration"].widget.attrs.update({"class": "form-check-input", "data-confirm-duration": ""})
         self.order_fields(["date", "start_time", "duration", "place", "sector", "team", "educators", "note"])
+
+    def duration_doubt(self) -> str | None:
+        """The question on a typed duration (`emps.durations.duration_doubt`); an edit keeping it is not asked."""
+        if not self.is_bound:
+            return None
+        typed = self["duration"].value() or ""
+        try:
+            if self.instance.pk and parse_duration(typed) == self.instance.duration_minutes:
+                return None
+        except ValueError:
+            return None
+        return duration_doubt(typed)
 
     def clean(self):
         cleaned = super().clean()
         self.apply_sector_and_team(cleaned)
+        if cleaned.get("duration") and not cleaned.get("confirm_duration") and (doubt := self.duration_doubt()):
+            self.add_error("duration", ValidationError(doubt, code="confirm_duration"))
         self.clean_tally(cleaned)
         if cleaned.get("duration"):
             self.instance.duration_minutes = cleaned["duration"]

@@ -7,7 +7,7 @@ from simple_history.models import HistoricalRecords
 from actions.enums import ActionKind, Carrying, InterventionKind, MeetingKind, Place
 from emps.durations import format_duration
 from emps.enums import STAFF_ROLES
-from emps.fields import copied_key
+from emps.fields import client_key_field, copied_key
 from emps.models import Commune, Partner, Quartier, ReferenceItem, Team, TeamScopedQuerySet
 from emps.rounding import hours
 from youths.models import Youth
@@ -159,6 +159,7 @@ class Intervention(models.Model):
         null=True,
         blank=True,
     )
+    client_key = client_key_field()
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
@@ -170,6 +171,14 @@ class Intervention(models.Model):
         verbose_name = _("intervention")
         verbose_name_plural = _("interventions")
         ordering = ["-date", "-pk"]
+        constraints = [
+            # One entry for several youths records one intervention per youth, all under the entry's key.
+            models.UniqueConstraint(
+                fields=["client_key", "youth"],
+                condition=Q(client_key__isnull=False),
+                name="intervention_unique_client_key",
+            ),
+        ]
         indexes = [
             models.Index(fields=["date", "youth"], name="intervention_date_youth_idx"),
             # The id as a last key column makes it covering: the bilan's counts per scope and period
@@ -282,6 +291,7 @@ class CollectiveAction(Tally):
         null=True,
         blank=True,
     )
+    client_key = client_key_field()
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
@@ -293,6 +303,9 @@ class CollectiveAction(Tally):
         verbose_name_plural = _("actions collectives")
         ordering = ["-date", "-pk"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["client_key"], condition=Q(client_key__isnull=False), name="action_unique_client_key"
+            ),
             *tally_constraints("action"),
             models.CheckConstraint(
                 condition=Q(counted=False) | Q(anonymous_participants=youth_counters_sum()),
@@ -346,6 +359,7 @@ class PresenceSession(Tally):
         null=True,
         blank=True,
     )
+    client_key = client_key_field()
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
@@ -357,6 +371,9 @@ class PresenceSession(Tally):
         verbose_name_plural = _("présences sociales")
         ordering = ["-date", "-start_time", "-pk"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["client_key"], condition=Q(client_key__isnull=False), name="presence_unique_client_key"
+            ),
             models.CheckConstraint(
                 condition=Q(duration_minutes__gt=0, duration_minutes__lte=24 * 60),
                 name="presence_duration_within_a_day",

@@ -24,10 +24,12 @@ from actions.forms import (
     PresenceSessionForm,
 )
 from actions.models import CollectiveAction, Intervention, PartnerMeeting, PresenceSession
+from emps import outbox
 from emps.durations import format_duration
 from emps.forms import last_sector, referer_path, remember_sector, safe_next
 from emps.journal import EDIT_PAGE, Action, log_access
 from emps.locking import StaleEdit
+from emps.offline import is_offline_shell, offline_shell
 from emps.permissions import can_edit_record, is_staff_member, permission
 
 PAGE_SIZE = 25
@@ -38,6 +40,8 @@ def _next_url(request: HttpRequest) -> str:
     """Where the user came from: kept in the form so that saving returns there."""
     if request.method == "POST":
         return request.POST.get("next", "")
+    if is_offline_shell(request):
+        return ""  # the shell is opened from anywhere, without network
     return request.GET.get("next") or referer_path(request)
 
 
@@ -70,14 +74,49 @@ def _list(request: HttpRequest, queryset, *, filter_class, template: str, key: s
 
 
 def _save_new(request: HttpRequest, form, *, message: Callable[[Any], str]) -> HttpResponse:
-    """Save a valid creation form as the user's, journal it, remember its sector, go back where the user was."""
+    """Save a valid creation form as the user's, journal it, remember its sector, go back where the user was.
+
+    An entry of the outbox is recorded once per key (`emps.outbox`): a replay answers with the record.
+    """
+    key = outbox.client_key(request)
     form.instance.author = request.user
-    with transaction.atomic():
+    form.instance.client_key = key
+
+    def create():
         record = form.save()
         log_access(request=request, action=Action.CREATE, obj=record)
+        return record
+
+    record, fresh = outbox.record_once(
+        key=key, existing=lambda: _recorded(request, form._meta.model, key), create=create
+    )
+    url = safe_next(request, _next_url(request), reverse("home"))
+    if not fresh:
+        return outbox.replayed(request, record, url=url)
     remember_sector(request, record)
-    messages.success(request, message(record))
-    return redirect(safe_next(request, _next_url(request), reverse("home")))
+    if not outbox.sent_later(request):
+        messages.success(request, message(record))
+    return outbox.created(request, record, url=url)
+
+
+def _recorded(request: HttpRequest, model, key):
+    """The user's record of an outbox key, if already recorded."""
+    return model.objects.visible_to(request.user).filter(client_key=key).first() if key else None
+
+
+def _replay(request: HttpRequest, model) -> HttpResponse | None:
+    """Before validating a creation: the answer to an entry already recorded (it may no longer be valid,
+    a list value removed meanwhile: it was when it was recorded)."""
+    if request.method == "POST" and (record := _recorded(request, model, outbox.client_key(request))):
+        return outbox.replayed(request, record, url=safe_next(request, _next_url(request), reverse("home")))
+    return None
+
+
+def _refused(request: HttpRequest, form) -> HttpResponse | None:
+    """An invalid creation sent by the outbox: the errors in JSON, the entry stays in the outbox."""
+    if request.method == "POST" and outbox.from_outbox(request):
+        return outbox.refused(form)
+    return None
 
 
 def _save_edit(request: HttpRequest, form, record, *, message: str, default: str, team=None) -> HttpResponse | None:
@@ -102,8 +141,13 @@ def _save_edit(request: HttpRequest, form, record, *, message: str, default: str
 
 
 @permission(is_staff_member)
+@offline_shell
 def intervention_create(request: HttpRequest) -> HttpResponse:
-    initial = {"youths": [v for v in request.GET.getlist("jeune") if v.isdigit()]}
+    if replay := _replay(request, Intervention):
+        return replay
+    # The offline shell never holds a youth (emps.offline).
+    chosen = [] if is_offline_shell(request) else [v for v in request.GET.getlist("jeune") if v.isdigit()]
+    initial = {"youths": chosen}
     form = InterventionQuickForm(
         data=request.POST or None, initial=initial, user=request.user, search_url=reverse("youths:search")
     )
@@ -111,27 +155,42 @@ def intervention_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         youths = list(data["youths"])
-        created = services.intervention_record(
-            youths=youths,
-            date=data["date"],
-            domains=data["domains"],
-            kind=data["kind"],
-            partners=data["partners"],
-            note=data["note"],
-            author=request.user,
-        )
-        for intervention in created:
-            log_access(request=request, action=Action.CREATE, obj=intervention, team=intervention.youth.team)
-        messages.success(
-            request,
-            ngettext(
-                "Intervention enregistrée pour %(names)s.",
-                "%(count)s interventions enregistrées, une pour chaque jeune : %(names)s.",
-                len(created),
+        key = outbox.client_key(request)
+
+        def create():
+            created = services.intervention_record(
+                youths=youths,
+                date=data["date"],
+                domains=data["domains"],
+                kind=data["kind"],
+                partners=data["partners"],
+                note=data["note"],
+                author=request.user,
+                client_key=key,
             )
-            % {"count": len(created), "names": ", ".join(y.first_name for y in youths)},
+            for intervention in created:
+                log_access(request=request, action=Action.CREATE, obj=intervention, team=intervention.youth.team)
+            return created
+
+        created, fresh = outbox.record_once(
+            key=key, existing=lambda: _recorded(request, Intervention, key), create=create
         )
-        return redirect(safe_next(request, next_url, reverse("home")))
+        url = safe_next(request, next_url, reverse("home"))
+        if not fresh:
+            return outbox.replayed(request, created, url=url)
+        if not outbox.sent_later(request):
+            messages.success(
+                request,
+                ngettext(
+                    "Intervention enregistrée pour %(names)s.",
+                    "%(count)s interventions enregistrées, une pour chaque jeune : %(names)s.",
+                    len(created),
+                )
+                % {"count": len(created), "names": ", ".join(y.first_name for y in youths)},
+            )
+        return outbox.created(request, created[0], url=url)
+    if refused := _refused(request, form):
+        return refused
     return render(
         request,
         "actions/intervention_form.html",
@@ -215,7 +274,10 @@ def _delete(request, record, *, team, title, description, default):
 
 
 @permission(is_staff_member)
+@offline_shell
 def presence_create(request: HttpRequest) -> HttpResponse:
+    if replay := _replay(request, PresenceSession):
+        return replay
     form = PresenceSessionForm(data=request.POST or None, user=request.user, initial_sector=last_sector(request))
     if request.method == "POST" and form.is_valid():
         return _save_new(
@@ -226,10 +288,16 @@ def presence_create(request: HttpRequest) -> HttpResponse:
                 % {"date": session.date.strftime("%d/%m/%Y"), "duration": format_duration(session.duration_minutes)}
             ),
         )
+    if refused := _refused(request, form):
+        return refused
     return render(
         request,
         "actions/presence_form.html",
-        {"form": form, "next": _next_url(request), "duration_choices": DURATION_CHOICES},
+        {
+            "form": form,
+            "next": _next_url(request),
+            "duration_choices": DURATION_CHOICES,
+        },
     )
 
 
@@ -279,8 +347,12 @@ def presence_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @permission(is_staff_member)
+@offline_shell
 def action_create(request: HttpRequest) -> HttpResponse:
-    initial = {"participants": [v for v in request.GET.getlist("jeune") if v.isdigit()], "date": timezone.localdate()}
+    if replay := _replay(request, CollectiveAction):
+        return replay
+    chosen = [] if is_offline_shell(request) else [v for v in request.GET.getlist("jeune") if v.isdigit()]
+    initial = {"participants": chosen, "date": timezone.localdate()}
     form = CollectiveActionForm(
         data=request.POST or None,
         initial=initial,
@@ -297,7 +369,13 @@ def action_create(request: HttpRequest) -> HttpResponse:
                 % {"title": action.title, "date": action.date.strftime("%d/%m/%Y")}
             ),
         )
-    return render(request, "actions/action_form.html", {"form": form, "next": _next_url(request)})
+    if refused := _refused(request, form):
+        return refused
+    return render(
+        request,
+        "actions/action_form.html",
+        {"form": form, "next": _next_url(request)},
+    )
 
 
 @permission(is_staff_member)

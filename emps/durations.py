@@ -3,7 +3,8 @@
 Hours are the unit: « 2 », « 1,5 » or « 1.5 » are hours, and so are « 1h30 », « 1 h 30 », « 2 heures »
 and « 1:30 ». Minutes are written as such: « 45 min », « 90 minutes », « 90 mn ». Minutes after hours
 (« 1h75 », « 1:75 ») must be under 60: more is a typo, not 2 h 15. A duration lies between one minute
-and 24 hours; decimal hours are rounded to the minute, half up.
+and 24 hours; decimal hours are rounded to the minute, half up. Above 8 hours a form asks for a
+confirmation (`duration_doubt`), and « 15h » alone is asked as « 15 heures ? ».
 """
 
 import re
@@ -62,3 +63,31 @@ def format_duration(minutes: int | None) -> str:
     if not hours:
         return f"{rest} min"
     return f"{hours} h {rest:02d}" if rest else f"{hours} h"
+
+
+# A session longer than this is asked for a confirmation before it is accepted.
+CONFIRM_ABOVE_MINUTES = 8 * 60
+# « 15h » alone: French writes an hour of the day so (« rendez-vous à 15h »).
+_BARE_HOURS = re.compile(r"^(\d{1,2}) ?h$")
+
+
+def duration_doubt(text: str) -> str | None:
+    """The question to ask before accepting a typed duration, None when it is plain (or unreadable: then
+    `parse_duration` says why). Above CONFIRM_ABOVE_MINUTES a duration is asked for: « 15h » alone, which
+    also reads as an hour of the day, as « 15 heures ? »; any other, as more than 8 hours."""
+    try:
+        minutes = parse_duration(text)
+    except ValueError:
+        return None
+    if minutes <= CONFIRM_ABOVE_MINUTES:
+        return None
+    shown = _SPACES.sub(" ", str(text)).strip()
+    if match := _BARE_HOURS.match(shown.lower()):
+        return _(
+            "« %(value)s » : %(hours)s heures ? C'est aussi une heure de la journée (l'heure de début a son "
+            "propre champ). Si la présence a bien duré %(hours)s heures, cochez « Je confirme cette durée »."
+        ) % {"value": shown, "hours": match[1]}
+    return _(
+        "Plus de %(limit)s heures de présence (%(duration)s) : si c'est bien le cas, cochez « Je confirme cette "
+        "durée » ; sinon corrigez."
+    ) % {"limit": CONFIRM_ABOVE_MINUTES // 60, "duration": format_duration(minutes)}

@@ -1,6 +1,7 @@
 """Model fields shared by the apps."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 def copied_key(model, verbose_name, *, null: bool = True):
@@ -16,4 +17,16 @@ def copied_key(model, verbose_name, *, null: bool = True):
         editable=False,
         related_name="+",
         verbose_name=verbose_name,
+    )
+
+
+def client_key_field():
+    """The key a browser gives a creation before sending it (static/js/outbox.js): the same entry sent
+    twice, after a lost response, carries the same key, and a unique constraint records it once."""
+    return models.UUIDField(
+        _("clé de saisie"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Générée par le navigateur : une saisie renvoyée n'est enregistrée qu'une fois."),
     )

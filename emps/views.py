@@ -19,7 +19,14 @@ class EmpsLoginView(auth_views.LoginView):
 
 @permission(is_signed_in)
 class EmpsLogoutView(auth_views.LogoutView):
-    pass
+    """Logging out also empties what this browser keeps of the app: the outbox's entries waiting to be sent
+    (IndexedDB), the service worker's caches and the drafts (static/js/outbox.js does it first, and asks
+    before dropping entries not sent; the header is for a browser where the script did not run)."""
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        response["Clear-Site-Data"] = '"cache", "storage"'
+        return response
 
 
 @login_not_required

@@ -96,7 +96,8 @@ class _Labels:
 
 HISTORY_TYPES = {"+": _("création"), "~": _("modification"), "-": _("suppression")}
 JOURNAL_OBJECTS = {"youth": _("fiche du jeune"), "intervention": _("intervention")}
-HISTORY_IGNORED = {"id", "created_at", "anonymised_at", "version", "updated_at"}
+# client_key: the technical key of an entry sent by the outbox (emps/outbox.py), nothing about the person.
+HISTORY_IGNORED = {"id", "created_at", "anonymised_at", "version", "updated_at", "client_key"}
 
 
 def _history_links(history_rows, model) -> dict:

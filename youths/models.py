@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from emps.enums import STAFF_ROLES
-from emps.fields import copied_key
+from emps.fields import client_key_field, copied_key
 from emps.models import Commune, Partner, Quartier, ReferenceItem, Team, TeamScopedQuerySet
 from youths.enums import Level, Sex
 
@@ -180,6 +180,7 @@ class Youth(models.Model):
         help_text=_("Date à laquelle le jeune a été informé de l'usage de ses données (RGPD)."),
     )
     anonymised_at = models.DateTimeField(_("anonymisé le"), null=True, blank=True, editable=False)
+    client_key = client_key_field()
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
@@ -192,6 +193,9 @@ class Youth(models.Model):
         verbose_name_plural = _("jeunes")
         ordering = ["first_name", "reference"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["client_key"], condition=Q(client_key__isnull=False), name="youth_unique_client_key"
+            ),
             models.UniqueConstraint(
                 fields=["team", "reference"],
                 condition=~Q(reference=""),

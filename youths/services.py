@@ -23,7 +23,8 @@ def youth_create(
     is then theirs from the first meeting on)."""
     if level not in Level.values:
         raise ValidationError(_("Niveau d'accompagnement inconnu : « %(level)s ».") % {"level": level})
-    youth.full_clean(exclude=["reference"] if not youth.reference else None)
+    # The outbox's key is checked by its constraint on insert (emps.outbox.record_once), not here.
+    youth.full_clean(exclude=["client_key", *([] if youth.reference else ["reference"])])
     youth.save()
     SupportEpisode.objects.create(youth=youth, level=level, started_on=youth.first_met_on, created_by=by)
     if situation is not None:

@@ -11,9 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from emps import outbox
 from emps.forms import last_sector, remember_sector, safe_next
 from emps.journal import EDIT_PAGE, Action, log_access
 from emps.locking import StaleEdit
+from emps.offline import offline_shell
 from emps.permissions import is_staff_member, permission
 from youths import services
 from youths.enums import Level
@@ -65,7 +67,12 @@ def youth_list(request: HttpRequest) -> HttpResponse:
 
 
 @permission(is_staff_member)
+@offline_shell
 def youth_create(request: HttpRequest) -> HttpResponse:
+    next_url = request.POST.get("next") or request.GET.get("next", "")
+    key = outbox.client_key(request)
+    if request.method == "POST" and (youth := _recorded_youth(request, key)):
+        return outbox.replayed(request, youth, url=_created_target(request, youth, next_url))
     initial = {}
     if request.method == "GET" and request.GET.get("prenom"):
         initial["first_name"] = request.GET["prenom"][:60]
@@ -75,39 +82,60 @@ def youth_create(request: HttpRequest) -> HttpResponse:
         initial=initial,
         initial_sector=last_sector(request),
     )
-    next_url = request.POST.get("next") or request.GET.get("next", "")
     if request.method == "POST" and form.is_valid():
         youth = form.save(commit=False)
-        try:
-            youth = services.youth_create(
+        youth.client_key = key
+
+        def create():
+            created = services.youth_create(
                 youth=youth,
                 level=form.cleaned_data["level"],
                 situation=form.cleaned_data.get("situation"),
                 by=request.user,
             )
+            log_access(request=request, action=Action.CREATE, obj=created)
+            return created
+
+        try:
+            youth, fresh = outbox.record_once(key=key, existing=lambda: _recorded_youth(request, key), create=create)
         except ValidationError as error:
             form.add_error(None, error)
         else:
+            target = _created_target(request, youth, next_url)
+            if not fresh:
+                return outbox.replayed(request, youth, url=target)
             remember_sector(request, youth)
-            log_access(request=request, action=Action.CREATE, obj=youth)
-            if form.cleaned_data["level"] == Level.ACCROCHE:
-                created = _("%(youth)s est enregistré·e, en accroche depuis le %(date)s.")
-            else:
-                created = _("%(youth)s est enregistré·e, en %(level)s depuis le %(date)s.")
-            messages.success(
-                request,
-                created
-                % {
-                    "youth": youth,
-                    "level": Level.short_label(form.cleaned_data["level"]),
-                    "date": youth.first_met_on.strftime("%d/%m/%Y"),
-                },
-            )
-            target = safe_next(request, next_url, youth.get_absolute_url())
-            if target != youth.get_absolute_url():
-                target += ("&" if "?" in target else "?") + f"jeune={youth.pk}"
-            return redirect(target)
+            if not outbox.sent_later(request):
+                if form.cleaned_data["level"] == Level.ACCROCHE:
+                    created = _("%(youth)s est enregistré·e, en accroche depuis le %(date)s.")
+                else:
+                    created = _("%(youth)s est enregistré·e, en %(level)s depuis le %(date)s.")
+                messages.success(
+                    request,
+                    created
+                    % {
+                        "youth": youth,
+                        "level": Level.short_label(form.cleaned_data["level"]),
+                        "date": youth.first_met_on.strftime("%d/%m/%Y"),
+                    },
+                )
+            return outbox.created(request, youth, url=target)
+    if request.method == "POST" and outbox.from_outbox(request):
+        return outbox.refused(form)
     return render(request, "youths/create.html", {"form": form, "next": next_url})
+
+
+def _recorded_youth(request: HttpRequest, key) -> Youth | None:
+    """The user's youth recorded under an outbox key, if any."""
+    return Youth.objects.visible_to(request.user).filter(client_key=key).first() if key else None
+
+
+def _created_target(request: HttpRequest, youth: Youth, next_url: str) -> str:
+    """Back where the user came from, with the new youth chosen; else the new file."""
+    target = safe_next(request, next_url, youth.get_absolute_url())
+    if target != youth.get_absolute_url():
+        target += ("&" if "?" in target else "?") + f"jeune={youth.pk}"
+    return target
 
 
 def _timeline_page(request: HttpRequest, interventions, actions):

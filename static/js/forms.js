@@ -31,6 +31,38 @@
     firstError.scrollIntoView({ block: "center" });
   }
 
+  // A duration above the form's limit, or « 15h » alone (an hour of the day in French), is asked before the
+  // form leaves: an entry kept offline would otherwise come back refused later. The server asks as well
+  // (emps/durations.py, which reads every other way of writing a duration).
+  document.querySelectorAll("input[data-confirm-above]").forEach(function (input) {
+    var form = input.form;
+    var limit = Number(input.dataset.confirmAbove);
+    var box = form && form.querySelector("[data-confirm-duration]");
+    if (!box) { return; }
+    form.addEventListener("submit", function (event) {
+      if (box.checked) { return; }
+      var typed = input.value.trim().replace(/\s+/g, " ");
+      var bare = /^(\d{1,2}) ?h$/i.exec(typed);
+      var plain = /^\d+(?:[.,]\d+)?$/.test(typed) ? parseFloat(typed.replace(",", ".")) : null;
+      var question = null;
+      if (bare && Number(bare[1]) * 60 > limit) {
+        question = bare[1] + " heures ? « " + typed + " » est aussi une heure de la journée (l'heure de début a son propre champ).";
+      } else if (plain !== null && plain * 60 > limit && plain <= 24) {
+        question = "Plus de " + limit / 60 + " heures de présence (" + typed + " h) : confirmez-vous cette durée ?";
+      }
+      if (!question) { return; }
+      if (window.confirm(question)) {
+        box.checked = true;
+        var holder = box.closest("[data-duration-confirmation]");
+        if (holder) { holder.hidden = false; }
+      } else {
+        event.preventDefault();
+        event.stopImmediatePropagation();
+        input.focus();
+      }
+    }, true);
+  });
+
   var SKIP = ["csrfmiddlewaretoken", "next", "version"];
 
   function serialize(form) {
@@ -69,6 +101,9 @@
       }
     });
   }
+
+  // The outbox (outbox.js) keeps and restores an entry the same way.
+  window.EmpsForms = { serialize: serialize, restore: restore };
 
   document.querySelectorAll("form[data-draft]").forEach(function (form) {
     var key = "emps-draft:" + form.dataset.draft;

@@ -183,23 +183,38 @@
       render(query, "");
     }
 
+    // The youths typed offline and still in the outbox (static/js/outbox.js) are offered too: an
+    // intervention entered offline can name them; the outbox sends them first and links them.
+    function pendingYouths(query) {
+      if (!window.EmpsOutbox) { return Promise.resolve([]); }
+      return window.EmpsOutbox.pendingYouths(query).catch(function () { return []; });
+    }
+
     function searchRemote(query) {
       var number = ++requestNumber;
       if (!query) { results = []; close(); return; }
-      fetch(source + "?q=" + encodeURIComponent(query), {
+      var remote = fetch(source + "?q=" + encodeURIComponent(query), {
         credentials: "same-origin",
         headers: { Accept: "application/json" },
       })
         .then(function (response) { return response.ok ? response.json() : { results: [] }; })
-        .then(function (data) {
-          if (number !== requestNumber) { return; }
-          var chosen = selected().map(function (o) { return o.value; });
-          results = data.results.filter(function (r) { return chosen.indexOf(String(r.id)) === -1; });
-          render(query, select.hasAttribute("data-no-create") ? "" : data.create_url || "");
-        })
-        .catch(function () {
-          status.textContent = "Recherche impossible pour le moment : vérifiez la connexion.";
+        .catch(function () { return null; });
+      Promise.all([remote, pendingYouths(query)]).then(function (answers) {
+        var data = answers[0];
+        var pending = answers[1];
+        if (number !== requestNumber) { return; }
+        var chosen = selected().map(function (o) { return o.value; });
+        results = (data ? data.results : []).concat(pending).filter(function (r) {
+          return chosen.indexOf(String(r.id)) === -1;
         });
+        render(query, data && !select.hasAttribute("data-no-create") ? data.create_url || "" : "");
+        if (!data) {
+          status.textContent = "Recherche impossible pour le moment : vérifiez la connexion.";
+          if (!results.length) {
+            empty.textContent = "Hors connexion : seuls les jeunes saisis sur ce téléphone sont proposés.";
+          }
+        }
+      });
     }
 
     function search() {

@@ -73,6 +73,9 @@ MATRIX = {
     "login":                       GET(NONE,   200,      302,     302,       302,        302),
     "logout":                      POST(NONE,  302,      302,     302,       302,        302),
     "health":                      GET(NONE,   200,      200,     200,       200,        200),
+    "service_worker":              GET(NONE,   200,      200,     200,       200,        200),
+    "manifest":                    GET(NONE,   200,      200,     200,       200,        200),
+    "outbox":                      GET(NONE,   302,      200,     200,       200,        403),
     "admin:":                      GET(NONE,   302,      302,     302,       302,        302),
     # Data protection (issue 7)
     "privacy:journal":             GET(NONE,   302,      403,     403,       200,        403),

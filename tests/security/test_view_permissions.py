@@ -16,6 +16,8 @@ PUBLIC = {
     "login",  # the log-in page itself
     "health",  # the service's health check, for the monitoring
     "funders:api",  # authenticated by its own API keys (or the session)
+    "service_worker",  # the installable app's script: assets' and empty forms' URLs, nothing personal
+    "manifest",  # the installable app's name and icons
 }
 
 
