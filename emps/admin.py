@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from emps.models import AccessLog, Commune, Partner, PartnerCategory, Quartier, Team, User
+from emps.models import AccessLog, Commune, Partner, PartnerCategory, QpvPeriod, Quartier, Team, User
 
 
 class QuartierChoicesMixin:
@@ -69,9 +69,17 @@ class CommuneAdmin(admin.ModelAdmin):
     inlines = [QuartierInline]
 
 
+class QpvPeriodInline(admin.TabularInline):
+    """The quartier's dated QPV statuses (the list redrawn on 1 January 2024); outside them, its own."""
+
+    model = QpvPeriod
+    extra = 0
+
+
 @admin.register(Quartier)
 class QuartierAdmin(admin.ModelAdmin):
     list_display = ["name", "commune", "is_qpv", "qpv_code"]
+    inlines = [QpvPeriodInline]
     list_filter = ["is_qpv", "commune"]
     search_fields = ["name", "qpv_code", "commune__name"]
     list_select_related = ["commune"]

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from actions.rules import IN_RELATION, STREET_CONTACTS
 from emps.rounding import ROUNDING
+from emps.rules import QPV_IN_FORCE
 from reports.builders.funnel import FUNNEL
 from youths.rules import AGE, LEVEL, NEW, SITUATION
 
@@ -55,6 +56,7 @@ COUNTING_RULES = [
     ),
     (STREET_CONTACTS.title, STREET_CONTACTS.text),
     (FUNNEL.title, FUNNEL.text),
+    (QPV_IN_FORCE.title, QPV_IN_FORCE.text),
     (
         _("Partenaires mobilisés"),
         _(

@@ -21,6 +21,7 @@ from actions.rules import street_contact_figures
 from emps.expressions import MonthStart
 from emps.models import Commune, Partner
 from emps.rounding import percent
+from emps.rules import qpv_on
 from reports.builders.summaries import domain_totals, intervention_totals, monthly_interventions, year_is_inside
 from reports.builders.types import (
     ActionGroup,
@@ -378,7 +379,8 @@ def build_street_public(*, scope: Scope, start: datetime.date, end: datetime.dat
     and age band, the adults apart, and by quartier with the share in a QPV (one grouped query)."""
     rows = list(
         sessions_in_period(scope, start, end)
-        .values("commune__name", "quartier__name", "quartier__is_qpv")
+        .annotate(in_qpv=qpv_on(end))
+        .values("commune__name", "quartier__name", "in_qpv")
         .annotate(**street_contact_figures())
     )
     figures = {key: sum(row[key] or 0 for row in rows) for key in street_contact_figures()}
@@ -408,7 +410,7 @@ def build_street_public(*, scope: Scope, start: datetime.date, end: datetime.dat
         StreetQuartierRow(
             commune=row["commune__name"],
             quartier=row["quartier__name"] or "",
-            is_qpv=bool(row["quartier__is_qpv"]),
+            is_qpv=bool(row["in_qpv"]),
             counted_sessions=row["counted_sessions"],
             contacts=row["contacts"] or 0,
             adults=row["adults"] or 0,
