@@ -11,10 +11,10 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from actions.enums import MeetingKind
+from actions.enums import ActionStatus, MeetingKind
 from emps.rounding import percent
 from reports import charts
-from reports.builders import ActivityTable, Bilan
+from reports.builders import ActivityTable, Bilan, ThemedAction
 from reports.models import NARRATIVE_FIELDS, BilanNarrative
 from reports.rules import COUNTING_RULES
 
@@ -118,6 +118,29 @@ def general_action_lines(bilan: Bilan) -> list[str]:
     return lines
 
 
+def themed_action_phrase(item: ThemedAction) -> str:
+    """One action of « Actions spécifiques » in words: the done ones by their title (and how many times),
+    the others saying plainly what became of them."""
+    title = item.title
+    if item.is_done:
+        if item.times == 1:
+            return title
+        return _("%(title)s (%(n)s fois)") % {"title": title, "n": item.times}
+    if item.status == ActionStatus.REPLACED:
+        phrase = (
+            _("%(title)s : remplacée par %(other)s") % {"title": title, "other": item.replaced_by.lower()}
+            if item.replaced_by
+            else _("%(title)s : remplacée") % {"title": title}
+        )
+    elif item.status == ActionStatus.CANCELLED:
+        phrase = _("%(title)s : annulée") % {"title": title}
+    elif item.status == ActionStatus.POSTPONED:
+        phrase = _("%(title)s : reportée au %(date)s") % {"title": title, "date": french_date(item.last_date)}
+    else:
+        phrase = _("%(title)s : prévue le %(date)s") % {"title": title, "date": french_date(item.first_date)}
+    return f"{phrase} {item.outcome}".strip() if item.outcome else phrase
+
+
 @dataclass(frozen=True)
 class BilanDocument:
     """A bilan with its texts and what the templates need beside the figures."""
@@ -134,6 +157,14 @@ class BilanDocument:
     def texts(self) -> dict[str, str]:
         narrative = self.narrative
         return {name: (getattr(narrative, name) if narrative else "") for name in NARRATIVE_FIELDS}
+
+    @property
+    def themes(self) -> list[dict]:
+        """« Actions spécifiques » by theme, each action in words (`themed_action_phrase`)."""
+        return [
+            {"label": group.label, "done": group.done, "phrases": [themed_action_phrase(i) for i in group.items]}
+            for group in self.bilan.actions_by_theme
+        ]
 
     @property
     def new_percent(self):

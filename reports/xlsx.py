@@ -301,6 +301,18 @@ def render_xlsx(document: BilanDocument) -> bytes:
             for i in group.items
         ],
     )
+    if bilan.actions_by_theme:
+        sheets.add(
+            _("Actions par thème"),
+            [_("Thème"), _("Action"), _("Statut"), _("Fois"), _("Du"), _("Au"), _("Date prévue"), _("Remplacée par")]
+            + [_("Précision")],
+            [
+                [group.label, i.title, i.status_label, i.times, i.first_date, i.last_date, i.planned_on]
+                + [i.replaced_by, i.outcome]
+                for group in bilan.actions_by_theme
+                for i in group.items
+            ],
+        )
     kinds = {row.key: row.label for row in bilan.meetings.by_kind}
     sheets.add(
         _("Temps partenariaux"),

@@ -16,7 +16,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from actions.models import Domain
+from actions.models import ActionTheme, Domain
 from emps.models import Commune, Partner, PartnerCategory, Quartier
 from emps.permissions import is_coordinator, permission
 from youths.models import EndReason, Origin, Situation
@@ -50,6 +50,14 @@ REFERENCE_LISTS = {
             Domain,
             gettext_lazy("Domaines travaillés"),
             gettext_lazy("Cases à cocher des interventions, dans l'ordre du bilan."),
+            ITEM_FIELDS,
+            ITEM_COLUMNS,
+        ),
+        ReferenceList(
+            "themes-actions",
+            ActionTheme,
+            gettext_lazy("Thèmes des actions collectives"),
+            gettext_lazy("Les actions spécifiques du bilan sont écrites par thème, dans cet ordre."),
             ITEM_FIELDS,
             ITEM_COLUMNS,
         ),

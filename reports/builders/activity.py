@@ -6,10 +6,11 @@ from django.db.models import Count, F, Max, Min, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from actions.enums import ActionKind, Carrying, MeetingKind, Place
+from actions.enums import ActionKind, ActionStatus, Carrying, MeetingKind, Place
 from actions.models import (
     TALLY_BANDS,
     TALLY_SEXES,
+    ActionTheme,
     CollectiveAction,
     Domain,
     Intervention,
@@ -17,7 +18,7 @@ from actions.models import (
     PartnerMeeting,
     PresenceSession,
 )
-from actions.rules import street_contact_figures
+from actions.rules import done, street_contact_figures
 from emps.expressions import MonthStart
 from emps.models import Commune, Partner
 from emps.rounding import percent
@@ -39,6 +40,8 @@ from reports.builders.types import (
     Scope,
     StreetPublic,
     StreetQuartierRow,
+    ThemedAction,
+    ThemeGroup,
 )
 from reports.builders.youths import scope_youths, tally, youth_facts
 from youths.rules import first_met_during
@@ -91,7 +94,14 @@ def months_between(start: datetime.date, end: datetime.date) -> list[datetime.da
 
 
 def actions_in_period(scope: Scope, start: datetime.date, end: datetime.date) -> QuerySet[CollectiveAction]:
-    """Collective actions dated in the period, in the scope's communes (where the action took place)."""
+    """Collective actions done (`actions.rules.DONE`) and dated in the period, in the scope's communes (where
+    the action took place): those the figures count."""
+    return any_action_in_period(scope, start, end).filter(done())
+
+
+def any_action_in_period(scope: Scope, start: datetime.date, end: datetime.date) -> QuerySet[CollectiveAction]:
+    """Collective actions dated in the period whatever their status (planned, cancelled, replaced…), in the
+    scope's communes: what « Actions spécifiques » tells."""
     queryset = CollectiveAction.objects.filter(team__in=scope.team_ids, date__gte=start, date__lte=end)
     if scope.communes is not None:
         queryset = queryset.filter(commune__in=scope.commune_ids)
@@ -487,6 +497,46 @@ def build_specific_actions(*, scope: Scope, start: datetime.date, end: datetime.
                 )
             )
     return tuple(groups)
+
+
+def build_actions_by_theme(*, scope: Scope, start: datetime.date, end: datetime.date) -> tuple[ThemeGroup, ...]:
+    """« Actions spécifiques » by theme, as the seed writes it: under each theme, the titles of the period's
+    collective actions whatever their status, the done ones with how many times (`actions.rules.DONE`), the
+    others saying what became of them (cancelled, postponed, replaced by another…). Empty when no action of
+    the period has a theme. Two queries."""
+    rows = list(
+        any_action_in_period(scope, start, end)
+        .values("theme", "title", "status", "replaced_by__title", "outcome")
+        .annotate(times=Count("pk"), first=Min("date"), last=Max("date"), planned=Min("planned_on"))
+    )
+    if not any(row["theme"] for row in rows):
+        return ()
+    themes = {theme.pk: theme for theme in ActionTheme.objects.filter(pk__in={row["theme"] for row in rows})}
+    by_theme: dict = {}
+    for row in rows:
+        by_theme.setdefault(row["theme"], []).append(
+            ThemedAction(
+                title=row["title"],
+                status=row["status"],
+                status_label=str(ActionStatus(row["status"]).label),
+                times=row["times"],
+                first_date=row["first"],
+                last_date=row["last"],
+                planned_on=row["planned"],
+                replaced_by=row["replaced_by__title"] or "",
+                outcome=row["outcome"],
+            )
+        )
+    ordered = sorted(by_theme, key=lambda pk: (pk is None, *((themes[pk].order, themes[pk].label) if pk else (0, ""))))
+    return tuple(
+        ThemeGroup(
+            key=themes[pk].code if pk else "",
+            label=themes[pk].label if pk else _("Autres actions"),
+            done=sum(item.times for item in by_theme[pk] if item.is_done),
+            items=tuple(sorted(by_theme[pk], key=lambda i: (not i.is_done, -i.times, i.first_date, i.title))),
+        )
+        for pk in ordered
+    )
 
 
 def build_meetings(*, scope: Scope, start: datetime.date, end: datetime.date) -> MeetingSummary:

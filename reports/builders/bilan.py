@@ -1,6 +1,7 @@
 import datetime
 
 from reports.builders.activity import (
+    build_actions_by_theme,
     build_activity_by_commune,
     build_domains,
     build_meetings,
@@ -72,6 +73,7 @@ def _build_bilan(*, scope: Scope, start: datetime.date, end: datetime.date) -> B
         street_public=build_street_public(scope=scope, start=start, end=end),
         funnel=build_funnel(public=public, activity=activity),
         specific_actions=build_specific_actions(scope=scope, start=start, end=end),
+        actions_by_theme=build_actions_by_theme(scope=scope, start=start, end=end),
         meetings=build_meetings(scope=scope, start=start, end=end),
         qpv=build_qpv_share(scope=scope, start=start, end=end),
         quartiers=build_quartiers(scope=scope, start=start, end=end),

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from actions.enums import ActionStatus
 from actions.rules import contacts_counted
 from emps.models import DEFAULT_AGE_BRACKETS, Commune, Team
 from emps.rounding import hours
@@ -386,6 +387,37 @@ class ActionGroup:
 
 
 @dataclass(frozen=True)
+class ThemedAction:
+    """One title of collective action under a theme: how many times done, and what became of the others
+    (status, date first planned, the action that replaced it, a few words)."""
+
+    title: str
+    status: str  # an ActionStatus value
+    status_label: str
+    times: int
+    first_date: datetime.date
+    last_date: datetime.date
+    planned_on: datetime.date | None
+    replaced_by: str  # the title of the replacing action, or ""
+    outcome: str
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == ActionStatus.DONE
+
+
+@dataclass(frozen=True)
+class ThemeGroup:
+    """« Actions spécifiques » of one theme (key "" : actions without a theme); `done` counts the actions
+    done, the only ones the figures count."""
+
+    key: str
+    label: str
+    done: int
+    items: tuple[ThemedAction, ...]
+
+
+@dataclass(frozen=True)
 class CountRow:
     key: str
     label: str
@@ -452,6 +484,7 @@ class Bilan:
     street_public: StreetPublic
     funnel: Funnel
     specific_actions: tuple[ActionGroup, ...]
+    actions_by_theme: tuple[ThemeGroup, ...]
     meetings: MeetingSummary
     qpv: QpvShare
     quartiers: QuartierTable
