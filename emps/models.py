@@ -67,6 +67,15 @@ class Team(models.Model):
         ),
     )
     communes = models.ManyToManyField("Commune", verbose_name=_("communes"), related_name="teams", blank=True)
+    started_on = models.DateField(
+        _("début d'activité"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Vide : la date de la première activité enregistrée. Avant elle, la comparaison avec la période "
+            "précédente affiche « — »."
+        ),
+    )
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
 
     objects = TeamQuerySet.as_manager()

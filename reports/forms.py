@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from emps.locking import VersionedModelForm
 from emps.models import Commune, Team
 from reports.builders import Scope
-from reports.models import BilanNarrative
+from reports.models import BilanNarrative, TargetKind
 
 MAX_PERIOD_YEARS = 10
 DATE_ERRORS = {"invalid": _("Saisissez une date valide, par exemple 31/12/2023."), "required": _("Date obligatoire.")}
@@ -56,6 +56,12 @@ class BilanForm(InvalidFieldsMixin, forms.Form):
     )
     start = forms.DateField(label=_("Du"), widget=DateInput(), error_messages=DATE_ERRORS)
     end = forms.DateField(label=_("Au"), widget=DateInput(), error_messages=DATE_ERRORS)
+    compare = forms.BooleanField(
+        label=_("Comparer avec la période précédente"),
+        required=False,
+        help_text=_("La même durée juste avant : l'année d'avant pour une année civile."),
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -95,6 +101,8 @@ class BilanForm(InvalidFieldsMixin, forms.Form):
         params = {"team": data["team"].pk, "start": data["start"].isoformat(), "end": data["end"].isoformat()}
         if data.get("commune"):
             params["commune"] = data["commune"].pk
+        if data.get("compare"):
+            params["compare"] = "1"
         return urlencode(params)
 
 
@@ -110,3 +118,54 @@ class BilanNarrativeForm(InvalidFieldsMixin, VersionedModelForm):
             "added_value",
         ]
         widgets = {name: forms.Textarea(attrs={"rows": 5, "class": "form-control"}) for name in fields}
+
+
+class FundingTargetsForm(InvalidFieldsMixin, forms.Form):
+    """The targets of one team's funding agreement for one year: one number per kind, empty for none."""
+
+    team = forms.ModelChoiceField(
+        label=_("Équipe"),
+        queryset=Team.objects.none(),
+        empty_label=None,
+        error_messages={
+            "invalid_choice": _("Équipe inconnue ou hors de votre périmètre."),
+            "required": _("Choisissez une équipe."),
+        },
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    year = forms.IntegerField(
+        label=_("Année"),
+        min_value=2000,
+        max_value=2100,
+        error_messages={
+            "required": _("Indiquez l'année de la convention."),
+            "invalid": _("Indiquez l'année en chiffres, par exemple 2024."),
+            "min_value": _("L'année de l'objectif doit être comprise entre 2000 et 2100."),
+            "max_value": _("L'année de l'objectif doit être comprise entre 2000 et 2100."),
+        },
+        widget=forms.NumberInput(attrs={"class": "form-control", "inputmode": "numeric"}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = Team.objects.visible_to(user).order_by("name")
+        for kind in TargetKind:
+            self.fields[kind.value] = forms.IntegerField(
+                label=kind.label,
+                required=False,
+                min_value=0,
+                max_value=1_000_000,
+                error_messages={
+                    "min_value": _("Un objectif ne peut pas être négatif."),
+                    "max_value": _("Cet objectif semble erroné : vérifiez le nombre."),
+                    "invalid": _("Saisissez un nombre entier."),
+                },
+                widget=forms.NumberInput(attrs={"class": "form-control", "inputmode": "numeric", "min": 0}),
+            )
+
+    @property
+    def target_fields(self):
+        return [self[kind.value] for kind in TargetKind]
+
+    def targets(self) -> dict[str, int | None]:
+        return {kind.value: self.cleaned_data.get(kind.value) for kind in TargetKind}

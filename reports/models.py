@@ -114,6 +114,71 @@ NARRATIVE_FIELDS = [
 ]
 
 
+# --- The funding agreement's targets -------------------------------------------------------------
+
+
+class TargetKind(models.TextChoices):
+    """What a funding agreement sets a yearly target on; each is a figure of the bilan (`reports.comparison`)."""
+
+    YOUTHS = "jeunes", _("Jeunes accompagnés")
+    YOUTHS_QPV = "jeunes-qpv", _("dont jeunes résidant en QPV")
+    PAEI = "paei", _("Jeunes en accompagnement individuel (PAEI)")
+    PRESENCE_HOURS = "heures-presence", _("Heures de présence sociale")
+    COLLECTIVE_ACTIONS = "actions", _("Actions collectives (ateliers et sorties)")
+    DSL_ACTIONS = "actions-dsl", _("Actions DSL")
+    STREET_CONTACTS = "contacts", _("Contacts comptés dans la rue")
+
+
+class FundingTargetQuerySet(TeamScopedQuerySet):
+    pass
+
+
+class FundingTarget(models.Model):
+    """One yearly target of a team's funding agreement (convention, CPOM), entered by its coordinator."""
+
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="funding_targets", verbose_name=_("équipe"))
+    year = models.PositiveSmallIntegerField(_("année"))
+    kind = models.CharField(_("objectif"), max_length=20, choices=TargetKind.choices)
+    value = models.PositiveIntegerField(_("valeur visée"))
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("modifié par"),
+        null=True,
+        blank=True,
+        editable=False,
+    )
+
+    objects = FundingTargetQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("objectif de la convention")
+        verbose_name_plural = _("objectifs de la convention")
+        ordering = ["team", "-year", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team", "year", "kind"],
+                name="target_one_per_team_year_kind",
+                violation_error_message=_("Cet objectif existe déjà pour cette équipe et cette année."),
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=2000, year__lte=2100),
+                name="target_year_plausible",
+                violation_error_message=_("L'année de l'objectif doit être comprise entre 2000 et 2100."),
+            ),
+            models.CheckConstraint(
+                condition=Q(value__gte=0),
+                name="target_value_not_negative",
+                violation_error_message=_("Un objectif ne peut pas être négatif."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.team} {self.year} – {self.get_kind_display()} : {self.value}"
+
+
 # --- Published bilans and the funders' API tokens (reports.dashboards) ---------------------------
 
 

@@ -7,9 +7,10 @@ the others describe how the builders of `reports.builders` count.
 
 from django.utils.translation import gettext_lazy as _
 
-from actions.rules import IN_RELATION, STREET_CONTACTS
+from actions.rules import DONE, IN_RELATION, STREET_CONTACTS
 from emps.rounding import ROUNDING
 from emps.rules import QPV_IN_FORCE
+from reports.builders.comparison import PREVIOUS_PERIOD, TARGET_MET
 from reports.builders.funnel import FUNNEL
 from youths.rules import AGE, LEVEL, NEW, SITUATION
 
@@ -46,6 +47,7 @@ COUNTING_RULES = [
             "actions marquées comme telles, hors DSL."
         ),
     ),
+    (DONE.title, DONE.text),
     (
         _("Présence sociale"),
         _(
@@ -57,6 +59,8 @@ COUNTING_RULES = [
     (STREET_CONTACTS.title, STREET_CONTACTS.text),
     (FUNNEL.title, FUNNEL.text),
     (QPV_IN_FORCE.title, QPV_IN_FORCE.text),
+    (PREVIOUS_PERIOD.title, PREVIOUS_PERIOD.text),
+    (TARGET_MET.title, TARGET_MET.text),
     (
         _("Partenaires mobilisés"),
         _(

@@ -17,8 +17,9 @@ from emps.permissions import is_coordinator, is_staff_member, permission
 from reports.builders import build_bilan
 from reports.document import BilanDocument, bilan_document, period_label
 from reports.exports import FORMATS, render_export
-from reports.forms import BilanForm, BilanNarrativeForm
-from reports.models import BilanNarrative
+from reports.forms import BilanForm, BilanNarrativeForm, FundingTargetsForm
+from reports.models import BilanNarrative, FundingTarget
+from reports.services import funding_targets_set
 
 
 def _default_params(user) -> dict | None:
@@ -47,7 +48,7 @@ def _narrative(form: BilanForm, user) -> BilanNarrative | None:
 
 def _document(form: BilanForm, user) -> BilanDocument:
     data = form.cleaned_data
-    bilan = build_bilan(scope=form.scope, start=data["start"], end=data["end"])
+    bilan = build_bilan(scope=form.scope, start=data["start"], end=data["end"], compare=data.get("compare", False))
     return bilan_document(bilan, _narrative(form, user))
 
 
@@ -63,6 +64,8 @@ def _year_links(form: BilanForm) -> list[tuple[str, str]]:
         params = {"team": team.pk, "start": f"{y}-01-01", "end": f"{y}-12-31"}
         if commune:
             params["commune"] = commune.pk
+        if form.cleaned_data.get("compare"):
+            params["compare"] = "1"
         links.append((str(y), urlencode(params)))
     return links
 
@@ -157,3 +160,38 @@ def narrative_edit(request: HttpRequest) -> HttpResponse:
         "narrative": narrative,
     }
     return render(request, "reports/narrative_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@permission(is_coordinator)
+def targets_edit(request: HttpRequest) -> HttpResponse:
+    """Coordinators enter the yearly targets of their team's funding agreement; the bilan shows them."""
+    initial_team = Team.objects.visible_to(request.user).order_by("name").first()
+    if initial_team is None:
+        return render(request, "reports/targets_form.html", {"form": None}, status=404)
+    params = {
+        "team": request.GET.get("team", initial_team.pk),
+        "year": request.GET.get("year", timezone.localdate().year),
+    }
+    chooser = FundingTargetsForm(data=params, user=request.user)
+    if not chooser.is_valid() and ("team" in chooser.errors or "year" in chooser.errors):
+        return render(request, "reports/targets_form.html", {"form": chooser, "chooser_only": True}, status=400)
+    team, year = chooser.cleaned_data["team"], chooser.cleaned_data["year"]
+    stored = dict(
+        FundingTarget.objects.visible_to(request.user).filter(team=team, year=year).values_list("kind", "value")
+    )
+    if request.method == "POST":
+        form = FundingTargetsForm(data=request.POST, user=request.user)
+        if form.is_valid():
+            funding_targets_set(
+                team=form.cleaned_data["team"], year=form.cleaned_data["year"], targets=form.targets(), by=request.user
+            )
+            messages.success(request, _("Objectifs de la convention enregistrés."))
+            query = urlencode({"team": form.cleaned_data["team"].pk, "year": form.cleaned_data["year"]})
+            return redirect(reverse("reports:targets_edit") + "?" + query)
+    else:
+        form = FundingTargetsForm(initial={"team": team, "year": year, **stored}, user=request.user)
+    bilan_query = urlencode({"team": team.pk, "start": f"{year}-01-01", "end": f"{year}-12-31", "compare": "1"})
+    return render(
+        request, "reports/targets_form.html", {"form": form, "team": team, "year": year, "bilan_query": bilan_query}
+    )

@@ -301,6 +301,23 @@ def render_xlsx(document: BilanDocument) -> bytes:
             for i in group.items
         ],
     )
+    if bilan.previous or bilan.has_targets:
+        sheets.add(
+            _("Chiffres clés"),
+            [_("Indicateur"), _("Période")]
+            + ([_("Période précédente"), _("Évolution")] if bilan.previous else [])
+            + ([_("Objectif"), _("Atteint")] if bilan.has_targets else []),
+            [
+                [f.label, _key_cell(f.value)]
+                + ([_key_cell(f.previous), _key_cell(f.change)] if bilan.previous else [])
+                + (
+                    [f.target, None if f.met is None else (_("oui") if f.met else _("non"))]
+                    if bilan.has_targets
+                    else []
+                )
+                for f in bilan.key_figures
+            ],
+        )
     if bilan.actions_by_theme:
         sheets.add(
             _("Actions par thème"),
@@ -347,6 +364,11 @@ def render_xlsx(document: BilanDocument) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _key_cell(value):
+    """A key figure in a cell: « — » for a period before the team's start (not zero)."""
+    return "—" if value is None else value
 
 
 def _qpv_contacts_note(street) -> str:

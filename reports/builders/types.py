@@ -464,6 +464,31 @@ class Header:
 
 
 @dataclass(frozen=True)
+class PreviousPeriod:
+    """The period a bilan is compared with (`comparison.PREVIOUS_PERIOD`); `existed` is False when the team
+    had not started then: its figures are « — », not zeros."""
+
+    start: datetime.date
+    end: datetime.date
+    existed: bool
+
+
+@dataclass(frozen=True)
+class KeyFigure:
+    """One key figure of the period, the previous period's (None: not compared or « — »), the change, and
+    the funding agreement's target with whether it is met (`comparison.TARGET_MET`)."""
+
+    key: str
+    label: str
+    unit: str  # "", "%" or "h"
+    value: int | Decimal | None
+    previous: int | Decimal | None
+    change: int | Decimal | None
+    target: int | None
+    met: bool | None
+
+
+@dataclass(frozen=True)
 class Bilan:
     """Every table of the bilan d'activité for one scope and one period (bounds included)."""
 
@@ -489,6 +514,12 @@ class Bilan:
     qpv: QpvShare
     quartiers: QuartierTable
     monthly: tuple[MonthRow, ...]
+    key_figures: tuple[KeyFigure, ...] = ()
+    previous: PreviousPeriod | None = None
+
+    @property
+    def has_targets(self) -> bool:
+        return any(figure.target is not None for figure in self.key_figures)
 
     @property
     def is_empty(self) -> bool:
