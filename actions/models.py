@@ -299,6 +299,12 @@ class CollectiveAction(Tally):
         null=True,
         blank=True,
     )
+    announced_on = models.DateField(
+        _("perspective du bilan au"),
+        null=True,
+        blank=True,
+        help_text=_("Pour une action annoncée dans les perspectives d'un bilan : la fin de ce bilan."),
+    )
     outcome = models.CharField(
         _("ce qu'il en est"),
         max_length=200,

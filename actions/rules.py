@@ -4,7 +4,7 @@ the contacts counted in street presence."""
 
 import datetime
 
-from django.db.models import Count, F, Q, QuerySet, Sum, Value
+from django.db.models import Case, CharField, Count, F, Q, QuerySet, Sum, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from actions.enums import ActionStatus
@@ -107,6 +107,30 @@ def street_contact_figures() -> dict:
         "adults": _total(name for name, _label in ADULT_COUNTERS),
         **{name: Sum(name, filter=COUNTED) for name in TALLY_COUNTERS},
     }
+
+
+# --- Street presence: the time slots ---------------------------------------------------------------------
+
+EVENING_FROM = datetime.time(18, 0)
+
+TIME_SLOT = Rule(
+    _("Présence sociale par créneau"),
+    _(
+        "Un temps de présence est « en soirée » quand il commence à 18 h ou après, « en journée » sinon, "
+        "d'après son heure de début ; sans heure de début, il est compté à part. Le jour est celui de sa date, "
+        "du lundi au dimanche. Les heures sont la somme des durées, comme pour la présence sociale."
+    ),
+)
+
+
+def time_slot():
+    """TIME_SLOT, as an expression over presence sessions: "soiree", "journee", or "" without a start time."""
+    return Case(
+        When(start_time__isnull=True, then=Value("")),
+        When(start_time__gte=EVENING_FROM, then=Value("soiree")),
+        default=Value("journee"),
+        output_field=CharField(),
+    )
 
 
 def contacts_counted(counted_sessions: int, contacts: int | None) -> int | None:

@@ -141,6 +141,28 @@ def themed_action_phrase(item: ThemedAction) -> str:
     return f"{phrase} {item.outcome}".strip() if item.outcome else phrase
 
 
+def setup_lines(bilan: Bilan) -> list[str]:
+    """« Mise en place » from the team's means: each recruitment and departure of the period, dated."""
+    means = bilan.means
+    if means is None:
+        return []
+    lines = []
+    for row in means.recruitments:
+        if row.referent_of:
+            lines.append(
+                _("Recrutement le %(date)s de %(name)s, %(job)s, référent de la commune de %(commune)s.")
+                % {"date": french_date(row.started_on), "name": row.name, "job": row.job, "commune": row.referent_of}
+            )
+        else:
+            lines.append(
+                _("Recrutement le %(date)s de %(name)s, %(job)s.")
+                % {"date": french_date(row.started_on), "name": row.name, "job": row.job}
+            )
+    for row in means.departures:
+        lines.append(_("Départ le %(date)s de %(name)s.") % {"date": french_date(row.ended_on), "name": row.name})
+    return lines
+
+
 @dataclass(frozen=True)
 class BilanDocument:
     """A bilan with its texts and what the templates need beside the figures."""
@@ -152,6 +174,7 @@ class BilanDocument:
     scope_label: str
     general_action: tuple[str, ...]
     rules: tuple[tuple[str, str], ...]
+    setup: tuple[str, ...] = ()
 
     @property
     def texts(self) -> dict[str, str]:
@@ -252,5 +275,6 @@ def bilan_document(bilan: Bilan, narrative: BilanNarrative | None = None) -> Bil
         period=period_label(bilan.start, bilan.end),
         scope_label=scope_label,
         general_action=tuple(general_action_lines(bilan)),
+        setup=tuple(setup_lines(bilan)),
         rules=tuple((str(title), str(text)) for title, text in COUNTING_RULES),
     )

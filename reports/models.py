@@ -179,6 +179,61 @@ class FundingTarget(models.Model):
         return f"{self.team} {self.year} – {self.get_kind_display()} : {self.value}"
 
 
+# --- The team's means: its posts over dates ----------------------------------------------------------
+
+
+class StaffMemberQuerySet(TeamScopedQuerySet):
+    def present_during(self, start, end):
+        """The posts held at some point of the period (arrived by its end, not gone before its start)."""
+        return self.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=start), started_on__lte=end)
+
+
+class StaffMember(models.Model):
+    """A post of the team over dates: who holds it, the job, the full-time equivalent, the commune they are
+    the referent of. The bilan's « Moyens » section and its « Mise en place » lines are written from them."""
+
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="staff", verbose_name=_("équipe"))
+    name = models.CharField(
+        _("nom"), max_length=120, help_text=_("Tel qu'il figure au bilan, par exemple « Monsieur Jérôme Chavatte ».")
+    )
+    job = models.CharField(_("fonction"), max_length=120, default="éducateur spécialisé")
+    fte = models.DecimalField(
+        _("ETP"), max_digits=3, decimal_places=2, default=1, help_text=_("Équivalent temps plein, de 0,1 à 1.")
+    )
+    started_on = models.DateField(_("arrivée le"))
+    ended_on = models.DateField(_("départ le"), null=True, blank=True)
+    referent_of = models.ForeignKey(
+        Commune,
+        on_delete=models.PROTECT,
+        related_name="referents",
+        verbose_name=_("référent de la commune"),
+        null=True,
+        blank=True,
+    )
+
+    objects = StaffMemberQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("poste de l'équipe")
+        verbose_name_plural = _("postes de l'équipe")
+        ordering = ["team", "started_on", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(fte__gt=0, fte__lte=1),
+                name="staff_fte_within_one",
+                violation_error_message=_("L'ETP est compris entre 0 (exclu) et 1."),
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
+                name="staff_leaves_after_arriving",
+                violation_error_message=_("Le départ ne peut précéder l'arrivée."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.team})"
+
+
 # --- Published bilans and the funders' API tokens (reports.dashboards) ---------------------------
 
 

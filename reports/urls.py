@@ -10,4 +10,6 @@ urlpatterns = [
     path("xlsx/", views.bilan_xlsx, name="bilan_xlsx"),
     path("textes/", views.narrative_edit, name="narrative_edit"),
     path("objectifs/", views.targets_edit, name="targets_edit"),
+    path("perspectives/", views.perspectives_edit, name="perspectives_edit"),
+    path("moyens/", views.means_edit, name="means_edit"),
 ]

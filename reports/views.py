@@ -2,14 +2,16 @@ import datetime
 
 from django.contrib import messages
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from actions.enums import ActionStatus
+from actions.models import CollectiveAction
 from emps.journal import Action, log_access
 from emps.locking import StaleEdit
 from emps.models import Team
@@ -17,9 +19,9 @@ from emps.permissions import is_coordinator, is_staff_member, permission
 from reports.builders import build_bilan
 from reports.document import BilanDocument, bilan_document, period_label
 from reports.exports import FORMATS, render_export
-from reports.forms import BilanForm, BilanNarrativeForm, FundingTargetsForm
+from reports.forms import BilanForm, BilanNarrativeForm, FundingTargetsForm, PerspectiveForm, staff_formset
 from reports.models import BilanNarrative, FundingTarget
-from reports.services import funding_targets_set
+from reports.services import funding_targets_set, perspective_create, staff_save
 
 
 def _default_params(user) -> dict | None:
@@ -195,3 +197,65 @@ def targets_edit(request: HttpRequest) -> HttpResponse:
     return render(
         request, "reports/targets_form.html", {"form": form, "team": team, "year": year, "bilan_query": bilan_query}
     )
+
+
+@require_http_methods(["GET", "POST"])
+@permission(is_coordinator)
+def perspectives_edit(request: HttpRequest) -> HttpResponse:
+    """Coordinators enter the bilan's perspectives as planned actions (title, quartier, month, partners)."""
+    scope_form = BilanForm(data=request.GET or None, user=request.user)
+    if not scope_form.is_valid():
+        return _page(request, scope_form, status=400)
+    data = scope_form.cleaned_data
+    team, end = data["team"], data["end"]
+    announced = CollectiveAction.objects.visible_to(request.user).filter(team=team, announced_on=end)
+    form = PerspectiveForm(data=None, team=team, end=end)
+    if request.method == "POST" and "remove" in request.POST:
+        action = get_object_or_404(announced.filter(status=ActionStatus.PLANNED), pk=request.POST.get("remove"))
+        action.delete()
+        messages.success(request, _("Perspective retirée."))
+        return redirect(reverse("reports:perspectives_edit") + "?" + scope_form.query_string())
+    if request.method == "POST":
+        form = PerspectiveForm(data=request.POST, team=team, end=end)
+        if form.is_valid():
+            commune, quartier = form.cleaned_data["sector"]
+            perspective_create(
+                team=team,
+                end=end,
+                title=form.cleaned_data["title"],
+                kind=form.cleaned_data["kind"],
+                theme=form.cleaned_data["theme"],
+                commune=commune,
+                quartier=quartier,
+                month=form.cleaned_data["month"],
+                partners=form.cleaned_data["partners"],
+                by=request.user,
+            )
+            messages.success(request, _("Perspective ajoutée."))
+            return redirect(reverse("reports:perspectives_edit") + "?" + scope_form.query_string())
+    context = {
+        "form": form,
+        "scope_form": scope_form,
+        "query": scope_form.query_string(),
+        "period": period_label(data["start"], end),
+        "announced": list(
+            announced.select_related("commune", "quartier").prefetch_related("partners").order_by("date")
+        ),
+    }
+    return render(request, "reports/perspectives_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@permission(is_coordinator)
+def means_edit(request: HttpRequest) -> HttpResponse:
+    """Coordinators keep their team's posts: who, which job, the FTE, arrival and departure, referent of."""
+    teams = Team.objects.visible_to(request.user).order_by("name")
+    team = get_object_or_404(teams, pk=request.GET.get("team")) if request.GET.get("team") else teams.first()
+    if team is None:
+        raise Http404
+    formset = staff_formset(team, data=request.POST if request.method == "POST" else None)
+    if request.method == "POST" and formset.is_valid():
+        staff_save(team=team, formset=formset)
+        messages.success(request, _("Moyens de l'équipe enregistrés."))
+        return redirect(reverse("reports:means_edit") + "?" + urlencode({"team": team.pk}))
+    return render(request, "reports/means_form.html", {"formset": formset, "team": team, "teams": teams})

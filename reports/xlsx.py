@@ -301,6 +301,24 @@ def render_xlsx(document: BilanDocument) -> bytes:
             for i in group.items
         ],
     )
+    if bilan.means is not None and bilan.means.staff:
+        sheets.add(
+            _("Moyens"),
+            [_("Nom"), _("Fonction"), _("ETP"), _("Arrivée"), _("Départ"), _("Référent de")],
+            [[r.name, r.job, r.fte, r.started_on, r.ended_on, r.referent_of] for r in bilan.means.staff],
+            [_("Au dernier jour : postes et ETP"), None, bilan.means.fte, None, None, bilan.means.headcount],
+        )
+    if bilan.presence_slots is not None and bilan.presence_slots.total.sessions:
+        slots = bilan.presence_slots
+        sheets.add(
+            _("Présence par créneau"),
+            [_("Jour"), _("Heures en journée"), _("Heures en soirée"), _("Heures sans heure de début")]
+            + [_("Heures"), _("Temps")],
+            [
+                [r.label, r.day_hours, r.evening_hours, r.unknown_hours, r.hours, r.sessions]
+                for r in (*slots.rows, slots.total)
+            ],
+        )
     if bilan.previous or bilan.has_targets:
         sheets.add(
             _("Chiffres clés"),

@@ -3,6 +3,7 @@
 import datetime
 
 from django.db.models import Count, F, Max, Min, Q, QuerySet, Sum
+from django.db.models.functions import ExtractIsoWeekDay
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -18,7 +19,7 @@ from actions.models import (
     PartnerMeeting,
     PresenceSession,
 )
-from actions.rules import done, street_contact_figures
+from actions.rules import done, street_contact_figures, time_slot
 from emps.expressions import MonthStart
 from emps.models import Commune, Partner
 from emps.rounding import percent
@@ -36,8 +37,10 @@ from reports.builders.types import (
     MonthRow,
     PartnerGroup,
     PresenceRow,
+    PresenceSlots,
     PresenceSummary,
     Scope,
+    SlotRow,
     StreetPublic,
     StreetQuartierRow,
     ThemedAction,
@@ -381,6 +384,49 @@ def build_presence(*, scope: Scope, start: datetime.date, end: datetime.date) ->
         person_minutes=sum(r.person_minutes for r in places),
         by_place=places,
         by_quartier=quartiers,
+    )
+
+
+WEEKDAYS = (
+    _lazy("Lundi"),
+    _lazy("Mardi"),
+    _lazy("Mercredi"),
+    _lazy("Jeudi"),
+    _lazy("Vendredi"),
+    _lazy("Samedi"),
+    _lazy("Dimanche"),
+)
+
+
+def build_presence_slots(*, scope: Scope, start: datetime.date, end: datetime.date) -> PresenceSlots:
+    """Street presence by day of the week and time slot, day or evening (`actions.rules.TIME_SLOT`), from the
+    start times stored: one grouped query."""
+    rows = list(
+        sessions_in_period(scope, start, end)
+        .annotate(weekday=ExtractIsoWeekDay("date"), slot=time_slot())
+        .values("weekday", "slot")
+        .annotate(sessions=Count("pk"), minutes=Sum("duration_minutes"))
+    )
+    cells = {(row["weekday"], row["slot"]): (row["sessions"], row["minutes"] or 0) for row in rows}
+
+    def slot_row(weekday: int, label: str, days) -> SlotRow:
+        def figure(slot: str, index: int) -> int:
+            return sum(cells.get((day, slot), (0, 0))[index] for day in days)
+
+        return SlotRow(
+            weekday=weekday,
+            label=label,
+            day_sessions=figure("journee", 0),
+            day_minutes=figure("journee", 1),
+            evening_sessions=figure("soiree", 0),
+            evening_minutes=figure("soiree", 1),
+            unknown_sessions=figure("", 0),
+            unknown_minutes=figure("", 1),
+        )
+
+    return PresenceSlots(
+        rows=tuple(slot_row(day, str(label), (day,)) for day, label in enumerate(WEEKDAYS, start=1)),
+        total=slot_row(0, _("Total"), range(1, 8)),
     )
 
 

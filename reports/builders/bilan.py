@@ -7,12 +7,15 @@ from reports.builders.activity import (
     build_meetings,
     build_monthly,
     build_presence,
+    build_presence_slots,
     build_specific_actions,
     build_street_public,
     scope_communes,
 )
 from reports.builders.comparison import Figures, build_key_figures, build_previous, scope_targets
 from reports.builders.funnel import build_funnel
+from reports.builders.means import build_means
+from reports.builders.perspectives import build_perspectives
 from reports.builders.types import Bilan, Header, Scope
 from reports.builders.youths import (
     build_age_sex,
@@ -90,4 +93,7 @@ def _build_bilan(*, scope: Scope, start: datetime.date, end: datetime.date, comp
         monthly=build_monthly(scope=scope, start=start, end=end),
         key_figures=key_figures,
         previous=previous,
+        perspectives=build_perspectives(scope=scope, start=start, end=end),
+        means=build_means(scope=scope, start=start, end=end),
+        presence_slots=build_presence_slots(scope=scope, start=start, end=end),
     )

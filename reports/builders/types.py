@@ -489,6 +489,108 @@ class KeyFigure:
 
 
 @dataclass(frozen=True)
+class PerspectiveItem:
+    """A planned action announced as a perspective, with its current status."""
+
+    title: str
+    commune: str
+    quartier: str
+    month: datetime.date  # the first day of the month it was planned for
+    partners: tuple[str, ...]
+    status: str
+    status_label: str
+    date: datetime.date  # its date now: done on, postponed to…
+    replaced_by: str
+    outcome: str
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == ActionStatus.DONE
+
+
+@dataclass(frozen=True)
+class Perspectives:
+    """The perspectives this bilan announces, and those of the previous one with what became of them."""
+
+    announced: tuple[PerspectiveItem, ...]
+    followed: tuple[PerspectiveItem, ...]
+    followed_start: datetime.date
+    followed_end: datetime.date
+
+    @property
+    def followed_done(self) -> int:
+        return sum(1 for item in self.followed if item.is_done)
+
+
+@dataclass(frozen=True)
+class SlotRow:
+    """Street presence of one day of the week (1 Monday … 7 Sunday; 0 the total), by time slot."""
+
+    weekday: int
+    label: str
+    day_sessions: int
+    day_minutes: int
+    evening_sessions: int
+    evening_minutes: int
+    unknown_sessions: int
+    unknown_minutes: int
+
+    @property
+    def day_hours(self) -> Decimal:
+        return hours(self.day_minutes)
+
+    @property
+    def evening_hours(self) -> Decimal:
+        return hours(self.evening_minutes)
+
+    @property
+    def unknown_hours(self) -> Decimal:
+        return hours(self.unknown_minutes)
+
+    @property
+    def sessions(self) -> int:
+        return self.day_sessions + self.evening_sessions + self.unknown_sessions
+
+    @property
+    def hours(self) -> Decimal:
+        return hours(self.day_minutes + self.evening_minutes + self.unknown_minutes)
+
+
+@dataclass(frozen=True)
+class PresenceSlots:
+    """Street presence by day of the week and time slot (`actions.rules.TIME_SLOT`)."""
+
+    rows: tuple[SlotRow, ...]
+    total: SlotRow
+
+    @property
+    def has_unknown(self) -> bool:
+        return bool(self.total.unknown_sessions)
+
+
+@dataclass(frozen=True)
+class StaffRow:
+    name: str
+    job: str
+    fte: Decimal
+    started_on: datetime.date
+    ended_on: datetime.date | None
+    referent_of: str
+
+
+@dataclass(frozen=True)
+class Means:
+    """The team's means over the period (`means.MEANS`): its posts, headcount and full-time equivalents on
+    the last day, the recruitments and departures dated in the period."""
+
+    staff: tuple[StaffRow, ...]
+    headcount: int
+    fte: Decimal
+    recruitments: tuple[StaffRow, ...]
+    departures: tuple[StaffRow, ...]
+
+
+@dataclass(frozen=True)
 class Bilan:
     """Every table of the bilan d'activité for one scope and one period (bounds included)."""
 
@@ -516,6 +618,9 @@ class Bilan:
     monthly: tuple[MonthRow, ...]
     key_figures: tuple[KeyFigure, ...] = ()
     previous: PreviousPeriod | None = None
+    perspectives: Perspectives | None = None
+    means: Means | None = None
+    presence_slots: PresenceSlots | None = None
 
     @property
     def has_targets(self) -> bool:

@@ -116,6 +116,8 @@ MATRIX = {
     "reports:bilan_xlsx":          GET(NONE,   302,      403,     403,       400,        403),
     "reports:narrative_edit":      GET(NONE,   302,      403,     403,       400,        403),
     "reports:targets_edit":        GET(NONE,   302,      403,     403,       200,        403),
+    "reports:perspectives_edit":   GET(NONE,   302,      403,     403,       400,        403),
+    "reports:means_edit":          GET(NONE,   302,      403,     403,       200,        403),
     # Import and export (issue 5): coordinators only
     "transfer:index":              GET(NONE,   302,      403,     403,       200,        403),
     "transfer:preview":            GET(NONE,   302,      405,     405,       405,        405),
