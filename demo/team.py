@@ -10,6 +10,7 @@ from django.db import transaction
 
 from actions.enums import ActionKind, Carrying, InterventionKind, MeetingKind, Place
 from actions.models import CollectiveAction, Domain, Intervention, PartnerMeeting, PresenceSession
+from demo.instrument import add_instrument
 from demo.seed2023 import END, START, load_seed_2023
 from demo.territory import ensure_partners, ensure_territory
 from emps.enums import Role
@@ -307,6 +308,7 @@ def create_demo(*, today: datetime.date, seed: int = 2023, password: str = DEMO_
             )
             meeting.partners.set(rng.sample(partners, rng.randrange(1, 4)))
 
+    add_instrument(team, today=today)
     if publish:
         _publish_seed_bilan(team=team, by=coordinator)
     return team
