@@ -2,6 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from actions.models import (
+    ActionTheme,
     CollectiveAction,
     Domain,
     Intervention,
@@ -13,6 +14,7 @@ from actions.models import (
 from emps.admin import QuartierChoicesMixin, ReferenceItemAdmin, SharedChoicesInlineMixin
 
 admin.site.register(Domain, ReferenceItemAdmin)
+admin.site.register(ActionTheme, ReferenceItemAdmin)
 
 
 class InterventionDomainInline(SharedChoicesInlineMixin, admin.TabularInline):

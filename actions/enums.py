@@ -19,6 +19,16 @@ class ActionKind(models.TextChoices):
     COMMUNAL_EVENT = "evenement", _("Événement communal")
 
 
+class ActionStatus(models.TextChoices):
+    """What became of a collective action: only done actions count in the figures (`actions.rules.DONE`)."""
+
+    PLANNED = "prevue", _("Prévue")
+    DONE = "realisee", _("Réalisée")
+    POSTPONED = "reportee", _("Reportée")
+    CANCELLED = "annulee", _("Annulée")
+    REPLACED = "remplacee", _("Remplacée")
+
+
 class Carrying(models.TextChoices):
     INITIATED = "initiee", _("Initiée par l'équipe")
     JOINED = "associee", _("En associé")

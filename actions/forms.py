@@ -4,10 +4,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from actions.enums import ActionKind, Carrying, InterventionKind, MeetingKind, Place
+from actions.enums import ActionKind, ActionStatus, Carrying, InterventionKind, MeetingKind, Place
 from actions.models import (
     ADULT_COUNTERS,
     MAX_NOTE_LENGTH,
@@ -15,6 +16,7 @@ from actions.models import (
     TALLY_COUNTERS,
     TALLY_SEXES,
     YOUTH_COUNTERS,
+    ActionTheme,
     CollectiveAction,
     DiagnosticFinding,
     Domain,
@@ -25,6 +27,7 @@ from actions.models import (
 from emps.durations import CONFIRM_ABOVE_MINUTES, duration_doubt, format_duration, parse_duration
 from emps.forms import (
     TILES,
+    DateInput,
     PastDateField,
     QuickSelect,
     QuickSelectMultiple,
@@ -32,6 +35,7 @@ from emps.forms import (
     SectorField,
     TimeInput,
     sector_value,
+    validate_not_in_future,
 )
 from emps.locking import VersionedModelForm
 from emps.models import Commune, Partner, Quartier
@@ -375,7 +379,14 @@ class CollectiveActionForm(TallyFormMixin, SectorErrorsMixin, TeamChoiceMixin, V
     that number: the steppers write it, and an empty number takes the breakdown's total. The tally's parents
     are the families or parents reached."""
 
-    date = PastDateField(label=gettext_lazy("Date"))
+    date = forms.DateField(
+        label=gettext_lazy("Date"),
+        widget=DateInput,
+        initial=timezone.localdate,
+        help_text=gettext_lazy(
+            "Date de l'action ; pour une action prévue ou reportée, la date à laquelle elle est prévue."
+        ),
+    )
     tally_help = gettext_lazy(
         "Facultatif, anonyme : les participants sans fiche par sexe et âge, et les familles ou parents touchés."
     )
@@ -389,6 +400,11 @@ class CollectiveActionForm(TallyFormMixin, SectorErrorsMixin, TeamChoiceMixin, V
             "carrying",
             "title",
             "date",
+            "theme",
+            "status",
+            "planned_on",
+            "replaced_by",
+            "outcome",
             "partners",
             "participants",
             "anonymous_participants",
@@ -405,6 +421,7 @@ class CollectiveActionForm(TallyFormMixin, SectorErrorsMixin, TeamChoiceMixin, V
                 attrs={"inputmode": "numeric", "min": 0, "data-tally-total": ""}
             ),
             "description": forms.Textarea(attrs={"rows": 3}),
+            "planned_on": DateInput,
         }
 
     def __init__(self, *args, user, search_url, initial_sector="", **kwargs):
@@ -439,7 +456,39 @@ class CollectiveActionForm(TallyFormMixin, SectorErrorsMixin, TeamChoiceMixin, V
         self.fields["counted"].label = _("Détaillés par sexe et âge")
         self.fields["counted"].help_text = _("Par sexe et âge, même s'il n'y en avait aucun.")
         self.fields["parents"].label = _("familles ou parents")
-        self.order_fields(["kind", "carrying", "title", "date", "sector", "team"])
+        self.fields["theme"].queryset = active_or_current(
+            ActionTheme.objects.all(), [action.theme_id] if action.theme_id else []
+        )
+        self.fields["theme"].help_text = _("Les actions spécifiques du bilan sont écrites par thème.")
+        self.fields["status"].choices = ActionStatus.choices
+        self.fields["status"].required = False  # left out: done, as every action recorded before statuses
+        # The replacing action: one of the team's, the action itself excepted.
+        replacing = CollectiveAction.objects.visible_to(user).order_by("-date")
+        if action.pk:
+            replacing = replacing.filter(team=action.team_id).exclude(pk=action.pk)
+        self.fields["replaced_by"].queryset = replacing
+        self.fields["replaced_by"].help_text = _("Pour une action remplacée : l'action qui l'a remplacée.")
+        self.order_fields(["kind", "carrying", "title", "date", "status", "theme", "sector", "team"])
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        if day.year < 1990 or day.year > timezone.localdate().year + 5:
+            raise ValidationError(_("Cette date semble erronée : vérifiez l'année."))
+        return day
+
+    def clean_status_and_date(self, cleaned):
+        """A done action has happened (its date is not in the future); only a replaced one names its
+        replacement."""
+        if not cleaned.get("status") and not self.has_error("status"):
+            cleaned["status"] = self.instance.status = ActionStatus.DONE
+        status, day = cleaned.get("status"), cleaned.get("date")
+        if status == ActionStatus.DONE and day:
+            try:
+                validate_not_in_future(day)
+            except ValidationError as error:
+                self.add_error("date", error)
+        if cleaned.get("replaced_by") and status != ActionStatus.REPLACED:
+            self.add_error("replaced_by", _("Seule une action remplacée a une action de remplacement."))
 
     def save(self, commit=True):
         if not commit:
@@ -467,6 +516,7 @@ class CollectiveActionForm(TallyFormMixin, SectorErrorsMixin, TeamChoiceMixin, V
             self.instance.title = cleaned["title"]
         self.clean_tally(cleaned)
         self.clean_tally_total(cleaned)
+        self.clean_status_and_date(cleaned)
         return cleaned
 
     def clean_tally_total(self, cleaned):

@@ -43,7 +43,8 @@ MARKED = (
     Marked("youths_youth", "{row}.id"),
 )
 
-# A collective action moved to another date moves its participants' years.
+# A collective action moved to another date moves its participants' years; one whose status changes
+# (done or not: `actions.rules.DONE`) adds or removes its participants' relation with the team.
 ACTION_TABLE = "actions_collectiveaction"
 ACTION_PARTICIPANTS = (
     f"INSERT INTO {MARKS_TABLE} (youth_id, team_id, day) SELECT youth_id, NULL, NULL "
@@ -53,7 +54,7 @@ ACTION_PARTICIPANTS = (
 INSERT = f"INSERT INTO {MARKS_TABLE} (youth_id, team_id, day) VALUES ({{values}})"
 
 
-def _postgresql() -> list[str]:
+def _postgresql(action_columns: tuple[str, ...]) -> list[str]:
     statements = []
     for marked in MARKED:
         function = f"summary_mark_{marked.table}"
@@ -73,13 +74,14 @@ def _postgresql() -> list[str]:
         f"""CREATE OR REPLACE FUNCTION summary_mark_{ACTION_TABLE}() RETURNS trigger AS $$
         BEGIN {ACTION_PARTICIPANTS.format(row="NEW")}; RETURN NULL; END $$ LANGUAGE plpgsql""",
         f"DROP TRIGGER IF EXISTS summary_mark ON {ACTION_TABLE}",
-        f"CREATE TRIGGER summary_mark AFTER UPDATE OF date ON {ACTION_TABLE} FOR EACH ROW "
-        f"WHEN (OLD.date IS DISTINCT FROM NEW.date) EXECUTE FUNCTION summary_mark_{ACTION_TABLE}()",
+        f"CREATE TRIGGER summary_mark AFTER UPDATE OF {', '.join(action_columns)} ON {ACTION_TABLE} FOR EACH ROW "
+        f"WHEN ({' OR '.join(f'OLD.{c} IS DISTINCT FROM NEW.{c}' for c in action_columns)}) "
+        f"EXECUTE FUNCTION summary_mark_{ACTION_TABLE}()",
     ]
     return statements
 
 
-def _sqlite() -> list[str]:
+def _sqlite(action_columns: tuple[str, ...]) -> list[str]:
     statements = []
     for marked in MARKED:
         name = f"summary_mark_{marked.table}"
@@ -94,15 +96,24 @@ def _sqlite() -> list[str]:
     trigger = f"summary_mark_{ACTION_TABLE}_update"
     statements += [
         f"DROP TRIGGER IF EXISTS {trigger}",
-        f"CREATE TRIGGER {trigger} AFTER UPDATE OF date ON {ACTION_TABLE} FOR EACH ROW "
-        f"WHEN OLD.date IS NOT NEW.date BEGIN {ACTION_PARTICIPANTS.format(row='NEW')}; END",
+        f"CREATE TRIGGER {trigger} AFTER UPDATE OF {', '.join(action_columns)} ON {ACTION_TABLE} FOR EACH ROW "
+        f"WHEN {' OR '.join(f'OLD.{c} IS NOT NEW.{c}' for c in action_columns)} "
+        f"BEGIN {ACTION_PARTICIPANTS.format(row='NEW')}; END",
     ]
     return statements
 
 
+def _action_columns(connection) -> tuple[str, ...]:
+    """The collective action's columns whose update is marked: its date, and its status once a migration
+    (actions 0018) has added it; the migrations before it install the triggers of their own schema."""
+    with connection.cursor() as cursor:
+        columns = {column.name for column in connection.introspection.get_table_description(cursor, ACTION_TABLE)}
+    return ("date", "status") if "status" in columns else ("date",)
+
+
 def install_marks(connection) -> None:
     """(Re)create every marking trigger on `connection`'s database."""
-    statements = {"postgresql": _postgresql, "sqlite": _sqlite}[connection.vendor]()
+    statements = {"postgresql": _postgresql, "sqlite": _sqlite}[connection.vendor](_action_columns(connection))
     with connection.cursor() as cursor:
         for statement in statements:
             cursor.execute(statement)

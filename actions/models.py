@@ -4,7 +4,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from actions.enums import ActionKind, Carrying, InterventionKind, MeetingKind, Place
+from actions.enums import ActionKind, ActionStatus, Carrying, InterventionKind, MeetingKind, Place
 from emps.durations import format_duration
 from emps.enums import STAFF_ROLES
 from emps.fields import client_key_field, copied_key
@@ -21,6 +21,14 @@ class Domain(ReferenceItem):
     class Meta(ReferenceItem.Meta):
         verbose_name = _("domaine travaillé")
         verbose_name_plural = _("domaines travaillés")
+
+
+class ActionTheme(ReferenceItem):
+    """The theme of a collective action (Sport / loisirs, Culturel…), by which « Actions spécifiques » is written."""
+
+    class Meta(ReferenceItem.Meta):
+        verbose_name = _("thème d'action")
+        verbose_name_plural = _("thèmes d'action")
 
 
 class InterventionLink(models.Model):
@@ -270,6 +278,48 @@ class CollectiveAction(Tally):
     title = models.CharField(_("titre"), max_length=200)
     kind = models.CharField(_("type"), max_length=20, choices=ActionKind.choices)
     carrying = models.CharField(_("portage"), max_length=10, choices=Carrying.choices, default=Carrying.INITIATED)
+    theme = models.ForeignKey(
+        ActionTheme,
+        on_delete=models.PROTECT,
+        related_name="actions",
+        verbose_name=_("thème"),
+        null=True,
+        blank=True,
+    )
+    status = models.CharField(
+        _("statut"),
+        max_length=10,
+        choices=ActionStatus.choices,
+        default=ActionStatus.DONE,
+        db_default=ActionStatus.DONE,
+        help_text=_("Seules les actions réalisées comptent dans les chiffres du bilan."),
+    )
+    planned_on = models.DateField(
+        _("date prévue"),
+        null=True,
+        blank=True,
+        help_text=_("La date d'abord prévue, quand l'action a été reportée, annulée ou remplacée."),
+    )
+    replaced_by = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        related_name="replaces",
+        verbose_name=_("remplacée par"),
+        null=True,
+        blank=True,
+    )
+    announced_on = models.DateField(
+        _("perspective du bilan au"),
+        null=True,
+        blank=True,
+        help_text=_("Pour une action annoncée dans les perspectives d'un bilan : la fin de ce bilan."),
+    )
+    outcome = models.CharField(
+        _("ce qu'il en est"),
+        max_length=200,
+        blank=True,
+        help_text=_("Par exemple : « compte tenu du temps »."),
+    )
     commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="actions", verbose_name=_("commune"))
     quartier = models.ForeignKey(
         Quartier, on_delete=models.PROTECT, related_name="actions", verbose_name=_("quartier"), null=True, blank=True
@@ -307,6 +357,16 @@ class CollectiveAction(Tally):
                 fields=["client_key"], condition=Q(client_key__isnull=False), name="action_unique_client_key"
             ),
             *tally_constraints("action"),
+            models.CheckConstraint(
+                condition=Q(replaced_by__isnull=True) | Q(status=ActionStatus.REPLACED),
+                name="action_replaced_by_only_if_replaced",
+                violation_error_message=_("Seule une action remplacée a une action de remplacement."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(replaced_by=F("pk")),
+                name="action_not_replaced_by_itself",
+                violation_error_message=_("Une action ne peut se remplacer elle-même."),
+            ),
             models.CheckConstraint(
                 condition=Q(counted=False) | Q(anonymous_participants=youth_counters_sum()),
                 name="action_tally_adds_up",

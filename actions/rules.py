@@ -4,12 +4,31 @@ the contacts counted in street presence."""
 
 import datetime
 
-from django.db.models import Count, F, Q, QuerySet, Sum, Value
+from django.db.models import Case, CharField, Count, F, Q, QuerySet, Sum, Value, When
 from django.utils.translation import gettext_lazy as _
 
+from actions.enums import ActionStatus
 from actions.models import ADULT_COUNTERS, TALLY_COUNTERS, YOUTH_COUNTERS, CollectiveAction, Intervention
 from emps.rules import Rule
 from youths.rules import first_met_during
+
+# --- Collective actions: only the done ones count ---------------------------------------------------------
+
+DONE = Rule(
+    _("Actions réalisées"),
+    _(
+        "Une action collective a un statut : prévue, réalisée, reportée, annulée ou remplacée. Seules les "
+        "actions réalisées comptent dans les chiffres (actions, participants, partenaires, mois) et font "
+        "entrer leurs participants dans le public de la période ; les autres sont seulement dites dans "
+        "« Actions spécifiques », avec ce qu'il en est advenu (annulée, remplacée par une autre…)."
+    ),
+)
+
+
+def done(prefix: str = "") -> Q:
+    """DONE, as a filter of collective actions (`prefix`: the path to the action, e.g. "collectiveaction__")."""
+    return Q(**{f"{prefix}status": ActionStatus.DONE})
+
 
 IN_RELATION = Rule(
     _("Public accompagné"),
@@ -27,9 +46,9 @@ def with_interventions_during(start: datetime.date, end: datetime.date) -> Query
 
 
 def taking_part_during(start: datetime.date, end: datetime.date) -> QuerySet:
-    """The ids of the youths taking part in a collective action dated in the period."""
+    """The ids of the youths taking part in a collective action done (DONE) and dated in the period."""
     return CollectiveAction.participants.through.objects.filter(
-        collectiveaction__date__gte=start, collectiveaction__date__lte=end
+        done("collectiveaction__"), collectiveaction__date__gte=start, collectiveaction__date__lte=end
     ).values("youth")
 
 
@@ -88,6 +107,30 @@ def street_contact_figures() -> dict:
         "adults": _total(name for name, _label in ADULT_COUNTERS),
         **{name: Sum(name, filter=COUNTED) for name in TALLY_COUNTERS},
     }
+
+
+# --- Street presence: the time slots ---------------------------------------------------------------------
+
+EVENING_FROM = datetime.time(18, 0)
+
+TIME_SLOT = Rule(
+    _("Présence sociale par créneau"),
+    _(
+        "Un temps de présence est « en soirée » quand il commence à 18 h ou après, « en journée » sinon, "
+        "d'après son heure de début ; sans heure de début, il est compté à part. Le jour est celui de sa date, "
+        "du lundi au dimanche. Les heures sont la somme des durées, comme pour la présence sociale."
+    ),
+)
+
+
+def time_slot():
+    """TIME_SLOT, as an expression over presence sessions: "soiree", "journee", or "" without a start time."""
+    return Case(
+        When(start_time__isnull=True, then=Value("")),
+        When(start_time__gte=EVENING_FROM, then=Value("soiree")),
+        default=Value("journee"),
+        output_field=CharField(),
+    )
 
 
 def contacts_counted(counted_sessions: int, contacts: int | None) -> int | None:

@@ -11,6 +11,7 @@ from django.db import transaction
 
 from actions.enums import ActionKind, Carrying, InterventionKind, MeetingKind, Place
 from actions.models import CollectiveAction, Domain, Intervention, PartnerMeeting, PresenceSession
+from demo.instrument import add_instrument
 from demo.logos import create_bilan_header
 from demo.seed2023 import END, START, load_seed_2023
 from demo.territory import ensure_partners, ensure_territory
@@ -199,6 +200,7 @@ def create_demo(*, today: datetime.date, seed: int = 2023, password: str = DEMO_
     )
     create_recent_meetings(team=team, rng=rng, communes=communes, partners=partners, accounts=accounts, period=period)
     retire_2023_youths(team=team, today=today, by=accounts.coordinator)
+    add_instrument(team, today=today)
 
     if publish:
         _publish_seed_bilan(team=team, by=accounts.coordinator)

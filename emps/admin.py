@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from emps.journal import Action, changed_fields, log_shared_change
-from emps.models import AccessLog, Commune, Partner, PartnerCategory, Quartier, Team, User
+from emps.models import AccessLog, Commune, Partner, PartnerCategory, QpvPeriod, Quartier, Team, User
 
 
 class QuartierChoicesMixin:
@@ -101,9 +101,17 @@ class CommuneAdmin(admin.ModelAdmin):
             log_shared_change(request=request, action=Action.UPDATE, obj=quartier, teams=teams, detail=detail)
 
 
+class QpvPeriodInline(admin.TabularInline):
+    """The quartier's dated QPV statuses (the list redrawn on 1 January 2024); outside them, its own."""
+
+    model = QpvPeriod
+    extra = 0
+
+
 @admin.register(Quartier)
 class QuartierAdmin(SimpleHistoryAdmin):
     list_display = ["name", "commune", "is_qpv", "qpv_code"]
+    inlines = [QpvPeriodInline]
     list_filter = ["is_qpv", "commune"]
     search_fields = ["name", "qpv_code", "commune__name"]
     list_select_related = ["commune"]

@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
 from django.db import connections, models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -62,6 +63,15 @@ class Team(models.Model):
         ),
     )
     communes = models.ManyToManyField("Commune", verbose_name=_("communes"), related_name="teams", blank=True)
+    started_on = models.DateField(
+        _("début d'activité"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Vide : la date de la première activité enregistrée. Avant elle, la comparaison avec la période "
+            "précédente affiche « — »."
+        ),
+    )
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
 
     objects = TeamQuerySet.as_manager()
@@ -130,6 +140,73 @@ class Quartier(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.commune.name})"
+
+
+class QpvPeriodQuerySet(models.QuerySet):
+    def in_force_on(self, day):
+        """The dated statuses covering `day` (bounds included; an open bound runs for ever)."""
+        return self.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=day), Q(valid_until__isnull=True) | Q(valid_until__gte=day)
+        )
+
+
+class QpvPeriod(models.Model):
+    """A quartier's QPV status and code over dated period, as the priority-neighbourhood list stood then.
+
+    The list was redrawn on 1 January 2024: a quartier that left it, or whose code changed, keeps its
+    former status on a period ending on 31 December 2023. Outside every dated period, the quartier's own
+    status applies (`emps.rules.QPV_IN_FORCE`).
+    """
+
+    quartier = models.ForeignKey(
+        Quartier, on_delete=models.PROTECT, related_name="qpv_periods", verbose_name=_("quartier")
+    )
+    valid_from = models.DateField(_("en vigueur du"), null=True, blank=True, help_text=_("Vide : depuis toujours."))
+    valid_until = models.DateField(_("au"), null=True, blank=True, help_text=_("Vide : sans fin."))
+    is_qpv = models.BooleanField(_("QPV"), default=False)
+    qpv_code = models.CharField(_("code QPV"), max_length=20, blank=True)
+
+    objects = QpvPeriodQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("statut QPV daté")
+        verbose_name_plural = _("statuts QPV datés")
+        ordering = ["quartier", "valid_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_from__isnull=False) | Q(valid_until__isnull=False),
+                name="qpv_period_has_a_date",
+                violation_error_message=_("Un statut QPV daté a une date de début ou de fin."),
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_from__isnull=True)
+                | Q(valid_until__isnull=True)
+                | Q(valid_until__gte=F("valid_from")),
+                name="qpv_period_ends_after_start",
+                violation_error_message=_("La fin de validité ne peut précéder son début."),
+            ),
+            models.CheckConstraint(
+                condition=Q(is_qpv=True) | Q(qpv_code=""),
+                name="qpv_period_code_only_if_qpv",
+                violation_error_message=_("Un code QPV n'est possible que pour un quartier QPV."),
+            ),
+        ]
+
+    def __str__(self):
+        start = f"{self.valid_from:%d/%m/%Y}" if self.valid_from else "…"
+        end = f"{self.valid_until:%d/%m/%Y}" if self.valid_until else "…"
+        return f"{self.quartier_id} {start} → {end}: {'QPV' if self.is_qpv else '-'}"
+
+    def clean(self):
+        if self.quartier_id is None:
+            return
+        others = QpvPeriod.objects.filter(quartier=self.quartier_id).exclude(pk=self.pk)
+        if self.valid_until is not None:
+            others = others.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=self.valid_until))
+        if self.valid_from is not None:
+            others = others.filter(Q(valid_until__isnull=True) | Q(valid_until__gte=self.valid_from))
+        if others.exists():
+            raise ValidationError(_("Ce quartier a déjà un statut QPV daté sur une partie de ces dates."))
 
 
 class User(AbstractUser):

@@ -42,6 +42,17 @@ END_REASONS = [
     ("autre", "Autre"),
 ]
 
+# The themes of collective actions, as the bilan's « Actions spécifiques » groups them.
+ACTION_THEMES = [
+    ("sport-loisirs", "Sport / loisirs"),
+    ("culture", "Culturel"),
+    ("sorties-familles", "Sorties « Familles »"),
+    ("sante", "Santé"),
+    ("citoyennete", "Citoyenneté"),
+    ("parentalite", "Parentalité"),
+    ("insertion", "Insertion"),
+]
+
 PARTNER_CATEGORIES = [
     ("institutions", "Institutions et services sociaux"),
     ("insertion", "Insertion et emploi"),

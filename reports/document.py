@@ -11,10 +11,10 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from actions.enums import MeetingKind
+from actions.enums import ActionStatus, MeetingKind
 from emps.rounding import percent
 from reports import charts
-from reports.builders import ActivityTable, Bilan
+from reports.builders import ActivityTable, Bilan, ThemedAction
 from reports.models import NARRATIVE_FIELDS, BilanNarrative
 from reports.rules import COUNTING_RULES
 from reports.templatetags.bilan import count, decimal1, plural_number
@@ -139,6 +139,51 @@ def general_action_lines(bilan: Bilan) -> list[str]:
     return lines
 
 
+def themed_action_phrase(item: ThemedAction) -> str:
+    """One action of « Actions spécifiques » in words: the done ones by their title (and how many times),
+    the others saying plainly what became of them."""
+    title = item.title
+    if item.is_done:
+        if item.times == 1:
+            return title
+        return _("%(title)s (%(n)s fois)") % {"title": title, "n": item.times}
+    if item.status == ActionStatus.REPLACED:
+        phrase = (
+            _("%(title)s : remplacée par %(other)s") % {"title": title, "other": item.replaced_by.lower()}
+            if item.replaced_by
+            else _("%(title)s : remplacée") % {"title": title}
+        )
+    elif item.status == ActionStatus.CANCELLED:
+        phrase = _("%(title)s : annulée") % {"title": title}
+    elif item.status == ActionStatus.POSTPONED:
+        phrase = _("%(title)s : reportée au %(date)s") % {"title": title, "date": french_date(item.last_date)}
+    else:
+        phrase = _("%(title)s : prévue le %(date)s") % {"title": title, "date": french_date(item.first_date)}
+    return f"{phrase} {item.outcome}".strip() if item.outcome else phrase
+
+
+def setup_lines(bilan: Bilan) -> list[str]:
+    """« Mise en place » from the team's means: each recruitment and departure of the period, dated."""
+    means = bilan.means
+    if means is None:
+        return []
+    lines = []
+    for row in means.recruitments:
+        if row.referent_of:
+            lines.append(
+                _("Recrutement le %(date)s de %(name)s, %(job)s, référent de la commune de %(commune)s.")
+                % {"date": french_date(row.started_on), "name": row.name, "job": row.job, "commune": row.referent_of}
+            )
+        else:
+            lines.append(
+                _("Recrutement le %(date)s de %(name)s, %(job)s.")
+                % {"date": french_date(row.started_on), "name": row.name, "job": row.job}
+            )
+    for row in means.departures:
+        lines.append(_("Départ le %(date)s de %(name)s.") % {"date": french_date(row.ended_on), "name": row.name})
+    return lines
+
+
 @dataclass(frozen=True)
 class BilanDocument:
     """A bilan with its texts and what the templates need beside the figures."""
@@ -150,11 +195,20 @@ class BilanDocument:
     scope_label: str
     general_action: tuple[str, ...]
     rules: tuple[tuple[str, str], ...]
+    setup: tuple[str, ...] = ()
 
     @property
     def texts(self) -> dict[str, str]:
         narrative = self.narrative
         return {name: (getattr(narrative, name) if narrative else "") for name in NARRATIVE_FIELDS}
+
+    @property
+    def themes(self) -> list[dict]:
+        """« Actions spécifiques » by theme, each action in words (`themed_action_phrase`)."""
+        return [
+            {"label": group.label, "done": group.done, "phrases": [themed_action_phrase(i) for i in group.items]}
+            for group in self.bilan.actions_by_theme
+        ]
 
     @property
     def new_percent(self):
@@ -303,5 +357,6 @@ def bilan_document(bilan: Bilan, narrative: BilanNarrative | None = None) -> Bil
         period=period_label(bilan.start, bilan.end),
         scope_label=scope_label,
         general_action=tuple(general_action_lines(bilan)),
+        setup=tuple(setup_lines(bilan)),
         rules=tuple((str(title), str(text)) for title, text in COUNTING_RULES),
     )

@@ -4,11 +4,14 @@ from django import forms
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
+from actions.enums import ActionKind
+from actions.models import ActionTheme
+from emps.forms import SectorField
 from emps.locking import VersionedModelForm
-from emps.models import Commune, Team
+from emps.models import Commune, Partner, Team
 from reports.builders import Scope
 from reports.logos import clean_logo
-from reports.models import BilanNarrative, FinancialPartner
+from reports.models import BilanNarrative, FinancialPartner, StaffMember, TargetKind
 
 MAX_PERIOD_YEARS = 10
 DATE_ERRORS = {"invalid": _("Saisissez une date valide, par exemple 31/12/2023."), "required": _("Date obligatoire.")}
@@ -57,6 +60,12 @@ class BilanForm(InvalidFieldsMixin, forms.Form):
     )
     start = forms.DateField(label=_("Du"), widget=DateInput(), error_messages=DATE_ERRORS)
     end = forms.DateField(label=_("Au"), widget=DateInput(), error_messages=DATE_ERRORS)
+    compare = forms.BooleanField(
+        label=_("Comparer avec la période précédente"),
+        required=False,
+        help_text=_("La même durée juste avant : l'année d'avant pour une année civile."),
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -96,6 +105,8 @@ class BilanForm(InvalidFieldsMixin, forms.Form):
         params = {"team": data["team"].pk, "start": data["start"].isoformat(), "end": data["end"].isoformat()}
         if data.get("commune"):
             params["commune"] = data["commune"].pk
+        if data.get("compare"):
+            params["compare"] = "1"
         return urlencode(params)
 
 
@@ -209,3 +220,136 @@ FinancialPartnerFormSet = forms.inlineformset_factory(
     validate_max=True,
     can_delete=True,
 )
+
+
+class FundingTargetsForm(InvalidFieldsMixin, forms.Form):
+    """The targets of one team's funding agreement for one year: one number per kind, empty for none."""
+
+    team = forms.ModelChoiceField(
+        label=_("Équipe"),
+        queryset=Team.objects.none(),
+        empty_label=None,
+        error_messages={
+            "invalid_choice": _("Équipe inconnue ou hors de votre périmètre."),
+            "required": _("Choisissez une équipe."),
+        },
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    year = forms.IntegerField(
+        label=_("Année"),
+        min_value=2000,
+        max_value=2100,
+        error_messages={
+            "required": _("Indiquez l'année de la convention."),
+            "invalid": _("Indiquez l'année en chiffres, par exemple 2024."),
+            "min_value": _("L'année de l'objectif doit être comprise entre 2000 et 2100."),
+            "max_value": _("L'année de l'objectif doit être comprise entre 2000 et 2100."),
+        },
+        widget=forms.NumberInput(attrs={"class": "form-control", "inputmode": "numeric"}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = Team.objects.visible_to(user).order_by("name")
+        for kind in TargetKind:
+            self.fields[kind.value] = forms.IntegerField(
+                label=kind.label,
+                required=False,
+                min_value=0,
+                max_value=1_000_000,
+                error_messages={
+                    "min_value": _("Un objectif ne peut pas être négatif."),
+                    "max_value": _("Cet objectif semble erroné : vérifiez le nombre."),
+                    "invalid": _("Saisissez un nombre entier."),
+                },
+                widget=forms.NumberInput(attrs={"class": "form-control", "inputmode": "numeric", "min": 0}),
+            )
+
+    @property
+    def target_fields(self):
+        return [self[kind.value] for kind in TargetKind]
+
+    def targets(self) -> dict[str, int | None]:
+        return {kind.value: self.cleaned_data.get(kind.value) for kind in TargetKind}
+
+
+class PerspectiveForm(InvalidFieldsMixin, forms.Form):
+    """A perspective of the bilan entered as a planned action: title, quartier, month, partners."""
+
+    title = forms.CharField(
+        label=_("Action prévue"),
+        max_length=200,
+        error_messages={"required": _("Donnez un titre à l'action prévue.")},
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+    kind = forms.ChoiceField(
+        label=_("Type"), choices=ActionKind.choices, widget=forms.Select(attrs={"class": "form-select"})
+    )
+    theme = forms.ModelChoiceField(
+        label=_("Thème"),
+        queryset=ActionTheme.objects.filter(is_active=True),
+        required=False,
+        empty_label=_("Sans thème"),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    month = forms.DateField(
+        label=_("Mois prévu"),
+        input_formats=["%Y-%m", "%m/%Y"],
+        error_messages={
+            "required": _("Indiquez le mois prévu."),
+            "invalid": _("Indiquez le mois, par exemple 2024-05."),
+        },
+        widget=forms.DateInput(attrs={"class": "form-control", "type": "month"}, format="%Y-%m"),
+    )
+    partners = forms.ModelMultipleChoiceField(
+        label=_("Partenaires"),
+        queryset=Partner.objects.filter(is_active=True),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"class": "form-select", "size": 6}),
+    )
+
+    def __init__(self, *args, team, end, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.end = end
+        self.fields["sector"] = SectorField(communes=team.communes.all())
+        self.fields["sector"].error_messages["required"] = _("Indiquez le quartier de l'action prévue.")
+        self.fields["sector"].widget.attrs["class"] = "form-select"
+        self.order_fields(["title", "kind", "theme", "sector", "month", "partners"])
+
+    def clean_month(self):
+        month = self.cleaned_data["month"].replace(day=1)
+        if month <= self.end.replace(day=1):
+            raise forms.ValidationError(_("Une perspective se prévoit après la fin du bilan."))
+        if month.year > self.end.year + 3:
+            raise forms.ValidationError(_("Ce mois semble erroné : vérifiez l'année."))
+        return month
+
+
+class StaffMemberForm(forms.ModelForm):
+    class Meta:
+        model = StaffMember
+        fields = ["name", "job", "fte", "started_on", "ended_on", "referent_of"]
+        widgets = {
+            "name": forms.TextInput(attrs={"class": "form-control"}),
+            "job": forms.TextInput(attrs={"class": "form-control"}),
+            "fte": forms.NumberInput(attrs={"class": "form-control", "step": "0.1", "min": "0.1", "max": "1"}),
+            "started_on": DateInput(),
+            "ended_on": DateInput(),
+            "referent_of": forms.Select(attrs={"class": "form-select"}),
+        }
+
+    def __init__(self, *args, team, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["referent_of"].queryset = team.communes.all()
+        self.fields["referent_of"].empty_label = _("Aucune")
+
+
+def staff_formset(team, *, data=None):
+    """The team's posts, one form each, and an empty one to add a post."""
+    formset_class = forms.modelformset_factory(StaffMember, form=StaffMemberForm, extra=1, can_delete=True)
+    return formset_class(
+        data=data,
+        queryset=StaffMember.objects.filter(team=team).order_by("started_on", "name"),
+        form_kwargs={"team": team},
+        prefix="postes",
+    )

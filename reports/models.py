@@ -203,6 +203,126 @@ class BilanLogo(models.Model):
         return reverse("reports:logo", kwargs={"pk": self.pk}) + "?v=" + self.sha256[:12]
 
 
+# --- The funding agreement's targets -------------------------------------------------------------
+
+
+class TargetKind(models.TextChoices):
+    """What a funding agreement sets a yearly target on; each is a figure of the bilan (`reports.comparison`)."""
+
+    YOUTHS = "jeunes", _("Jeunes accompagnés")
+    YOUTHS_QPV = "jeunes-qpv", _("dont jeunes résidant en QPV")
+    PAEI = "paei", _("Jeunes en accompagnement individuel (PAEI)")
+    PRESENCE_HOURS = "heures-presence", _("Heures de présence sociale")
+    COLLECTIVE_ACTIONS = "actions", _("Actions collectives (ateliers et sorties)")
+    DSL_ACTIONS = "actions-dsl", _("Actions DSL")
+    STREET_CONTACTS = "contacts", _("Contacts comptés dans la rue")
+
+
+class FundingTargetQuerySet(TeamScopedQuerySet):
+    pass
+
+
+class FundingTarget(models.Model):
+    """One yearly target of a team's funding agreement (convention, CPOM), entered by its coordinator."""
+
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="funding_targets", verbose_name=_("équipe"))
+    year = models.PositiveSmallIntegerField(_("année"))
+    kind = models.CharField(_("objectif"), max_length=20, choices=TargetKind.choices)
+    value = models.PositiveIntegerField(_("valeur visée"))
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("modifié par"),
+        null=True,
+        blank=True,
+        editable=False,
+    )
+
+    objects = FundingTargetQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("objectif de la convention")
+        verbose_name_plural = _("objectifs de la convention")
+        ordering = ["team", "-year", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team", "year", "kind"],
+                name="target_one_per_team_year_kind",
+                violation_error_message=_("Cet objectif existe déjà pour cette équipe et cette année."),
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=2000, year__lte=2100),
+                name="target_year_plausible",
+                violation_error_message=_("L'année de l'objectif doit être comprise entre 2000 et 2100."),
+            ),
+            models.CheckConstraint(
+                condition=Q(value__gte=0),
+                name="target_value_not_negative",
+                violation_error_message=_("Un objectif ne peut pas être négatif."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.team} {self.year} – {self.get_kind_display()} : {self.value}"
+
+
+# --- The team's means: its posts over dates ----------------------------------------------------------
+
+
+class StaffMemberQuerySet(TeamScopedQuerySet):
+    def present_during(self, start, end):
+        """The posts held at some point of the period (arrived by its end, not gone before its start)."""
+        return self.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=start), started_on__lte=end)
+
+
+class StaffMember(models.Model):
+    """A post of the team over dates: who holds it, the job, the full-time equivalent, the commune they are
+    the referent of. The bilan's « Moyens » section and its « Mise en place » lines are written from them."""
+
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="staff", verbose_name=_("équipe"))
+    name = models.CharField(
+        _("nom"), max_length=120, help_text=_("Tel qu'il figure au bilan, par exemple « Monsieur Jérôme Chavatte ».")
+    )
+    job = models.CharField(_("fonction"), max_length=120, default="éducateur spécialisé")
+    fte = models.DecimalField(
+        _("ETP"), max_digits=3, decimal_places=2, default=1, help_text=_("Équivalent temps plein, de 0,1 à 1.")
+    )
+    started_on = models.DateField(_("arrivée le"))
+    ended_on = models.DateField(_("départ le"), null=True, blank=True)
+    referent_of = models.ForeignKey(
+        Commune,
+        on_delete=models.PROTECT,
+        related_name="referents",
+        verbose_name=_("référent de la commune"),
+        null=True,
+        blank=True,
+    )
+
+    objects = StaffMemberQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("poste de l'équipe")
+        verbose_name_plural = _("postes de l'équipe")
+        ordering = ["team", "started_on", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(fte__gt=0, fte__lte=1),
+                name="staff_fte_within_one",
+                violation_error_message=_("L'ETP est compris entre 0 (exclu) et 1."),
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
+                name="staff_leaves_after_arriving",
+                violation_error_message=_("Le départ ne peut précéder l'arrivée."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.team})"
+
+
 # --- Published bilans and the funders' API tokens (reports.dashboards) ---------------------------
 
 

@@ -7,9 +7,13 @@ the others describe how the builders of `reports.builders` count.
 
 from django.utils.translation import gettext_lazy as _
 
-from actions.rules import IN_RELATION, MEETING_TIME, STREET_CONTACTS
+from actions.rules import DONE, IN_RELATION, MEETING_TIME, STREET_CONTACTS, TIME_SLOT
 from emps.rounding import ROUNDING
+from emps.rules import QPV_IN_FORCE
+from reports.builders.comparison import PREVIOUS_PERIOD, TARGET_MET
 from reports.builders.funnel import FUNNEL
+from reports.builders.means import MEANS
+from reports.builders.perspectives import PERSPECTIVES_FOLLOWED
 from youths.rules import AGE, LEVEL, NEW, SITUATION
 
 COUNTING_RULES = [
@@ -45,6 +49,7 @@ COUNTING_RULES = [
             "actions marquées comme telles, hors DSL."
         ),
     ),
+    (DONE.title, DONE.text),
     (
         _("Présence sociale"),
         _(
@@ -53,9 +58,15 @@ COUNTING_RULES = [
             "jeunes rencontrés ainsi sont des contacts comptés, sans fiche (voir ci-dessous)."
         ),
     ),
+    (TIME_SLOT.title, TIME_SLOT.text),
     (STREET_CONTACTS.title, STREET_CONTACTS.text),
     (FUNNEL.title, FUNNEL.text),
     (MEETING_TIME.title, MEETING_TIME.text),
+    (QPV_IN_FORCE.title, QPV_IN_FORCE.text),
+    (PREVIOUS_PERIOD.title, PREVIOUS_PERIOD.text),
+    (TARGET_MET.title, TARGET_MET.text),
+    (PERSPECTIVES_FOLLOWED.title, PERSPECTIVES_FOLLOWED.text),
+    (MEANS.title, MEANS.text),
     (
         _("Partenaires mobilisés"),
         _(

@@ -11,4 +11,7 @@ urlpatterns = [
     path("textes/", views.narrative_edit, name="narrative_edit"),
     path("equipes/<int:pk>/reglages/", views.team_settings, name="team_settings"),
     path("logos/<int:pk>/", views.logo, name="logo"),
+    path("objectifs/", views.targets_edit, name="targets_edit"),
+    path("perspectives/", views.perspectives_edit, name="perspectives_edit"),
+    path("moyens/", views.means_edit, name="means_edit"),
 ]

@@ -2,7 +2,7 @@ import datetime
 
 from django.contrib import messages
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -10,6 +10,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from actions.enums import ActionStatus
+from actions.models import CollectiveAction
 from emps.journal import Action, log_access
 from emps.locking import StaleEdit
 from emps.models import Team
@@ -17,9 +19,17 @@ from emps.permissions import is_coordinator, is_staff_member, permission
 from reports.builders import build_bilan
 from reports.document import BilanDocument, bilan_document, period_label
 from reports.exports import FORMATS, render_export
-from reports.forms import BilanForm, BilanNarrativeForm, FinancialPartnerFormSet, TeamSettingsForm
-from reports.models import BilanLogo, BilanNarrative, FinancialPartner
-from reports.services import team_settings_update
+from reports.forms import (
+    BilanForm,
+    BilanNarrativeForm,
+    FinancialPartnerFormSet,
+    FundingTargetsForm,
+    PerspectiveForm,
+    TeamSettingsForm,
+    staff_formset,
+)
+from reports.models import BilanLogo, BilanNarrative, FinancialPartner, FundingTarget
+from reports.services import funding_targets_set, perspective_create, staff_save, team_settings_update
 
 
 def _default_params(user) -> dict | None:
@@ -48,7 +58,7 @@ def _narrative(form: BilanForm, user) -> BilanNarrative | None:
 
 def _document(form: BilanForm, user) -> BilanDocument:
     data = form.cleaned_data
-    bilan = build_bilan(scope=form.scope, start=data["start"], end=data["end"])
+    bilan = build_bilan(scope=form.scope, start=data["start"], end=data["end"], compare=data.get("compare", False))
     return bilan_document(bilan, _narrative(form, user))
 
 
@@ -64,6 +74,8 @@ def _year_links(form: BilanForm) -> list[tuple[str, str]]:
         params = {"team": team.pk, "start": f"{y}-01-01", "end": f"{y}-12-31"}
         if commune:
             params["commune"] = commune.pk
+        if form.cleaned_data.get("compare"):
+            params["compare"] = "1"
         links.append((str(y), urlencode(params)))
     return links
 
@@ -213,3 +225,100 @@ def logo(request: HttpRequest, pk: int) -> HttpResponse:
     response["Cache-Control"] = "private, max-age=3600"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@require_http_methods(["GET", "POST"])
+@permission(is_coordinator)
+def targets_edit(request: HttpRequest) -> HttpResponse:
+    """Coordinators enter the yearly targets of their team's funding agreement; the bilan shows them."""
+    initial_team = Team.objects.visible_to(request.user).order_by("name").first()
+    if initial_team is None:
+        return render(request, "reports/targets_form.html", {"form": None}, status=404)
+    params = {
+        "team": request.GET.get("team", initial_team.pk),
+        "year": request.GET.get("year", timezone.localdate().year),
+    }
+    chooser = FundingTargetsForm(data=params, user=request.user)
+    if not chooser.is_valid() and ("team" in chooser.errors or "year" in chooser.errors):
+        return render(request, "reports/targets_form.html", {"form": chooser, "chooser_only": True}, status=400)
+    team, year = chooser.cleaned_data["team"], chooser.cleaned_data["year"]
+    stored = dict(
+        FundingTarget.objects.visible_to(request.user).filter(team=team, year=year).values_list("kind", "value")
+    )
+    if request.method == "POST":
+        form = FundingTargetsForm(data=request.POST, user=request.user)
+        if form.is_valid():
+            funding_targets_set(
+                team=form.cleaned_data["team"], year=form.cleaned_data["year"], targets=form.targets(), by=request.user
+            )
+            messages.success(request, _("Objectifs de la convention enregistrés."))
+            query = urlencode({"team": form.cleaned_data["team"].pk, "year": form.cleaned_data["year"]})
+            return redirect(reverse("reports:targets_edit") + "?" + query)
+    else:
+        form = FundingTargetsForm(initial={"team": team, "year": year, **stored}, user=request.user)
+    bilan_query = urlencode({"team": team.pk, "start": f"{year}-01-01", "end": f"{year}-12-31", "compare": "1"})
+    return render(
+        request, "reports/targets_form.html", {"form": form, "team": team, "year": year, "bilan_query": bilan_query}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission(is_coordinator)
+def perspectives_edit(request: HttpRequest) -> HttpResponse:
+    """Coordinators enter the bilan's perspectives as planned actions (title, quartier, month, partners)."""
+    scope_form = BilanForm(data=request.GET or None, user=request.user)
+    if not scope_form.is_valid():
+        return _page(request, scope_form, status=400)
+    data = scope_form.cleaned_data
+    team, end = data["team"], data["end"]
+    announced = CollectiveAction.objects.visible_to(request.user).filter(team=team, announced_on=end)
+    form = PerspectiveForm(data=None, team=team, end=end)
+    if request.method == "POST" and "remove" in request.POST:
+        action = get_object_or_404(announced.filter(status=ActionStatus.PLANNED), pk=request.POST.get("remove"))
+        action.delete()
+        messages.success(request, _("Perspective retirée."))
+        return redirect(reverse("reports:perspectives_edit") + "?" + scope_form.query_string())
+    if request.method == "POST":
+        form = PerspectiveForm(data=request.POST, team=team, end=end)
+        if form.is_valid():
+            commune, quartier = form.cleaned_data["sector"]
+            perspective_create(
+                team=team,
+                end=end,
+                title=form.cleaned_data["title"],
+                kind=form.cleaned_data["kind"],
+                theme=form.cleaned_data["theme"],
+                commune=commune,
+                quartier=quartier,
+                month=form.cleaned_data["month"],
+                partners=form.cleaned_data["partners"],
+                by=request.user,
+            )
+            messages.success(request, _("Perspective ajoutée."))
+            return redirect(reverse("reports:perspectives_edit") + "?" + scope_form.query_string())
+    context = {
+        "form": form,
+        "scope_form": scope_form,
+        "query": scope_form.query_string(),
+        "period": period_label(data["start"], end),
+        "announced": list(
+            announced.select_related("commune", "quartier").prefetch_related("partners").order_by("date")
+        ),
+    }
+    return render(request, "reports/perspectives_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@permission(is_coordinator)
+def means_edit(request: HttpRequest) -> HttpResponse:
+    """Coordinators keep their team's posts: who, which job, the FTE, arrival and departure, referent of."""
+    teams = Team.objects.visible_to(request.user).order_by("name")
+    team = get_object_or_404(teams, pk=request.GET.get("team")) if request.GET.get("team") else teams.first()
+    if team is None:
+        raise Http404
+    formset = staff_formset(team, data=request.POST if request.method == "POST" else None)
+    if request.method == "POST" and formset.is_valid():
+        staff_save(team=team, formset=formset)
+        messages.success(request, _("Moyens de l'équipe enregistrés."))
+        return redirect(reverse("reports:means_edit") + "?" + urlencode({"team": team.pk}))
+    return render(request, "reports/means_form.html", {"formset": formset, "team": team, "teams": teams})

@@ -307,6 +307,53 @@ def render_xlsx(document: BilanDocument) -> bytes:
             for i in group.items
         ],
     )
+    if bilan.means is not None and bilan.means.staff:
+        sheets.add(
+            _("Moyens"),
+            [_("Nom"), _("Fonction"), _("ETP"), _("Arrivée"), _("Départ"), _("Référent de")],
+            [[r.name, r.job, r.fte, r.started_on, r.ended_on, r.referent_of] for r in bilan.means.staff],
+            [_("Au dernier jour : postes et ETP"), None, bilan.means.fte, None, None, bilan.means.headcount],
+        )
+    if bilan.presence_slots is not None and bilan.presence_slots.total.sessions:
+        slots = bilan.presence_slots
+        sheets.add(
+            _("Présence par créneau"),
+            [_("Jour"), _("Heures en journée"), _("Heures en soirée"), _("Heures sans heure de début")]
+            + [_("Heures"), _("Temps")],
+            [
+                [r.label, r.day_hours, r.evening_hours, r.unknown_hours, r.hours, r.sessions]
+                for r in (*slots.rows, slots.total)
+            ],
+        )
+    if bilan.previous or bilan.has_targets:
+        sheets.add(
+            _("Chiffres clés"),
+            [_("Indicateur"), _("Période")]
+            + ([_("Période précédente"), _("Évolution")] if bilan.previous else [])
+            + ([_("Objectif"), _("Atteint")] if bilan.has_targets else []),
+            [
+                [f.label, _key_cell(f.value)]
+                + ([_key_cell(f.previous), _key_cell(f.change)] if bilan.previous else [])
+                + (
+                    [f.target, None if f.met is None else (_("oui") if f.met else _("non"))]
+                    if bilan.has_targets
+                    else []
+                )
+                for f in bilan.key_figures
+            ],
+        )
+    if bilan.actions_by_theme:
+        sheets.add(
+            _("Actions par thème"),
+            [_("Thème"), _("Action"), _("Statut"), _("Fois"), _("Du"), _("Au"), _("Date prévue"), _("Remplacée par")]
+            + [_("Précision")],
+            [
+                [group.label, i.title, i.status_label, i.times, i.first_date, i.last_date, i.planned_on]
+                + [i.replaced_by, i.outcome]
+                for group in bilan.actions_by_theme
+                for i in group.items
+            ],
+        )
     kinds = {row.key: row.label for row in bilan.meetings.by_kind}
     sheets.add(
         _("Temps partenariaux"),
@@ -341,6 +388,11 @@ def render_xlsx(document: BilanDocument) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _key_cell(value):
+    """A key figure in a cell: « — » for a period before the team's start (not zero)."""
+    return "—" if value is None else value
 
 
 def _qpv_contacts_note(street) -> str:

@@ -22,7 +22,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from actions.models import Domain
+from actions.models import ActionTheme, Domain
 from emps.journal import Action, changed_fields, log_shared_change
 from emps.models import Commune, Partner, PartnerCategory, Quartier, Team
 from emps.permissions import (
@@ -86,6 +86,14 @@ REFERENCE_LISTS = {
             Domain,
             gettext_lazy("Domaines travaillés"),
             gettext_lazy("Cases à cocher des interventions, dans l'ordre du bilan."),
+            ITEM_FIELDS,
+            ITEM_COLUMNS,
+        ),
+        ReferenceList(
+            "themes-actions",
+            ActionTheme,
+            gettext_lazy("Thèmes des actions collectives"),
+            gettext_lazy("Les actions spécifiques du bilan sont écrites par thème, dans cet ordre."),
             ITEM_FIELDS,
             ITEM_COLUMNS,
         ),

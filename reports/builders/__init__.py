@@ -25,8 +25,8 @@ without a commune count in every commune.
 
 Top level: `build_bilan(*, scope, start, end) -> Bilan` (raises ValueError when start > end) with the
 fields `scope, start, end, header, public, levels, age_sex, genre, origin_sex, situation_sex, domains,
-activity, activity_by_commune, presence, street_public, funnel, specific_actions, meetings, qpv, quartiers,
-monthly`, and
+activity, activity_by_commune, presence, street_public, funnel, specific_actions, actions_by_theme, meetings,
+qpv, quartiers, monthly`, and
 `Bilan.is_empty`. `to_plain(obj)` turns any of these objects into JSON-ready dicts and lists.
 
 Table builders (each `(*, scope, start, end)`):
@@ -61,6 +61,9 @@ Table builders (each `(*, scope, start, end)`):
   built `with_contacts=True`, without a query.
 - `build_specific_actions -> tuple[ActionGroup(kind, label, count, items: ActionItem(title, times,
   youths, anonymous_participants, parents, first_date, last_date, partners))]`.
+- `build_actions_by_theme -> tuple[ThemeGroup(key, label, done, items: ThemedAction(title, status,
+  status_label, times, first_date, last_date, planned_on, replaced_by, outcome))]`: every action of the
+  period by theme, whatever its status (empty when none has a theme); `done` counts the done ones.
 - `build_meetings -> MeetingSummary(total, by_kind: CountRow(key, label, count), subjects, partners)`,
   methods `count(kind)`, `subjects_of(kind)`.
 - `build_qpv_share -> QpvShare(total, in_qpv, outside_qpv, unknown, *_percent)`.
@@ -95,6 +98,7 @@ from emps.rounding import average, hours, percent
 from reports.builders.activity import (
     DSL_KINDS,
     actions_in_period,
+    build_actions_by_theme,
     build_activity_by_commune,
     build_domains,
     build_meetings,
@@ -140,6 +144,8 @@ from reports.builders.types import (
     SexTable,
     StreetPublic,
     StreetQuartierRow,
+    ThemedAction,
+    ThemeGroup,
     to_plain,
 )
 from reports.builders.youths import (
@@ -158,6 +164,8 @@ __all__ = [
     "DSL_KINDS",
     "FUNNEL",
     "ActionGroup",
+    "ThemedAction",
+    "ThemeGroup",
     "ActionItem",
     "ActivityTable",
     "BandRow",
@@ -205,6 +213,7 @@ __all__ = [
     "build_qpv_share",
     "build_quartiers",
     "build_situation_sex",
+    "build_actions_by_theme",
     "build_specific_actions",
     "build_street_public",
     "hours",

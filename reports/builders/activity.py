@@ -3,13 +3,15 @@
 import datetime
 
 from django.db.models import Count, F, Max, Min, Q, QuerySet, Sum
+from django.db.models.functions import ExtractIsoWeekDay
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from actions.enums import ActionKind, Carrying, MeetingKind, Place
+from actions.enums import ActionKind, ActionStatus, Carrying, MeetingKind, Place
 from actions.models import (
     TALLY_BANDS,
     TALLY_SEXES,
+    ActionTheme,
     CollectiveAction,
     Domain,
     Intervention,
@@ -17,10 +19,11 @@ from actions.models import (
     PartnerMeeting,
     PresenceSession,
 )
-from actions.rules import meeting_figures, street_contact_figures
+from actions.rules import done, meeting_figures, street_contact_figures, time_slot
 from emps.expressions import MonthStart
 from emps.models import Commune, Partner
 from emps.rounding import percent
+from emps.rules import qpv_on
 from reports.builders.summaries import domain_totals, intervention_totals, monthly_interventions, year_is_inside
 from reports.builders.types import (
     ActionGroup,
@@ -34,10 +37,14 @@ from reports.builders.types import (
     MonthRow,
     PartnerGroup,
     PresenceRow,
+    PresenceSlots,
     PresenceSummary,
     Scope,
+    SlotRow,
     StreetPublic,
     StreetQuartierRow,
+    ThemedAction,
+    ThemeGroup,
 )
 from reports.builders.youths import scope_youths, tally, youth_facts
 from youths.rules import first_met_during
@@ -90,7 +97,14 @@ def months_between(start: datetime.date, end: datetime.date) -> list[datetime.da
 
 
 def actions_in_period(scope: Scope, start: datetime.date, end: datetime.date) -> QuerySet[CollectiveAction]:
-    """Collective actions dated in the period, in the scope's communes (where the action took place)."""
+    """Collective actions done (`actions.rules.DONE`) and dated in the period, in the scope's communes (where
+    the action took place): those the figures count."""
+    return any_action_in_period(scope, start, end).filter(done())
+
+
+def any_action_in_period(scope: Scope, start: datetime.date, end: datetime.date) -> QuerySet[CollectiveAction]:
+    """Collective actions dated in the period whatever their status (planned, cancelled, replaced…), in the
+    scope's communes: what « Actions spécifiques » tells."""
     queryset = CollectiveAction.objects.filter(team__in=scope.team_ids, date__gte=start, date__lte=end)
     if scope.communes is not None:
         queryset = queryset.filter(commune__in=scope.commune_ids)
@@ -373,12 +387,56 @@ def build_presence(*, scope: Scope, start: datetime.date, end: datetime.date) ->
     )
 
 
+WEEKDAYS = (
+    _lazy("Lundi"),
+    _lazy("Mardi"),
+    _lazy("Mercredi"),
+    _lazy("Jeudi"),
+    _lazy("Vendredi"),
+    _lazy("Samedi"),
+    _lazy("Dimanche"),
+)
+
+
+def build_presence_slots(*, scope: Scope, start: datetime.date, end: datetime.date) -> PresenceSlots:
+    """Street presence by day of the week and time slot, day or evening (`actions.rules.TIME_SLOT`), from the
+    start times stored: one grouped query."""
+    rows = list(
+        sessions_in_period(scope, start, end)
+        .annotate(weekday=ExtractIsoWeekDay("date"), slot=time_slot())
+        .values("weekday", "slot")
+        .annotate(sessions=Count("pk"), minutes=Sum("duration_minutes"))
+    )
+    cells = {(row["weekday"], row["slot"]): (row["sessions"], row["minutes"] or 0) for row in rows}
+
+    def slot_row(weekday: int, label: str, days) -> SlotRow:
+        def figure(slot: str, index: int) -> int:
+            return sum(cells.get((day, slot), (0, 0))[index] for day in days)
+
+        return SlotRow(
+            weekday=weekday,
+            label=label,
+            day_sessions=figure("journee", 0),
+            day_minutes=figure("journee", 1),
+            evening_sessions=figure("soiree", 0),
+            evening_minutes=figure("soiree", 1),
+            unknown_sessions=figure("", 0),
+            unknown_minutes=figure("", 1),
+        )
+
+    return PresenceSlots(
+        rows=tuple(slot_row(day, str(label), (day,)) for day, label in enumerate(WEEKDAYS, start=1)),
+        total=slot_row(0, _("Total"), range(1, 8)),
+    )
+
+
 def build_street_public(*, scope: Scope, start: datetime.date, end: datetime.date) -> StreetPublic:
     """Public rencontré en présence sociale: the contacts counted (`actions.rules.STREET_CONTACTS`) by sex
     and age band, the adults apart, and by quartier with the share in a QPV (one grouped query)."""
     rows = list(
         sessions_in_period(scope, start, end)
-        .values("commune__name", "quartier__name", "quartier__is_qpv")
+        .annotate(in_qpv=qpv_on(end))
+        .values("commune__name", "quartier__name", "in_qpv")
         .annotate(**street_contact_figures())
     )
     figures = {key: sum(row[key] or 0 for row in rows) for key in street_contact_figures()}
@@ -408,7 +466,7 @@ def build_street_public(*, scope: Scope, start: datetime.date, end: datetime.dat
         StreetQuartierRow(
             commune=row["commune__name"],
             quartier=row["quartier__name"] or "",
-            is_qpv=bool(row["quartier__is_qpv"]),
+            is_qpv=bool(row["in_qpv"]),
             counted_sessions=row["counted_sessions"],
             contacts=row["contacts"] or 0,
             adults=row["adults"] or 0,
@@ -485,6 +543,46 @@ def build_specific_actions(*, scope: Scope, start: datetime.date, end: datetime.
                 )
             )
     return tuple(groups)
+
+
+def build_actions_by_theme(*, scope: Scope, start: datetime.date, end: datetime.date) -> tuple[ThemeGroup, ...]:
+    """« Actions spécifiques » by theme, as the seed writes it: under each theme, the titles of the period's
+    collective actions whatever their status, the done ones with how many times (`actions.rules.DONE`), the
+    others saying what became of them (cancelled, postponed, replaced by another…). Empty when no action of
+    the period has a theme. Two queries."""
+    rows = list(
+        any_action_in_period(scope, start, end)
+        .values("theme", "title", "status", "replaced_by__title", "outcome")
+        .annotate(times=Count("pk"), first=Min("date"), last=Max("date"), planned=Min("planned_on"))
+    )
+    if not any(row["theme"] for row in rows):
+        return ()
+    themes = {theme.pk: theme for theme in ActionTheme.objects.filter(pk__in={row["theme"] for row in rows})}
+    by_theme: dict = {}
+    for row in rows:
+        by_theme.setdefault(row["theme"], []).append(
+            ThemedAction(
+                title=row["title"],
+                status=row["status"],
+                status_label=str(ActionStatus(row["status"]).label),
+                times=row["times"],
+                first_date=row["first"],
+                last_date=row["last"],
+                planned_on=row["planned"],
+                replaced_by=row["replaced_by__title"] or "",
+                outcome=row["outcome"],
+            )
+        )
+    ordered = sorted(by_theme, key=lambda pk: (pk is None, *((themes[pk].order, themes[pk].label) if pk else (0, ""))))
+    return tuple(
+        ThemeGroup(
+            key=themes[pk].code if pk else "",
+            label=themes[pk].label if pk else _("Autres actions"),
+            done=sum(item.times for item in by_theme[pk] if item.is_done),
+            items=tuple(sorted(by_theme[pk], key=lambda i: (not i.is_done, -i.times, i.first_date, i.title))),
+        )
+        for pk in ordered
+    )
 
 
 def build_meetings(*, scope: Scope, start: datetime.date, end: datetime.date) -> MeetingSummary:

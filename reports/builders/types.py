@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from actions.enums import ActionStatus
 from actions.rules import contacts_counted
 from emps.models import DEFAULT_AGE_BRACKETS, Commune, Team
 from emps.rounding import hours
@@ -387,6 +388,37 @@ class ActionGroup:
 
 
 @dataclass(frozen=True)
+class ThemedAction:
+    """One title of collective action under a theme: how many times done, and what became of the others
+    (status, date first planned, the action that replaced it, a few words)."""
+
+    title: str
+    status: str  # an ActionStatus value
+    status_label: str
+    times: int
+    first_date: datetime.date
+    last_date: datetime.date
+    planned_on: datetime.date | None
+    replaced_by: str  # the title of the replacing action, or ""
+    outcome: str
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == ActionStatus.DONE
+
+
+@dataclass(frozen=True)
+class ThemeGroup:
+    """« Actions spécifiques » of one theme (key "" : actions without a theme); `done` counts the actions
+    done, the only ones the figures count."""
+
+    key: str
+    label: str
+    done: int
+    items: tuple[ThemedAction, ...]
+
+
+@dataclass(frozen=True)
 class CountRow:
     key: str
     label: str
@@ -457,6 +489,133 @@ class Header:
 
 
 @dataclass(frozen=True)
+class PreviousPeriod:
+    """The period a bilan is compared with (`comparison.PREVIOUS_PERIOD`); `existed` is False when the team
+    had not started then: its figures are « — », not zeros."""
+
+    start: datetime.date
+    end: datetime.date
+    existed: bool
+
+
+@dataclass(frozen=True)
+class KeyFigure:
+    """One key figure of the period, the previous period's (None: not compared or « — »), the change, and
+    the funding agreement's target with whether it is met (`comparison.TARGET_MET`)."""
+
+    key: str
+    label: str
+    unit: str  # "", "%" or "h"
+    value: int | Decimal | None
+    previous: int | Decimal | None
+    change: int | Decimal | None
+    target: int | None
+    met: bool | None
+
+
+@dataclass(frozen=True)
+class PerspectiveItem:
+    """A planned action announced as a perspective, with its current status."""
+
+    title: str
+    commune: str
+    quartier: str
+    month: datetime.date  # the first day of the month it was planned for
+    partners: tuple[str, ...]
+    status: str
+    status_label: str
+    date: datetime.date  # its date now: done on, postponed to…
+    replaced_by: str
+    outcome: str
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == ActionStatus.DONE
+
+
+@dataclass(frozen=True)
+class Perspectives:
+    """The perspectives this bilan announces, and those of the previous one with what became of them."""
+
+    announced: tuple[PerspectiveItem, ...]
+    followed: tuple[PerspectiveItem, ...]
+    followed_start: datetime.date
+    followed_end: datetime.date
+
+    @property
+    def followed_done(self) -> int:
+        return sum(1 for item in self.followed if item.is_done)
+
+
+@dataclass(frozen=True)
+class SlotRow:
+    """Street presence of one day of the week (1 Monday … 7 Sunday; 0 the total), by time slot."""
+
+    weekday: int
+    label: str
+    day_sessions: int
+    day_minutes: int
+    evening_sessions: int
+    evening_minutes: int
+    unknown_sessions: int
+    unknown_minutes: int
+
+    @property
+    def day_hours(self) -> Decimal:
+        return hours(self.day_minutes)
+
+    @property
+    def evening_hours(self) -> Decimal:
+        return hours(self.evening_minutes)
+
+    @property
+    def unknown_hours(self) -> Decimal:
+        return hours(self.unknown_minutes)
+
+    @property
+    def sessions(self) -> int:
+        return self.day_sessions + self.evening_sessions + self.unknown_sessions
+
+    @property
+    def hours(self) -> Decimal:
+        return hours(self.day_minutes + self.evening_minutes + self.unknown_minutes)
+
+
+@dataclass(frozen=True)
+class PresenceSlots:
+    """Street presence by day of the week and time slot (`actions.rules.TIME_SLOT`)."""
+
+    rows: tuple[SlotRow, ...]
+    total: SlotRow
+
+    @property
+    def has_unknown(self) -> bool:
+        return bool(self.total.unknown_sessions)
+
+
+@dataclass(frozen=True)
+class StaffRow:
+    name: str
+    job: str
+    fte: Decimal
+    started_on: datetime.date
+    ended_on: datetime.date | None
+    referent_of: str
+
+
+@dataclass(frozen=True)
+class Means:
+    """The team's means over the period (`means.MEANS`): its posts, headcount and full-time equivalents on
+    the last day, the recruitments and departures dated in the period."""
+
+    staff: tuple[StaffRow, ...]
+    headcount: int
+    fte: Decimal
+    recruitments: tuple[StaffRow, ...]
+    departures: tuple[StaffRow, ...]
+
+
+@dataclass(frozen=True)
 class Bilan:
     """Every table of the bilan d'activité for one scope and one period (bounds included)."""
 
@@ -477,10 +636,20 @@ class Bilan:
     street_public: StreetPublic
     funnel: Funnel
     specific_actions: tuple[ActionGroup, ...]
+    actions_by_theme: tuple[ThemeGroup, ...]
     meetings: MeetingSummary
     qpv: QpvShare
     quartiers: QuartierTable
     monthly: tuple[MonthRow, ...]
+    key_figures: tuple[KeyFigure, ...] = ()
+    previous: PreviousPeriod | None = None
+    perspectives: Perspectives | None = None
+    means: Means | None = None
+    presence_slots: PresenceSlots | None = None
+
+    @property
+    def has_targets(self) -> bool:
+        return any(figure.target is not None for figure in self.key_figures)
 
     @property
     def is_empty(self) -> bool:

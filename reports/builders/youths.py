@@ -29,6 +29,7 @@ from actions.rules import in_relation_during, taking_part_during
 from actions.summaries import summaries_read, summaries_up_to_date
 from emps.models import Commune, Quartier
 from emps.rounding import average, percent
+from emps.rules import qpv_on
 from reports.builders.sql import fetch_over
 from reports.builders.summaries import youths_with_interventions
 from reports.builders.types import (
@@ -139,7 +140,7 @@ def _facts_queryset(scope: Scope, start: datetime.date, end: datetime.date, fiel
         "is_new": lambda: is_new(start, end),
         "commune_name": lambda: F("commune__name"),
         "quartier_name": lambda: F("quartier__name"),
-        "is_qpv": lambda: F("quartier__is_qpv"),
+        "is_qpv": lambda: qpv_on(end),
     }
     annotations = {name: expressions[name]() for name in fields if name in expressions}
     return youths_in_period(scope, start, end).annotate(**annotations).values(*fields)
@@ -274,14 +275,17 @@ def _kept_groupings(
         .annotate(n=Sum("youths"))
         .order_by()
     )
+    # The quartiers with their QPV status on the period's last day (`emps.rules.QPV_IN_FORCE`).
+    quartiers = Quartier.objects.annotate(in_force=qpv_on(end, quartier="pk")).values("id", "name", "in_force")
     quote = connection.ops.quote_name
     statement = (
-        f"SELECT {', '.join('r.' + quote(name) for name in (*KEPT_COLUMNS, 'n'))}, q.name, q.is_qpv, c.name"
-        f" FROM ({{rows}}) r LEFT JOIN {Quartier._meta.db_table} q ON q.id = r.{quote('quartier_key')}"
+        f"SELECT {', '.join('r.' + quote(name) for name in (*KEPT_COLUMNS, 'n'))}, q.{quote('name')},"
+        f" q.{quote('in_force')}, c.name"
+        f" FROM ({{rows}}) r LEFT JOIN ({{quartiers}}) q ON q.{quote('id')} = r.{quote('quartier_key')}"
         f" LEFT JOIN {Commune._meta.db_table} c ON c.id = r.{quote('commune_key')}"
     )
     by_breakdown: dict[int, list[dict]] = {}
-    for *values, n, quartier_name, is_qpv, commune_name in fetch_over(counts, statement):
+    for *values, n, quartier_name, is_qpv, commune_name in fetch_over(counts, statement, quartiers=quartiers):
         row = dict(zip(KEPT_COLUMNS, values, strict=True))
         facts = {
             "level": row["level"] or None,

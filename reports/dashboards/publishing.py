@@ -13,6 +13,7 @@ from emps.models import Commune, Team
 from emps.rounding import percent
 from reports import charts
 from reports.builders import Bilan, Scope, build_bilan, to_plain
+from reports.builders.comparison import YOUTH_KEY_FIGURES
 from reports.dashboards.masking import Masked, SmallCell, is_masked, mask, plain_masked, small_cells, threshold_setting
 from reports.document import BilanDocument, bilan_document
 from reports.models import BilanNarrative, PublishedBilan
@@ -47,9 +48,9 @@ class MaskedBilanDocument(BilanDocument):
 
 
 def bilan_for_publication(
-    *, team: Team, commune: Commune | None, start: datetime.date, end: datetime.date
+    *, team: Team, commune: Commune | None, start: datetime.date, end: datetime.date, compare: bool = False
 ) -> tuple[Bilan, BilanNarrative | None]:
-    bilan = build_bilan(scope=Scope.for_team(team, commune), start=start, end=end)
+    bilan = build_bilan(scope=Scope.for_team(team, commune), start=start, end=end, compare=compare)
     narrative = BilanNarrative.objects.for_bilan(team=team, commune=commune, start=start, end=end).first()
     return bilan, narrative
 
@@ -58,6 +59,10 @@ def publication_document(bilan: Bilan, narrative, *, masked: bool, threshold: in
     """The document as it will be published: the bilan as computed, or with its small cells masked."""
     if not masked:
         return bilan_document(bilan, narrative)
+    # The key figures repeat counts of young people, of this period and the previous one, that the masking
+    # does not follow: a masked publication keeps only the others (hours, actions, contacts, shares).
+    kept = tuple(figure for figure in bilan.key_figures if figure.key not in YOUTH_KEY_FIGURES)
+    bilan = dataclasses.replace(bilan, key_figures=kept)
     document = bilan_document(mask(bilan, threshold=threshold), narrative)
     return MaskedBilanDocument(**{f.name: getattr(document, f.name) for f in dataclasses.fields(document)})
 
@@ -93,6 +98,7 @@ def published_bilan_create(
     end: datetime.date,
     small_cells_choice: str,
     by,
+    compare: bool = False,
 ) -> PublishedBilan:
     """Freeze the bilan of `team` (or of one of its communes) over the period as its next version."""
     if small_cells_choice not in PublishedBilan.SmallCells.values:
@@ -101,7 +107,7 @@ def published_bilan_create(
     Team.objects.select_for_update().filter(pk=team.pk).first()
     threshold = threshold_setting()
     masked = small_cells_choice == PublishedBilan.SmallCells.MASKED
-    bilan, narrative = bilan_for_publication(team=team, commune=commune, start=start, end=end)
+    bilan, narrative = bilan_for_publication(team=team, commune=commune, start=start, end=end, compare=compare)
     document = publication_document(bilan, narrative, masked=masked, threshold=threshold)
     pdf = render_pdf(document)
     xlsx = render_xlsx(document)

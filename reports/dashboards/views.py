@@ -234,6 +234,7 @@ def publish(request: HttpRequest) -> HttpResponse:
                 end=end,
                 small_cells_choice=form.cleaned_data["small_cells"],
                 by=request.user,
+                compare=data.get("compare", False),
             )
         except IntegrityError:
             form.add_error(None, _("Une autre publication de ce bilan vient d'être faite : rechargez la page."))
@@ -245,7 +246,9 @@ def publish(request: HttpRequest) -> HttpResponse:
                 % {"version": pub.version},
             )
             return redirect(pub.get_absolute_url())
-    bilan, narrative = bilan_for_publication(team=team, commune=commune, start=start, end=end)
+    bilan, narrative = bilan_for_publication(
+        team=team, commune=commune, start=start, end=end, compare=data.get("compare", False)
+    )
     hidden_small, hidden_other = masking_summary(bilan)
     previous = list(
         PublishedBilan.objects.of_bilan(team=team, commune=commune, start=start, end=end)

@@ -95,3 +95,34 @@ def day_month(value) -> str:
         return ""
     text = date_format(value, "j F")
     return ("1er" + text[1:]) if value.day == 1 else text
+
+
+@register.filter
+def key_figure(value, unit: str = "") -> str:
+    """A key figure: « — » when there is none (a period before the team's start is not zero), a
+    percentage or hours as the bilan prints them, else the count."""
+    if value is None:
+        return "—"
+    if unit == "%":
+        return pct(value)
+    if unit == "h":
+        return f"{decimal1(value)}{NARROW_NBSP}h"
+    return str(count(value))
+
+
+@register.filter
+def key_change(value, unit: str = "") -> str:
+    """The change from the previous period, signed: « +12 », « −3 », « +4 pts », « = »; « — » without one."""
+    if value is None:
+        return "—"
+    if getattr(value, "is_masked", False):
+        return str(value)
+    if not value:
+        return "="
+    sign = "+" if value > 0 else "−"
+    magnitude = abs(value)
+    if unit == "%":
+        return f"{sign}{number_format(magnitude)}{NARROW_NBSP}pts"
+    if unit == "h":
+        return f"{sign}{decimal1(magnitude)}{NARROW_NBSP}h"
+    return f"{sign}{count(magnitude)}"

@@ -498,3 +498,26 @@ def test_the_edit_forms_offer_deletion_and_every_form_cancels_back(
     edition = text(client.get(reverse(update, args=[pk])))
     assert f'href="{reverse("home")}">Annuler</a>' in edition
     assert f'href="{reverse(delete, args=[pk])}">Supprimer</a>' in edition
+
+
+@time_machine.travel(TODAY)
+def test_a_planned_action_may_be_dated_later_with_its_theme(client, educator, team, youth):
+    from actions.models import ActionTheme
+
+    sport = ActionTheme.objects.get(code="sport-loisirs")
+    data = _action_data(team, [youth], date="2024-06-21", status="prevue", theme=sport.pk, title="Fête du sport")
+    assert login(client, educator).post(reverse("actions:action_create"), data).status_code == 302
+    action = CollectiveAction.objects.get()
+    assert (action.status, action.theme, action.date) == ("prevue", sport, datetime.date(2024, 6, 21))
+
+
+@time_machine.travel(TODAY)
+def test_only_a_replaced_action_names_its_replacement(client, educator, team, youth):
+    other = CollectiveActionFactory(team=team, title="Atelier ludique", date=datetime.date(2024, 3, 1))
+    data = _action_data(team, [youth], replaced_by=other.pk)
+    response = login(client, educator).post(reverse("actions:action_create"), data)
+    assert response.status_code == 200
+    assert "Seule une action remplacée" in response.context["form"].errors["replaced_by"][0]
+    data["status"] = "remplacee"
+    assert client.post(reverse("actions:action_create"), data).status_code == 302
+    assert CollectiveAction.objects.get(replaced_by=other).status == "remplacee"

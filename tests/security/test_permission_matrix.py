@@ -134,6 +134,9 @@ MATRIX = {
     # team's staff only (another team's answers 404), never to a funder, who reads it in published bilans.
     "reports:team_settings":       GET(TEAM,   302,      403,     403,       200,        403),
     "reports:logo":                GET(LOGO,   302,      200,     404,       200,        403),
+    "reports:targets_edit":        GET(NONE,   302,      403,     403,       200,        403),
+    "reports:perspectives_edit":   GET(NONE,   302,      403,     403,       400,        403),
+    "reports:means_edit":          GET(NONE,   302,      403,     403,       200,        403),
     # Import and export (issue 5): coordinators only
     "transfer:index":              GET(NONE,   302,      403,     403,       200,        403),
     "transfer:preview":            GET(NONE,   302,      405,     405,       405,        405),
