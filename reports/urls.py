@@ -9,4 +9,5 @@ urlpatterns = [
     path("pdf/", views.bilan_pdf, name="bilan_pdf"),
     path("xlsx/", views.bilan_xlsx, name="bilan_xlsx"),
     path("textes/", views.narrative_edit, name="narrative_edit"),
+    path("equipes/", views.teams_bilan, name="teams_bilan"),
 ]

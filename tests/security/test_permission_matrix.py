@@ -126,6 +126,9 @@ MATRIX = {
     "reports:bilan_pdf":           GET(NONE,   302,      403,     403,       400,        403),
     "reports:bilan_xlsx":          GET(NONE,   302,      403,     403,       400,        403),
     "reports:narrative_edit":      GET(NONE,   302,      403,     403,       400,        403),
+    # The bilan PDF of several teams (issue 30): a coordinator of several teams or a superuser; this
+    # world's coordinator has one team (tests/reports/test_teams_bilan.py checks one of several).
+    "reports:teams_bilan":         GET(NONE,   302,      403,     403,       403,        403),
     # Import and export (issue 5): coordinators only
     "transfer:index":              GET(NONE,   302,      403,     403,       200,        403),
     "transfer:preview":            GET(NONE,   302,      405,     405,       405,        405),
