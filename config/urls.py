@@ -18,6 +18,7 @@ urlpatterns = [
     path("confidentialite/", include("privacy.urls")),
     path("compte/", include("emps.accounts.urls")),
     path("echanges/", include("transfer.urls")),
+    path("taches/", include("emps.job_urls")),
     path("financeurs/", include("reports.dashboards.urls")),
     path("admin/", admin.site.urls),
     path("referentiels/", include("workspace.reference_urls")),

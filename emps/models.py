@@ -367,3 +367,64 @@ class AccessLog(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("Le journal des accès est en ajout seul : une entrée ne se supprime pas.")
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("en attente")
+    RUNNING = "running", _("en cours")
+    DONE = "done", _("terminé")
+    FAILED = "failed", _("échoué")
+
+
+JOB_RUNNING = (JobStatus.QUEUED, JobStatus.RUNNING)
+
+
+class BackgroundJobQuerySet(models.QuerySet):
+    def of_user(self, user):
+        """The jobs a user asked for: the only ones they see (the result is theirs)."""
+        return self.filter(user=user)
+
+    def expired(self, now):
+        return self.filter(created_at__lt=now)
+
+
+class BackgroundJob(models.Model):
+    """Work asked for in a page and done by a worker (emps/jobs.py): a bilan published, a PDF of several
+    teams, an export. Its result (a file, or the address of what it made) is kept a day (`clean_tasks`)."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="background_jobs", verbose_name=_("demandé par")
+    )
+    team = models.ForeignKey(
+        Team, on_delete=models.CASCADE, null=True, blank=True, related_name="background_jobs", verbose_name=_("équipe")
+    )
+    kind = models.CharField(_("type"), max_length=40)
+    label = models.CharField(_("libellé"), max_length=300)
+    params = models.JSONField(default=dict)
+    status = models.CharField(_("état"), max_length=20, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    task_id = models.CharField(max_length=64, blank=True)
+    # The file made (a PDF, a workbook), or the page of the object made.
+    result = models.BinaryField(null=True, editable=False)
+    result_name = models.CharField(max_length=255, blank=True)
+    result_type = models.CharField(max_length=100, blank=True)
+    result_url = models.CharField(max_length=300, blank=True)
+    # Why it failed, in French.
+    failure = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = BackgroundJobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("tâche")
+        verbose_name_plural = _("tâches")
+        ordering = ["-created_at"]
+        default_permissions = ()
+        indexes = [models.Index(fields=["created_at"], name="background_job_created_idx")]
+
+    def __str__(self):
+        return f"{self.kind} {self.label} ({self.status})"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in JOB_RUNNING

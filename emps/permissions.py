@@ -149,3 +149,8 @@ def permission(rule):
         return wrapper
 
     return decorator
+
+
+def can_request_teams_bilan(user) -> bool:
+    """The bilan PDF of several teams: a superuser, or a coordinator of more than one team."""
+    return is_coordinator(user) and (user.is_superuser or user.teams.count() > 1)

@@ -353,3 +353,36 @@ def staff_formset(team, *, data=None):
         form_kwargs={"team": team},
         prefix="postes",
     )
+
+
+class TeamsBilanForm(InvalidFieldsMixin, forms.Form):
+    """The bilan of several teams (a federation's): which of the user's teams, over which period."""
+
+    teams = forms.ModelMultipleChoiceField(
+        label=_("Équipes"),
+        queryset=Team.objects.none(),
+        error_messages={
+            "invalid_choice": _("Équipe inconnue ou hors de votre périmètre."),
+            "required": _("Choisissez au moins une équipe."),
+        },
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+    )
+    start = forms.DateField(label=_("Du"), widget=DateInput(), error_messages=DATE_ERRORS)
+    end = forms.DateField(label=_("Au"), widget=DateInput(), error_messages=DATE_ERRORS)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["teams"].queryset = Team.objects.visible_to(user).order_by("name")
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and start > end:
+            self.add_error(
+                "end",
+                _("La fin de la période (%(end)s) précède son début (%(start)s).")
+                % {"start": start.strftime("%d/%m/%Y"), "end": end.strftime("%d/%m/%Y")},
+            )
+        elif start and end and end - start > datetime.timedelta(days=366 * MAX_PERIOD_YEARS):
+            self.add_error("end", _("La période ne peut dépasser %(n)s ans.") % {"n": MAX_PERIOD_YEARS})
+        return cleaned

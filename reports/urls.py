@@ -14,4 +14,5 @@ urlpatterns = [
     path("objectifs/", views.targets_edit, name="targets_edit"),
     path("perspectives/", views.perspectives_edit, name="perspectives_edit"),
     path("moyens/", views.means_edit, name="means_edit"),
+    path("equipes/", views.teams_bilan, name="teams_bilan"),
 ]

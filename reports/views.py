@@ -14,8 +14,8 @@ from actions.enums import ActionStatus
 from actions.models import CollectiveAction
 from emps.journal import Action, log_access
 from emps.locking import StaleEdit
-from emps.models import Team
-from emps.permissions import is_coordinator, is_staff_member, permission
+from emps.models import BackgroundJob, Team
+from emps.permissions import can_request_teams_bilan, is_coordinator, is_staff_member, permission
 from reports.builders import build_bilan
 from reports.document import BilanDocument, bilan_document, period_label
 from reports.exports import FORMATS, render_export
@@ -25,11 +25,14 @@ from reports.forms import (
     FinancialPartnerFormSet,
     FundingTargetsForm,
     PerspectiveForm,
+    TeamsBilanForm,
     TeamSettingsForm,
     staff_formset,
 )
 from reports.models import BilanLogo, BilanNarrative, FinancialPartner, FundingTarget
 from reports.services import funding_targets_set, perspective_create, staff_save, team_settings_update
+from reports.tasks import KIND as TEAMS_BILAN
+from reports.tasks import start_teams_bilan
 
 
 def _default_params(user) -> dict | None:
@@ -86,6 +89,7 @@ def _page(request: HttpRequest, form: BilanForm | None, document=None, status=20
         "doc": document,
         "mode": "page",
         "can_manage": is_coordinator(request.user),
+        "can_request_teams": can_request_teams_bilan(request.user),
         "query": form.query_string() if document is not None else "",
         "years": _year_links(form) if form is not None else [],
     }
@@ -322,3 +326,18 @@ def means_edit(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Moyens de l'équipe enregistrés."))
         return redirect(reverse("reports:means_edit") + "?" + urlencode({"team": team.pk}))
     return render(request, "reports/means_form.html", {"formset": formset, "team": team, "teams": teams})
+
+
+@require_http_methods(["GET", "POST"])
+@permission(can_request_teams_bilan)
+def teams_bilan(request: HttpRequest) -> HttpResponse:
+    """The bilan PDF of several teams, asked for here and rendered by a worker (the job's page follows it)."""
+    year = timezone.localdate().year - 1
+    initial = {"start": datetime.date(year, 1, 1), "end": datetime.date(year, 12, 31)}
+    form = TeamsBilanForm(data=request.POST or None, initial=initial, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        job = start_teams_bilan(user=request.user, teams=list(data["teams"]), start=data["start"], end=data["end"])
+        return redirect("jobs:detail", pk=job.pk)
+    recent = list(BackgroundJob.objects.of_user(request.user).filter(kind=TEAMS_BILAN)[:5])
+    return render(request, "reports/teams_bilan.html", {"form": form, "recent": recent})

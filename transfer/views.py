@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from emps.models import Team
 from emps.permissions import is_coordinator, permission
-from transfer import jobs, progress
+from transfer import exports, jobs, progress
 from transfer.forms import ExportForm, ImportForm
 from transfer.models import ImportJob, ImportStatus
 from transfer.resources import KINDS
@@ -219,11 +219,9 @@ def export(request: HttpRequest) -> HttpResponse:
     form = ExportForm(data=request.GET or None, teams=teams)
     if not form.is_valid():
         return _index(request, teams, export_form=form)
-    exported = export_file(
-        kind=form.cleaned_data["kind"],
-        team=form.chosen_team(),
-        fmt=form.cleaned_data["format"],
-        user=request.user,
-        request=request,
-    )
-    return _download(exported)
+    kind, team, fmt = form.cleaned_data["kind"], form.chosen_team(), form.cleaned_data["format"]
+    if exports.is_large(kind=kind, team=team, user=request.user):
+        # Too many records for a request: a worker writes the file, its page offers it.
+        job = exports.start_export(user=request.user, team=team, kind=kind, fmt=fmt)
+        return redirect("jobs:detail", pk=job.pk)
+    return _download(export_file(kind=kind, team=team, fmt=fmt, user=request.user, request=request))

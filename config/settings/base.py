@@ -207,6 +207,8 @@ CACHES = {
 # A running task whose progress has not moved for this long is taken for dead (a worker killed): it is
 # marked failed, and its team may import again. Its transaction was never committed: nothing is written.
 EMPS_TASK_STALE_SECONDS = env.int("EMPS_TASK_STALE_SECONDS", default=10 * 60)
+# An export of more records than this is written by a worker (its page offers the file), not in the request.
+EMPS_EXPORT_TASK_ROWS = env.int("EMPS_EXPORT_TASK_ROWS", default=5000)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

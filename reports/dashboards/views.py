@@ -8,7 +8,6 @@ import json
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -42,9 +41,9 @@ from reports.dashboards.publishing import (
     bilan_for_publication,
     next_version,
     publication_warnings,
-    published_bilan_create,
 )
 from reports.dashboards.scope import figure_rights
+from reports.dashboards.tasks import start_publication
 from reports.document import period_label
 from reports.exports import FORMATS
 from reports.forms import BilanForm
@@ -226,26 +225,17 @@ def publish(request: HttpRequest) -> HttpResponse:
     team, commune, start, end = data["team"], data.get("commune"), data["start"], data["end"]
     form = PublishForm(data=request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            pub = published_bilan_create(
-                team=team,
-                commune=commune,
-                start=start,
-                end=end,
-                small_cells_choice=form.cleaned_data["small_cells"],
-                by=request.user,
-                compare=data.get("compare", False),
-            )
-        except IntegrityError:
-            form.add_error(None, _("Une autre publication de ce bilan vient d'être faite : rechargez la page."))
-        else:
-            log_access(request=request, action=Action.CREATE, obj=pub, detail=f"publication v{pub.version}")
-            messages.success(
-                request,
-                _("Bilan publié (version %(version)s) : les financeurs de ce périmètre peuvent le consulter.")
-                % {"version": pub.version},
-            )
-            return redirect(pub.get_absolute_url())
+        # The PDF and the workbook are rendered by a worker; the job's page follows it, then links the version.
+        job = start_publication(
+            user=request.user,
+            team=team,
+            commune=commune,
+            start=start,
+            end=end,
+            small_cells=form.cleaned_data["small_cells"],
+            compare=data.get("compare", False),
+        )
+        return redirect("jobs:detail", pk=job.pk)
     bilan, narrative = bilan_for_publication(
         team=team, commune=commune, start=start, end=end, compare=data.get("compare", False)
     )

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from emps.models import AccessLog, User
+from emps.models import AccessLog, BackgroundJob, User
 from reports.builders import Scope, build_bilan
 from reports.dashboards.publishing import published_bilan_create
 from reports.models import PublishedBilan
@@ -77,8 +77,12 @@ def test_publish_then_change_2023_records_the_published_version_stays_identical(
     client.force_login(seed_coordinator)
     url = f"{PUBLISH}?team={seed_team.pk}&start=2023-05-09&end=2023-12-31"
     response = client.post(url, {"small_cells": "as_is", "confirm": "on"})
+    # Published by a task (inline here): the job's page links the version.
+    job = BackgroundJob.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("jobs:detail", kwargs={"pk": job.pk})
     pub = PublishedBilan.objects.get()
-    assert response.status_code == 302 and response["Location"] == pub.get_absolute_url()
+    page = client.get(response["Location"]).content.decode()
+    assert "Terminé" in page and f'href="{pub.get_absolute_url()}"' in page
     assert pub.version == 1 and pub.published_by == seed_coordinator and pub.figures["public"]["total"] == 60
     assert AccessLog.objects.filter(action="create", object_type="publishedbilan", object_id=str(pub.pk)).exists()
     pdf_before, xlsx_before, figures_before = bytes(pub.pdf), bytes(pub.xlsx), pub.figures

@@ -20,6 +20,7 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from actions.models import Domain
+from emps.models import BackgroundJob, JobStatus
 from reports.dashboards.publishing import published_bilan_create
 from tests.actions.factories import (
     CollectiveActionFactory,
@@ -64,6 +65,7 @@ DOMAINS = {"slug": "=domaines"}
 DOMAIN = {"slug": "=domaines", "pk": "domain"}
 TEMPLATE = {"kind": "=jeunes", "fmt": "=csv"}
 JOB = {"pk": "import_job"}
+TASK = {"pk": "background_job"}
 PDF = {"pk": "published", "fmt": "=pdf"}
 
 # fmt: off
@@ -137,6 +139,9 @@ MATRIX = {
     "reports:targets_edit":        GET(NONE,   302,      403,     403,       200,        403),
     "reports:perspectives_edit":   GET(NONE,   302,      403,     403,       400,        403),
     "reports:means_edit":          GET(NONE,   302,      403,     403,       200,        403),
+    # The bilan PDF of several teams (issue 30): a coordinator of several teams or a superuser; this
+    # world's coordinator has one team (tests/reports/test_teams_bilan.py checks one of several).
+    "reports:teams_bilan":         GET(NONE,   302,      403,     403,       403,        403),
     # Import and export (issue 5): coordinators only
     "transfer:index":              GET(NONE,   302,      403,     403,       200,        403),
     "transfer:preview":            GET(NONE,   302,      405,     405,       405,        405),
@@ -158,6 +163,10 @@ MATRIX = {
     "funders:publish":             GET(NONE,   302,      403,     403,       400,        403),
     "funders:api_tokens":          GET(NONE,   302,      403,     403,       200,        403),
     "funders:api":                 GET(NONE,   401,      200,     200,       200,        200),
+    # Background jobs (issue 30): each is its requester's own (the background_job below is the coordinator's).
+    "jobs:detail":                 GET(TASK,   302,      404,     404,       200,        404),
+    "jobs:state":                  GET(TASK,   302,      404,     404,       200,        404),
+    "jobs:download":               GET(TASK,   302,      404,     404,       200,        404),
 }
 # fmt: on
 
@@ -230,6 +239,16 @@ def world(team, educator, teammate, other_educator, coordinator, funder):
             "domain": Domain.objects.order_by("order").first(),
             "logo": BilanLogoFactory(team=team),
         },
+        background_job=lambda: BackgroundJob.objects.create(
+            user=coordinator,
+            team=team,
+            kind="bilan_pdf",
+            label="Bilan",
+            status=JobStatus.DONE,
+            result=b"%PDF-",
+            result_name="bilan.pdf",
+            result_type="application/pdf",
+        ),
         import_job=lambda: ImportJob.objects.create(
             user=coordinator, team=team, kind="jeunes", filename="j.csv", status=ImportStatus.PREVIEWED
         ),

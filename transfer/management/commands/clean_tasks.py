@@ -1,4 +1,5 @@
-"""Delete the imports older than a day with their uploaded file, and the finished task results as old.
+"""Delete the imports older than a day with their uploaded file, the other background jobs (published bilans'
+runs, PDFs of several teams, exports) with their result files, and the finished task results as old.
 
 Run it daily (cron or systemd timer), beside `purge_data`:
 
@@ -9,12 +10,13 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from emps import jobs as background
 from transfer import jobs, progress
 from transfer.models import KEEP_FOR, ImportJob
 
 
 class Command(BaseCommand):
-    help = "Supprime les imports de plus d'un jour et leur fichier, et les résultats de tâches aussi anciens."
+    help = "Supprime les imports et les tâches de plus d'un jour avec leurs fichiers, et les résultats de tâches."
 
     def handle(self, *args, **options):
         jobs.expire_stale()
@@ -23,8 +25,12 @@ class Command(BaseCommand):
             ImportJob.objects.filter(pk__in=expired).delete()
         for pk in expired:
             progress.forget(pk)
+        others = background.clean()
         results = _prune_task_results()
-        self.stdout.write(f"{len(expired)} import(s) supprimé(s) avec leur fichier, {results} résultat(s) de tâche.")
+        self.stdout.write(
+            f"{len(expired)} import(s) supprimé(s) avec leur fichier, {others} autre(s) tâche(s) avec leur résultat, "
+            f"{results} résultat(s) de tâche."
+        )
 
 
 def _prune_task_results() -> int:
