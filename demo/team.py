@@ -8,6 +8,7 @@ import random
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 
 from actions.enums import ActionKind, Carrying, InterventionKind, MeetingKind, Place
 from actions.models import CollectiveAction, Domain, Intervention, PartnerMeeting, PresenceSession
@@ -392,6 +393,10 @@ def retire_2023_youths(*, team: Team, today: datetime.date, by: User) -> None:
     as the retention job would have done, keeping their statistical fields for the 2023 bilan.
     """
     seed_youths = Youth.objects.filter(team=team, first_met_on__lte=END)
+    # Entered in 2023, the day of their first meeting (the purge spares records created less than a month ago).
+    for youth in seed_youths:
+        created = timezone.make_aware(datetime.datetime.combine(youth.first_met_on, datetime.time(18)))
+        Youth.objects.filter(pk=youth.pk).update(created_at=created)
     SupportEpisode.objects.filter(youth__in=seed_youths, ended_on__isnull=True).update(
         ended_on=SEED_SUPPORTS_ENDED_ON, end_reason=EndReason.objects.get(code="fin-adhesion")
     )

@@ -9,7 +9,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from actions.models import Domain
+from actions.models import ActionTheme, Domain
 from emps.enums import Role
 from emps.models import Commune, Partner, PartnerCategory, Quartier, Team, User
 from transfer.lookups import Lookup
@@ -144,6 +144,12 @@ class TransferContext:
     @cached_property
     def domains(self) -> Lookup:
         return Lookup(Domain.objects.all(), keys=reference_keys, label=str, unknown=_("Domaine « %(value)s » inconnu"))
+
+    @cached_property
+    def action_themes(self) -> Lookup:
+        return Lookup(
+            ActionTheme.objects.all(), keys=reference_keys, label=str, unknown=_("Thème « %(value)s » inconnu")
+        )
 
     @cached_property
     def origins(self) -> Lookup:

@@ -194,6 +194,24 @@ class DurationWidget(CellWidget):
         return f"{hours}h{minutes:02d}" if minutes else str(hours)
 
 
+class TimeWidget(CellWidget):
+    """A time of day: 18:30, 18h30, 18 h 30 or 18h; spreadsheet cells typed as times too. Empty: none."""
+
+    def parse(self, value, row):
+        if isinstance(value, datetime.datetime):
+            value = value.time()
+        if isinstance(value, datetime.time):
+            return value.replace(second=0, microsecond=0)
+        raw = _show(value)
+        match = re.fullmatch(r"(\d{1,2})\s*(?:[:hH]\s*(\d{2})?)?", raw.strip())
+        if not match or int(match.group(1)) > 23 or int(match.group(2) or 0) > 59:
+            raise ValueError(_("Heure illisible : « %(value)s » (par exemple 18:30 ou 18h30).") % {"value": raw})
+        return datetime.time(int(match.group(1)), int(match.group(2) or 0))
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else value.strftime("%H:%M")
+
+
 class CountWidget(CellWidget):
     """A whole number from 0 to MAX_COUNT."""
 

@@ -57,7 +57,7 @@ def test_a_coordinator_reads_the_bilan_and_downloads_the_pdf(
     page.fill("#id_username", coordinator.username)
     page.fill("#id_password", "correct-horse-battery-staple")
     page.click("button[type=submit]")
-    page.get_by_role("link", name="Bilan").click()
+    page.get_by_role("link", name="Bilan", exact=True).click()
     page.fill("#id_start", "2023-05-09")
     page.fill("#id_end", "2023-12-31")
     page.get_by_role("button", name="Afficher").click()

@@ -11,9 +11,9 @@ from django.db import transaction
 from actions.models import CollectiveAction, Intervention, PartnerMeeting, PresenceSession
 from demo.team import create_demo
 from emps.journal import journal_maintenance
-from emps.models import AccessLog, Commune, Partner, Quartier, Team, User
+from emps.models import AccessLog, Commune, Partner, QpvPeriod, Quartier, Team, User
 from reports.builders import Scope, build_bilan, to_plain
-from reports.models import BilanNarrative
+from reports.models import BilanLogo, BilanNarrative, FinancialPartner, FundingTarget, StaffMember
 from tests.transfer.helpers import error_texts, run_import
 from transfer.resources import KINDS
 from transfer.services import export_file
@@ -33,18 +33,30 @@ def snapshot(team: Team) -> dict:
     bilan = to_plain(build_bilan(scope=Scope.for_team(team), start=PERIOD[0], end=PERIOD[1]))
     # Team settings (association, financial partners) are configured in the app, not imported.
     bilan.pop("header")
+    # So are the team's means (its posts) and the agreement's targets, entered on their own pages.
+    bilan.pop("means")
+    for figure in bilan["key_figures"]:
+        figure.pop("target"), figure.pop("met")
+    # The files carry an action's status and what became of it, not the link to the action replacing it
+    # (docs/import-formats.md).
+    for theme in bilan["actions_by_theme"]:
+        for item in theme["items"]:
+            item.pop("replaced_by")
     result["bilan"] = bilan
     return result
 
 
 def empty_database() -> None:
     """What a new installation holds: the reference lists of the migrations and the accounts, no data."""
+    CollectiveAction.objects.update(replaced_by=None)
     for model in (Intervention, CollectiveAction, PresenceSession, PartnerMeeting, SituationRecord, SupportEpisode):
         model.objects.all().delete()
     Youth.objects.all().delete()
     BilanNarrative.objects.all().delete()
     with journal_maintenance():
         AccessLog.objects.all()._raw_delete(AccessLog.objects.db)
+    for model in (QpvPeriod, FundingTarget, StaffMember, BilanLogo, FinancialPartner):
+        model.objects.all().delete()
     Quartier.objects.all().delete()
     Team.objects.all().delete()
     Commune.objects.all().delete()

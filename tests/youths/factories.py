@@ -38,7 +38,10 @@ class YouthFactory(factory.django.DjangoModelFactory):
         (the purge spares a record created less than a month ago, whatever its dates)."""
         if not create or extracted is False:
             return
-        obj.created_at = timezone.make_aware(datetime.datetime.combine(obj.first_met_on, datetime.time(12)))
+        first_met_on = obj.first_met_on
+        if isinstance(first_met_on, str):
+            first_met_on = datetime.date.fromisoformat(first_met_on)
+        obj.created_at = timezone.make_aware(datetime.datetime.combine(first_met_on, datetime.time(12)))
         Youth.objects.filter(pk=obj.pk).update(created_at=obj.created_at)
 
 

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from actions.enums import ActionKind, Carrying, InterventionKind, MeetingKind, Place
+from actions.enums import ActionKind, ActionStatus, Carrying, InterventionKind, MeetingKind, Place
 from actions.models import (
     MAX_NOTE_LENGTH,
     TALLY_COUNTERS,
@@ -36,6 +36,7 @@ from transfer.widgets import (
     LookupListWidget,
     LookupWidget,
     TextWidget,
+    TimeWidget,
 )
 
 INTERVENTION_KIND_OPTIONS = [(kind.value, kind.label, ()) for kind in InterventionKind]
@@ -51,6 +52,13 @@ ACTION_KIND_OPTIONS = [
     (ActionKind.DSL, "DSL", (ActionKind.DSL.label, "action DSL", "développement social local")),
     (ActionKind.WORK_PROJECT, "chantier éducatif", (ActionKind.WORK_PROJECT.label, "chantier")),
     (ActionKind.COMMUNAL_EVENT, "événement communal", (ActionKind.COMMUNAL_EVENT.label, "événement")),
+]
+ACTION_STATUS_OPTIONS = [
+    (ActionStatus.DONE, "réalisée", (ActionStatus.DONE.label, "réalisé", "faite", "fait")),
+    (ActionStatus.PLANNED, "prévue", (ActionStatus.PLANNED.label, "prévu", "à venir")),
+    (ActionStatus.POSTPONED, "reportée", (ActionStatus.POSTPONED.label, "reporté")),
+    (ActionStatus.CANCELLED, "annulée", (ActionStatus.CANCELLED.label, "annulé")),
+    (ActionStatus.REPLACED, "remplacée", (ActionStatus.REPLACED.label, "remplacé")),
 ]
 CARRYING_OPTIONS = [
     (Carrying.INITIATED, "initiée", (Carrying.INITIATED.label, "initié", "initiee par l'equipe")),
@@ -397,6 +405,13 @@ class PresenceResource(TallyResource):
             "1h30",
             ("durée", "durée en heures", "heures", "nb heures"),
         ),
+        Column(
+            "heure_debut",
+            False,
+            gettext_lazy("Heure de début (18:30 ou 18h30), facultative : elle répartit la présence par créneau."),
+            "18:00",
+            ("heure", "début", "heure de début"),
+        ),
         Column("lieu", False, gettext_lazy("rue, collège, local ou autre. Vide : rue."), "rue"),
         Column("commune", True, gettext_lazy("Commune couverte par l'équipe."), "Hénin-Beaumont", ("ville",)),
         Column("quartier", False, gettext_lazy("Quartier de cette commune, facultatif."), "Darcy"),
@@ -416,6 +431,7 @@ class PresenceResource(TallyResource):
 
     date = column("date", "date", DateWidget())
     duree = column("duree", "duration_minutes", DurationWidget())
+    heure_debut = column("heure_debut", "start_time", TimeWidget())
     lieu = column("lieu", "place", ChoiceWidget(PLACE_OPTIONS, unknown=gettext_lazy("Lieu « %(value)s » inconnu")))
     commune = column("commune", "commune", LookupWidget(_team_communes))
     quartier = column("quartier", "quartier", LookupWidget(_row_quartiers))
@@ -427,6 +443,7 @@ class PresenceResource(TallyResource):
         fields = (
             "date",
             "duree",
+            "heure_debut",
             "lieu",
             "commune",
             "quartier",
@@ -453,6 +470,7 @@ class PresenceResource(TallyResource):
         return (
             instance.date,
             instance.duration_minutes,
+            instance.start_time,
             instance.place,
             instance.commune.pk,
             instance.quartier.pk if instance.quartier else None,
@@ -470,6 +488,7 @@ class PresenceResource(TallyResource):
             "pk",
             "date",
             "duration_minutes",
+            "start_time",
             "place",
             "commune_id",
             "quartier_id",
@@ -479,8 +498,8 @@ class PresenceResource(TallyResource):
             *TALLY_COUNTERS,
         )
         return (
-            (date, minutes, place, commune_id, quartier_id, educators.get(pk, frozenset()), count, note, *tally)
-            for pk, date, minutes, place, commune_id, quartier_id, count, note, *tally in stored.iterator(
+            (date, minutes, start, place, commune_id, quartier_id, educators.get(pk, frozenset()), count, note, *tally)
+            for pk, date, minutes, start, place, commune_id, quartier_id, count, note, *tally in stored.iterator(
                 chunk_size=5000
             )
         )
@@ -560,11 +579,39 @@ class ActionResource(TallyResource):
             "8",
             ("nombre de participants", "nb", "total participants", "effectif"),
         ),
+        Column("theme", False, gettext_lazy("Thème de l'action (liste de référence), facultatif."), "Culturel"),
+        Column(
+            "statut",
+            False,
+            gettext_lazy(
+                "réalisée, prévue, reportée, annulée ou remplacée. Vide : réalisée. Seules les actions réalisées "
+                "comptent dans les chiffres."
+            ),
+            "réalisée",
+        ),
+        Column(
+            "date_prevue",
+            False,
+            gettext_lazy("Date d'abord prévue, pour une action reportée, annulée ou remplacée (JJ/MM/AAAA)."),
+            "",
+        ),
+        Column(
+            "ce_qu_il_en_est",
+            False,
+            gettext_lazy("Ce qu'il en est, en quelques mots : « compte tenu du temps »."),
+            "",
+        ),
         *(Column(name, False, text, ACTION_TALLY_EXAMPLES.get(name, "")) for name, _c, text in ACTION_TALLY_COLUMNS),
     )
 
     date = column("date", "date", DateWidget())
     titre = column("titre", "title", TextWidget(200))
+    theme = column("theme", "theme", LookupWidget(lambda ctx, row: ctx.action_themes))
+    statut = column(
+        "statut", "status", ChoiceWidget(ACTION_STATUS_OPTIONS, unknown=gettext_lazy("Statut « %(value)s » inconnu"))
+    )
+    date_prevue = column("date_prevue", "planned_on", DateWidget())
+    ce_qu_il_en_est = column("ce_qu_il_en_est", "outcome", TextWidget(200))
     type = column("type", "kind", ChoiceWidget(ACTION_KIND_OPTIONS, unknown=gettext_lazy("Type « %(value)s » inconnu")))
     portage = column(
         "portage", "carrying", ChoiceWidget(CARRYING_OPTIONS, unknown=gettext_lazy("Portage « %(value)s » inconnu"))
@@ -589,10 +636,16 @@ class ActionResource(TallyResource):
             "partenaires",
             "participants",
             "nb_participants",
+            "theme",
+            "statut",
+            "date_prevue",
+            "ce_qu_il_en_est",
             *(name for name, _counter, _help in TALLY_COLUMNS),
         )
 
     def check_row(self, instance, row):
+        instance.status = instance.status or ActionStatus.DONE
+        instance.outcome = instance.outcome or ""
         named = len(getattr(instance, "import_participants", ()))
         total = getattr(instance, "import_total", None)
         counted = self.read_tally(instance)
@@ -634,6 +687,10 @@ class ActionResource(TallyResource):
             _ids(getattr(instance, "import_partners", ())),
             _ids(getattr(instance, "import_participants", ())),
             instance.anonymous_participants,
+            instance.theme_id,
+            instance.status,
+            instance.planned_on,
+            instance.outcome,
             instance.counted,
             *(getattr(instance, counter) for counter in TALLY_COUNTERS),
         )
@@ -654,6 +711,10 @@ class ActionResource(TallyResource):
             "commune_id",
             "quartier_id",
             "anonymous_participants",
+            "theme_id",
+            "status",
+            "planned_on",
+            "outcome",
             "counted",
             *TALLY_COUNTERS,
         )
