@@ -11,8 +11,9 @@ import datetime
 
 from actions.enums import ActionKind, ActionStatus
 from actions.models import ActionTheme, CollectiveAction
+from demo.seed2023 import END, NARRATIVE, SETUP_WITH_STAFF, START
 from emps.models import QpvPeriod, Quartier, Team
-from reports.models import FundingTarget, StaffMember, TargetKind
+from reports.models import BilanNarrative, FundingTarget, StaffMember, TargetKind
 
 END_2023 = datetime.date(2023, 12, 31)
 
@@ -131,7 +132,10 @@ def add_actions_not_done(team: Team, *, today: datetime.date) -> None:
 
 
 def add_means(team: Team) -> None:
-    """The two educators recruited in May 2023, each the referent of a commune (the seed's « Mise en place »)."""
+    """The two educators recruited in May 2023, each the referent of a commune (the seed's « Mise en place »).
+
+    The bilan now writes their recruitments from these posts: the seed's text keeps only what they do not
+    say (else the 2023 bilan would list each recruitment twice)."""
     if StaffMember.objects.filter(team=team).exists():
         return
     communes = {commune.name: commune for commune in team.communes.all()}
@@ -140,6 +144,9 @@ def add_means(team: Team) -> None:
         ("Madame Julie Marchand", datetime.date(2023, 5, 11), "Montigny-en-Gohelle"),
     ):
         StaffMember.objects.create(team=team, name=name, started_on=day, referent_of=communes.get(commune))
+    BilanNarrative.objects.filter(team=team, commune=None, start=START, end=END, setup=NARRATIVE["setup"]).update(
+        setup=SETUP_WITH_STAFF
+    )
 
 
 def add_perspectives_2023(team: Team) -> None:

@@ -233,6 +233,10 @@ PRESENCE_PLACES = [Place.STREET, Place.STREET, Place.SCHOOL, Place.STREET, Place
 PRESENCE_QUARTIERS = ["darcy", "kennedy", "zac", "darcy", "centre", "kennedy", "zac", "bourg", "darcy", "henin", "zac"]
 PRESENCE_SESSIONS = 66
 
+# With the team's posts entered (the demo's `add_means`), the bilan writes the recruitments itself: the
+# seed's « Mise en place » keeps only the rest.
+SETUP_WITH_STAFF = "- Julie Marchand travaille en binôme avec Karim Benali."
+
 NARRATIVE = {
     "setup": (
         "- Recrutement le 9 mai 2023 de Karim Benali, référent de la commune d'Hénin-Beaumont.\n"

@@ -54,9 +54,11 @@ FUNDERS_ROUNDING = Rule(
         "Sur le tableau de bord des financeurs et dans son API, chaque effectif (jeunes, contacts, "
         "interventions) est arrondi au multiple de 5 le plus proche, la moitié vers le haut : 0 à 2 donnent 0, "
         "3 à 7 donnent 5, 8 à 12 donnent 10. Les pourcentages sont calculés sur les effectifs arrondis, un total "
-        "affiché comme somme est celle des parties arrondies. Les périodes sont des mois, trimestres ou années "
-        "civiles entiers. Ainsi, aucune combinaison de réponses (périodes emboîtées ou successives, équipe moins "
-        "ses communes) ne donne un effectif exact. Les bilans publiés restent au choix du coordinateur."
+        "affiché comme somme est celle des parties arrondies. La période précédente est arrondie de même ; "
+        "l'évolution et l'atteinte d'un objectif se lisent sur les chiffres arrondis. Les périodes sont des "
+        "mois, trimestres ou années civiles entiers. Ainsi, aucune combinaison de réponses (périodes emboîtées "
+        "ou successives, équipe moins ses communes) ne donne un effectif exact. Les bilans publiés "
+        "restent au choix du coordinateur."
     ),
 )
 

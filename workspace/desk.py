@@ -9,10 +9,11 @@ import datetime
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+from django.db.models import Case, Count, DateField, F, IntegerField, OuterRef, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
+from actions.enums import ActionStatus
 from actions.models import CollectiveAction, Intervention, PartnerMeeting, PresenceSession
 from emps.enums import STAFF_ROLES
 from emps.models import Team, User
@@ -113,16 +114,38 @@ def entries_by_educator(team_ids: list[int], week_start, week_end, month_start, 
 def _coming(team_ids, today: datetime.date) -> list[Coming]:
     """What is dated today or later, the earliest first: sessions, collective actions, temps partenariaux."""
     items = []
-    for session in PresenceSession.objects.filter(team__in=team_ids, date__gte=today).select_related(
-        "commune", "quartier"
-    )[:COMING_LIST_LENGTH]:
+    sessions = (
+        PresenceSession.objects.filter(team__in=team_ids, date__gte=today)
+        .select_related("commune", "quartier")
+        .order_by("date")
+    )
+    for session in sessions[:COMING_LIST_LENGTH]:
         place = session.quartier.name if session.quartier else session.commune.name
         items.append(
             Coming(session.date, "presence", f"{session.get_place_display()} – {place}", _edit("presence", session))
         )
-    for action in CollectiveAction.objects.filter(team__in=team_ids, date__gte=today)[:COMING_LIST_LENGTH]:
-        items.append(Coming(action.date, "action", action.title, _edit("action", action)))
-    for meeting in PartnerMeeting.objects.filter(team__in=team_ids, date__gte=today)[:COMING_LIST_LENGTH]:
+    # A planned action (« prévue ») comes at its planned date; one cancelled or replaced does not come.
+    actions = (
+        CollectiveAction.objects.filter(team__in=team_ids)
+        .exclude(status__in=(ActionStatus.CANCELLED, ActionStatus.REPLACED))
+        .annotate(
+            coming_on=Case(
+                When(status=ActionStatus.PLANNED, then=Coalesce("planned_on", "date")),
+                default=F("date"),
+                output_field=DateField(),
+            )
+        )
+        .filter(coming_on__gte=today)
+        .order_by("coming_on", "title")
+    )
+    for action in actions[:COMING_LIST_LENGTH]:
+        label = action.title
+        if action.status == ActionStatus.PLANNED:
+            label = f"{action.title} ({action.get_status_display().lower()})"
+        items.append(Coming(action.coming_on, "action", label, _edit("action", action)))
+    for meeting in PartnerMeeting.objects.filter(team__in=team_ids, date__gte=today).order_by("date")[
+        :COMING_LIST_LENGTH
+    ]:
         items.append(Coming(meeting.date, "meeting", meeting.label, _edit("meeting", meeting)))
     return sorted(items, key=lambda item: (item.date, item.label))[:COMING_LIST_LENGTH]
 

@@ -18,13 +18,14 @@ from django.db import transaction
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from actions.models import ActionTheme, Domain
 from emps.journal import Action, changed_fields, log_shared_change
-from emps.models import Commune, Partner, PartnerCategory, Quartier, Team
+from emps.models import Commune, Partner, PartnerCategory, QpvPeriod, Quartier, Team
 from emps.permissions import (
     can_change_shared_territory,
     can_manage_shared_lists,
@@ -54,7 +55,7 @@ class ReferenceList:
             return (
                 Quartier.objects.filter(commune__in=Commune.objects.visible_to(user))
                 .select_related("commune")
-                .prefetch_related("commune__teams")
+                .prefetch_related("commune__teams", "qpv_periods")
             )
         if self.model is Partner:
             return Partner.objects.select_related("category")
@@ -219,11 +220,29 @@ def reference_list(request: HttpRequest, slug: str) -> HttpResponse:
         }
         for item in items
     ]
+    if reference.model is Quartier:  # the dated statuses (`emps.rules.QPV_IN_FORCE`), read-only
+        header = QpvPeriod._meta.verbose_name_plural
+        headers.append(header)
+        for row in rows:
+            text = " ; ".join(_qpv_period_text(period) for period in row["item"].qpv_periods.all())
+            row["cells"].append({"label": header, "bool": None, "text": text or "—"})
     return render(
         request,
         "emps/reference_list.html",
         {"reference": reference, "form": form, "rows": rows, "headers": headers},
     )
+
+
+def _qpv_period_text(period) -> str:
+    """« QPV QN06201M du 01/01/2015 au 31/12/2023 », « hors QPV depuis le 01/01/2024 »."""
+    status = f"{_('QPV')} {period.qpv_code}".strip() if period.is_qpv else _("hors QPV")
+    start = date_format(period.valid_from, "SHORT_DATE_FORMAT") if period.valid_from else None
+    end = date_format(period.valid_until, "SHORT_DATE_FORMAT") if period.valid_until else None
+    if start and end:
+        return _("%(status)s du %(start)s au %(end)s") % {"status": status, "start": start, "end": end}
+    if start:
+        return _("%(status)s depuis le %(start)s") % {"status": status, "start": start}
+    return _("%(status)s jusqu'au %(end)s") % {"status": status, "end": end}
 
 
 def _cell(item, name, header):

@@ -133,6 +133,7 @@ class KeyFigureDefinition:
     read: Callable[[Figures], object]
     unit: str = ""  # "", "%" (change in points) or "h"
     about_youths: bool = False  # a count of young people with a file (masked publications leave it out)
+    on_dashboard: bool = True  # the funders' dashboard reads it (it has no meetings)
 
 
 KEY_FIGURES = (
@@ -157,8 +158,9 @@ KEY_FIGURES = (
     KeyFigureDefinition(
         TargetKind.STREET_CONTACTS, _("Contacts comptés dans la rue"), lambda f: f.activity.presence_contacts_counted
     ),
-    KeyFigureDefinition("temps-partenariaux", _("Temps partenariaux"), lambda f: f.meetings.total),
+    KeyFigureDefinition("temps-partenariaux", _("Temps partenariaux"), lambda f: f.meetings.total, on_dashboard=False),
 )
+DASHBOARD_KEY_FIGURES = tuple(d for d in KEY_FIGURES if d.on_dashboard)
 YOUTH_KEY_FIGURES = frozenset(str(d.key) for d in KEY_FIGURES if d.about_youths)
 
 
@@ -179,10 +181,16 @@ def change_of(value, previous):
     return value - previous
 
 
-def build_key_figures(*, current: Figures, previous: Figures | None, targets: dict[str, int]) -> tuple[KeyFigure, ...]:
+def build_key_figures(
+    *,
+    current: Figures,
+    previous: Figures | None,
+    targets: dict[str, int],
+    definitions: tuple[KeyFigureDefinition, ...] = KEY_FIGURES,
+) -> tuple[KeyFigure, ...]:
     """Each key figure with the previous period's (None: not compared, or « — »), its change, its target."""
     rows = []
-    for definition in KEY_FIGURES:
+    for definition in definitions:
         value = definition.read(current)
         before = definition.read(previous) if previous is not None else None
         target = targets.get(str(definition.key))

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET
 from emps.permissions import is_funder
 from emps.rounding import FUNDERS_BASE
 from reports.dashboards.builders import build_dashboard
+from reports.dashboards.comparison import compare_for_funders
 from reports.dashboards.forms import DashboardForm
 from reports.dashboards.masking import mask_for_funders, plain_masked
 from reports.dashboards.scope import figure_rights
@@ -78,6 +79,8 @@ def dashboard_json(form: DashboardForm, dashboard) -> dict:
         % {"n": FUNDERS_BASE},
         "generated_at": timezone.now().isoformat(timespec="seconds"),
         "figures": plain_masked(dashboard),
+        # The previous period's figures are None when the team had not started (« — », not zero).
+        "comparison": plain_masked(compare_for_funders(scope=scope, dashboard=dashboard)),
     }
 
 

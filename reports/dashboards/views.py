@@ -35,6 +35,7 @@ from emps.rounding import FUNDERS_BASE, FUNDERS_ROUNDING
 from reports import charts
 from reports.dashboards.api import api_token_create, api_token_revoke_all
 from reports.dashboards.builders import build_dashboard
+from reports.dashboards.comparison import compare_for_funders
 from reports.dashboards.forms import DashboardForm, PublishForm
 from reports.dashboards.masking import mask_for_funders, masking_summary, threshold_setting
 from reports.dashboards.publishing import (
@@ -123,6 +124,7 @@ def _dashboard_context(request: HttpRequest) -> dict:
     return {
         **context,
         "dashboard": dashboard,
+        "comparison": compare_for_funders(scope=form.scope, dashboard=dashboard),
         "charts": _charts(dashboard),
         "period": period_label(form.start, form.end),
         "scope_label": _scope_label(form.scope),

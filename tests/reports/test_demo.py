@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from actions.dashboard import my_week
 from actions.models import Intervention, PresenceSession
-from demo.seed2023 import END, START, load_seed_2023
+from demo.seed2023 import END, SETUP_WITH_STAFF, START, load_seed_2023
 from demo.team import create_demo
 from emps.models import User
 from privacy.services import youths_due_for_anonymisation
@@ -47,7 +47,8 @@ class TestTheDemoWithoutPublication:
         activity = bilan.activity
         assert (activity.workshops, activity.outings, activity.dsl_initiated, activity.dsl_joined) == (22, 38, 23, 15)
         assert activity.presence_hours == 165
-        assert BilanNarrative.objects.get(team=team).setup.startswith("- Recrutement le 9 mai 2023")
+        # The recruitments are written from the team's posts; the seed's text keeps the rest.
+        assert BilanNarrative.objects.get(team=team).setup == SETUP_WITH_STAFF
         # The recent year is there too, after 2023.
         recent = build_bilan(
             scope=Scope.for_team(team), start=datetime.date(2024, 1, 1), end=datetime.date(2024, 6, 30)
@@ -124,7 +125,11 @@ class TestTheDemoTwoYearsLater:
         assert (publication.team, publication.start, publication.end, publication.version) == (team, START, END, 1)
         assert publication.published_by.username == "coordination"
         # The narrative of the seed is frozen with the figures, and the logos of its first page.
-        assert publication.texts["setup"].startswith("- Recrutement le 9 mai 2023")
+        assert publication.texts["setup"] == SETUP_WITH_STAFF
+        # Each recruitment is said once in « Mise en place » (from the posts, not again in the text).
+        assert publication.html.count("Recrutement le 9 mai 2023") == 1
+        assert publication.html.count("Recrutement le 11 mai 2023") == 1
+        assert "binôme avec Karim Benali" in publication.html
         assert publication.figures["public"]["total"] == 60
         assert [logo["name"] for logo in publication.figures["header"]["partner_logos"]] == [
             "Agence nationale de la cohésion des territoires (ANCT)",

@@ -214,3 +214,34 @@ def test_activity_lists_open_on_the_whole_team_for_a_coordinator_and_on_mine_for
             response = client.get(reverse(url))
             assert len(response.context[key]) == expected, (user, url)
             assert response.context["filter"].form["qui"].value() == ("equipe" if expected else "moi")
+
+
+@time_machine.travel(TODAY)
+def test_the_coordinators_home_lists_the_planned_actions_at_their_planned_date(client, coordinator, team, other_team):
+    """A planned action (« prévue ») comes at its planned date, named so; a cancelled or replaced one, a past
+    planned one and another team's do not come."""
+    from actions.enums import ActionStatus
+
+    CollectiveActionFactory(
+        team=team,
+        title="Fête des voisins",
+        status=ActionStatus.PLANNED,
+        date=TODAY,
+        planned_on=datetime.date(2024, 5, 1),
+    )
+    CollectiveActionFactory(
+        team=team, title="Projet Graff", status=ActionStatus.PLANNED, date=datetime.date(2024, 4, 2), planned_on=None
+    )
+    CollectiveActionFactory(team=team, title="Passée", status=ActionStatus.PLANNED, date=datetime.date(2024, 3, 1))
+    CollectiveActionFactory(team=team, title="Annulée", status=ActionStatus.CANCELLED, date=datetime.date(2024, 4, 1))
+    CollectiveActionFactory(
+        team=other_team, title="Ailleurs", status=ActionStatus.PLANNED, date=datetime.date(2024, 4, 1)
+    )
+    client.force_login(coordinator)
+    response = client.get(reverse("home"))
+    coming = [(item.date, item.kind, item.label) for item in response.context["desk"].coming]
+    assert coming == [
+        (datetime.date(2024, 4, 2), "action", "Projet Graff (prévue)"),
+        (datetime.date(2024, 5, 1), "action", "Fête des voisins (prévue)"),
+    ]
+    assert "Projet Graff (prévue)" in response.content.decode()

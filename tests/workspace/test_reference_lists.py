@@ -1,8 +1,10 @@
+import datetime
+
 import pytest
 from django.urls import reverse
 
 from actions.models import Domain
-from emps.models import AccessLog, Partner, PartnerCategory, Quartier
+from emps.models import AccessLog, Partner, PartnerCategory, QpvPeriod, Quartier
 from tests.emps.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -158,7 +160,8 @@ def test_the_quartier_list_reads_in_a_few_queries(client, coordinator, team, oth
     lens = other_team.communes.get()
     team.communes.add(lens)
     for n in range(15):
-        Quartier.objects.create(commune=lens, name=f"Quartier {n}")
+        quartier = Quartier.objects.create(commune=lens, name=f"Quartier {n}")
+        QpvPeriod.objects.create(quartier=quartier, valid_until=datetime.date(2023, 12, 31), is_qpv=True)
     client.force_login(coordinator)
     with django_assert_max_num_queries(12):
         page = client.get(reverse("references:list", args=["quartiers"]))
@@ -179,3 +182,21 @@ def test_an_administrators_change_in_the_admin_is_journaled_too(client, administ
     assert origin.history.count() == 2
     history = client.get(reverse("admin:emps_partnercategory_history", args=[origin.pk]))
     assert "Santé et soins" in history.content.decode()
+
+
+def test_the_quartier_list_shows_the_dated_qpv_statuses(client, coordinator, team):
+    """The priority-neighbourhood list changed on 1 January 2024: the list reads each dated status."""
+    darcy = Quartier.objects.get(commune=team.communes.get(), name="Darcy")
+    QpvPeriod.objects.create(
+        quartier=darcy,
+        valid_from=datetime.date(2015, 1, 1),
+        valid_until=datetime.date(2023, 12, 31),
+        is_qpv=True,
+        qpv_code="QP062001",
+    )
+    QpvPeriod.objects.create(quartier=darcy, valid_from=datetime.date(2024, 1, 1), is_qpv=False)
+    client.force_login(coordinator)
+    page = client.get(reverse("references:list", args=["quartiers"]))
+    content = page.content.decode()
+    assert "Statuts QPV datés" in content
+    assert "QPV QP062001 du 01/01/2015 au 31/12/2023 ; hors QPV depuis le 01/01/2024" in content
