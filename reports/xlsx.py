@@ -354,6 +354,14 @@ def render_xlsx(document: BilanDocument) -> bytes:
                 for i in group.items
             ],
         )
+    meetings = bilan.meetings
+    with_hours = [_("Heures")] if meetings.has_hours else []
+    sheets.add(
+        _("Temps partenariaux par type"),
+        [_("Type"), _("Nombre"), *with_hours],
+        [[r.label, r.count, *([r.hours] if with_hours else [])] for r in meetings.kinds],
+        [_("Total"), meetings.total, *([meetings.total_hours] if with_hours else [])],
+    )
     kinds = {row.key: row.label for row in bilan.meetings.by_kind}
     sheets.add(
         _("Temps partenariaux"),

@@ -2,17 +2,22 @@
 
 import datetime
 import html
+import io
+import json
+import re
 
 import pytest
 import time_machine
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from actions.enums import MeetingKind
 from actions.models import DiagnosticFinding, PartnerMeeting
 from emps.models import Quartier
 from reports.builders import Scope, build_bilan
 from reports.dashboards.publishing import published_bilan_create
-from reports.document import general_action_lines
+from reports.document import bilan_document, general_action_lines
+from reports.exports import render_export
 from reports.models import PublishedBilan
 from tests.actions.factories import PartnerMeetingFactory
 from tests.emps.factories import PartnerFactory
@@ -25,6 +30,11 @@ YEAR_2023 = (datetime.date(2023, 1, 1), datetime.date(2023, 12, 31))
 
 def text(response):
     return html.unescape(response.content.decode())
+
+
+def cells(row: str) -> list[str]:
+    """The texts of a table row's cells."""
+    return [html.unescape(re.sub(r"<[^>]+>", "", cell)).strip() for cell in re.findall(r"<t[hd][^>]*>.*?</t[hd]>", row)]
 
 
 @pytest.fixture
@@ -193,6 +203,44 @@ def test_the_bilan_counts_meetings_and_their_hours_by_kind(team):
     )
     assert "Ils ont intégré 1 temps de travail spécifique : CLS." in lines
     assert "Ils ont bénéficié de 2 réunions d'équipe en interne, soit 4 h." in lines
+
+    document = bilan_document(bilan)
+    page = render_export(document, "html").decode()
+    table = page[page.index("Temps partenariaux par type") : page.index("</table>", page.index("par type"))]
+    assert [cells(row) for row in table.split("<tr>")[2:]] == [
+        ["Réunion partenariale", "2", "1,5"],
+        ["Instance (CLS, PEDT…)", "1", "–"],
+        ["Réunion d'équipe (interne)", "2", "4"],
+        ["Total", "5", "5,5"],
+    ]
+    sheet = load_workbook(io.BytesIO(render_export(document, "xlsx")))["Temps partenariaux par type"]
+    assert [list(row) for row in sheet.iter_rows(values_only=True)] == [
+        ["Type", "Nombre", "Heures"],
+        ["Réunion partenariale", 2, 1.5],
+        ["Instance (CLS, PEDT…)", 1, None],
+        ["Réunion d'équipe (interne)", 2, 4],
+        ["Total", 5, 5.5],
+    ]
+    data = json.loads(render_export(document, "json"))["meetings"]
+    assert [(k["key"], k["count"], k["hours"]) for k in data["kinds"]] == [
+        (MeetingKind.MEETING, 2, 1.5),
+        (MeetingKind.BODY, 1, None),
+        (MeetingKind.TEAM, 2, 4),
+    ]
+    assert data["total_hours"] == 5.5
+
+
+def test_without_any_duration_the_bilan_prints_no_hours_column(team):
+    PartnerMeetingFactory(team=team, kind=MeetingKind.MEETING, title="Rencontre PRE", duration_minutes=None)
+    document = bilan_document(build_bilan(scope=Scope.for_team(team), start=YEAR_2023[0], end=YEAR_2023[1]))
+    page = render_export(document, "html").decode()
+    table = page[page.index("Temps partenariaux par type") : page.index("</table>", page.index("par type"))]
+    assert "Heures" not in table and [cells(row) for row in table.split("<tr>")[2:]] == [
+        ["Réunion partenariale", "1"],
+        ["Total", "1"],
+    ]
+    sheet = load_workbook(io.BytesIO(render_export(document, "xlsx")))["Temps partenariaux par type"]
+    assert [c.value for c in sheet[1]] == ["Type", "Nombre"]
 
 
 def test_deleting_a_meeting_leaves_a_published_bilan_unchanged(client, coordinator, team):
