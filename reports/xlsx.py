@@ -117,6 +117,14 @@ def render_xlsx(document: BilanDocument) -> bytes:
             cell.number_format = "DD/MM/YYYY"
 
     sheets.add(_("Action générale"), [_("Action générale")], [[line] for line in document.general_action])
+    if bilan.diagnostics:
+        diagnostics = sheets.add(
+            _("Diagnostics territoriaux"),
+            [_("Date"), _("Diagnostic"), _("Commune"), _("Quartier"), _("Constats")],
+            [[d.date, d.label, f.commune, f.quartier, f.text] for d in bilan.diagnostics for f in d.findings],
+        )
+        for (cell,) in diagnostics.iter_rows(min_row=2, max_col=1):
+            cell.number_format = "DD/MM/YYYY"
 
     activity_rows = []
     for layout in document.activity_tables:

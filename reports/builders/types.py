@@ -484,6 +484,24 @@ class MeetingKindRow:
 
 
 @dataclass(frozen=True)
+class FindingRow:
+    """What a territorial diagnostic found in one quartier."""
+
+    commune: str
+    quartier: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """A shared territorial diagnostic of the period and its findings per quartier (none: not printed)."""
+
+    date: datetime.date
+    label: str
+    findings: tuple[FindingRow, ...]
+
+
+@dataclass(frozen=True)
 class MonthRow:
     month: datetime.date  # first day of the month
     new_youths: int
@@ -681,6 +699,7 @@ class Bilan:
     perspectives: Perspectives | None = None
     means: Means | None = None
     presence_slots: PresenceSlots | None = None
+    diagnostics: tuple[Diagnostic, ...] = ()
 
     @property
     def has_targets(self) -> bool:
