@@ -52,7 +52,7 @@ def my_week(user, today: datetime.date) -> MyWeek:
         .filter(referent=user)
         .active()
         .with_last_contact()
-        .filter(last_contact__lt=today - datetime.timedelta(days=stale_days))
+        .without_recent_contact(today)
         .select_related("quartier", "commune")
         .order_by("last_contact", "first_name")[:STALE_LIST_LENGTH]
     )

@@ -9,6 +9,7 @@ urlpatterns = [
     path("pdf/", views.bilan_pdf, name="bilan_pdf"),
     path("xlsx/", views.bilan_xlsx, name="bilan_xlsx"),
     path("textes/", views.narrative_edit, name="narrative_edit"),
+    path("reglages/", views.team_settings_home, name="team_settings_home"),
     path("equipes/<int:pk>/reglages/", views.team_settings, name="team_settings"),
     path("logos/<int:pk>/", views.logo, name="logo"),
     path("objectifs/", views.targets_edit, name="targets_edit"),

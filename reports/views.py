@@ -176,6 +176,16 @@ def narrative_edit(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/narrative_form.html", context)
 
 
+@require_GET
+@permission(is_coordinator)
+def team_settings_home(request: HttpRequest) -> HttpResponse:
+    """The menu's entry: the settings of the coordinator's team (the first by name when several)."""
+    team = Team.objects.visible_to(request.user).order_by("name").first()
+    if team is None:
+        raise Http404
+    return redirect("reports:team_settings", pk=team.pk)
+
+
 @require_http_methods(["GET", "POST"])
 @permission(is_coordinator)
 def team_settings(request: HttpRequest, pk: int) -> HttpResponse:
@@ -214,6 +224,7 @@ def team_settings(request: HttpRequest, pk: int) -> HttpResponse:
         "partner_formset": partner_formset,
         "partner_rows": rows,
         "association_logo": association_logo,
+        "other_teams": Team.objects.visible_to(request.user).exclude(pk=team.pk).order_by("name"),
         "year": timezone.localdate().year,
     }
     return render(request, "reports/team_settings.html", context)

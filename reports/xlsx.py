@@ -117,6 +117,14 @@ def render_xlsx(document: BilanDocument) -> bytes:
             cell.number_format = "DD/MM/YYYY"
 
     sheets.add(_("Action générale"), [_("Action générale")], [[line] for line in document.general_action])
+    if bilan.diagnostics:
+        diagnostics = sheets.add(
+            _("Diagnostics territoriaux"),
+            [_("Date"), _("Diagnostic"), _("Commune"), _("Quartier"), _("Constats")],
+            [[d.date, d.label, f.commune, f.quartier, f.text] for d in bilan.diagnostics for f in d.findings],
+        )
+        for (cell,) in diagnostics.iter_rows(min_row=2, max_col=1):
+            cell.number_format = "DD/MM/YYYY"
 
     activity_rows = []
     for layout in document.activity_tables:
@@ -354,6 +362,14 @@ def render_xlsx(document: BilanDocument) -> bytes:
                 for i in group.items
             ],
         )
+    meetings = bilan.meetings
+    with_hours = [_("Heures")] if meetings.has_hours else []
+    sheets.add(
+        _("Temps partenariaux par type"),
+        [_("Type"), _("Nombre"), *with_hours],
+        [[r.label, r.count, *([r.hours] if with_hours else [])] for r in meetings.kinds],
+        [_("Total"), meetings.total, *([meetings.total_hours] if with_hours else [])],
+    )
     kinds = {row.key: row.label for row in bilan.meetings.by_kind}
     sheets.add(
         _("Temps partenariaux"),

@@ -167,7 +167,7 @@ def team_desk(user, today: datetime.date) -> TeamDesk:
     stale = (
         youths.active()
         .with_last_contact()
-        .filter(last_contact__lt=today - datetime.timedelta(days=stale_days))
+        .without_recent_contact(today)
         .select_related("quartier", "commune", "referent")
         .order_by("last_contact", "first_name")
     )

@@ -2,6 +2,8 @@
 
 import django_filters
 from django import forms
+from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from emps.forms import QuickSelect
@@ -48,6 +50,12 @@ class YouthFilter(django_filters.FilterSet):
         method="filter_status",
         empty_label=_("Tous"),
     )
+    contact = django_filters.ChoiceFilter(
+        label=_("Contact"),
+        choices=[("ancien", _("Sans contact depuis %(days)s jours") % {"days": settings.EMPS_STALE_CONTACT_DAYS})],
+        method="filter_contact",
+        empty_label=_("Tous"),
+    )
     o = YouthOrdering(
         fields=[
             ("reference", "reference"),
@@ -77,6 +85,9 @@ class YouthFilter(django_filters.FilterSet):
 
     def filter_search(self, queryset, name, value):
         return queryset.search(value)
+
+    def filter_contact(self, queryset, name, value):
+        return queryset.without_recent_contact(timezone.localdate()) if value == "ancien" else queryset
 
     def filter_status(self, queryset, name, value):
         if value == "actifs":

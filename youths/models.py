@@ -1,3 +1,5 @@
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, models
@@ -118,6 +120,11 @@ class YouthQuerySet(TeamScopedQuerySet):
                 Coalesce(Subquery(last_action), "first_met_on"),
             )
         )
+
+    def without_recent_contact(self, today):
+        """After `with_last_contact()`: youths whose last contact is more than EMPS_STALE_CONTACT_DAYS old on
+        `today` (the homes' « sans contact depuis 60 jours », and the youths list's filter)."""
+        return self.filter(last_contact__lt=today - datetime.timedelta(days=settings.EMPS_STALE_CONTACT_DAYS))
 
     def active(self):
         """Youths still in relation with the team: an open support episode, not anonymised."""

@@ -49,7 +49,7 @@ def youth_list(request: HttpRequest) -> HttpResponse:
     ordering = filtered.query.order_by or Youth._meta.ordering
     page = Paginator(filtered.order_by(*ordering, "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     log_access(request=request, action=Action.LIST, object_type="youth", detail="liste des jeunes")
-    is_filtered = any(data.get(name) for name in ("q", "commune", "quartier", "level", "referent")) or (
+    is_filtered = any(data.get(name) for name in ("q", "commune", "quartier", "level", "referent", "contact")) or (
         data.get("status") != "actifs"
     )
     return render(

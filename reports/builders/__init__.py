@@ -66,6 +66,8 @@ Table builders (each `(*, scope, start, end)`):
   period by theme, whatever its status (empty when none has a theme); `done` counts the done ones.
 - `build_meetings -> MeetingSummary(total, by_kind: CountRow(key, label, count), subjects, partners)`,
   methods `count(kind)`, `subjects_of(kind)`.
+- `build_diagnostics -> tuple[Diagnostic(date, label, findings: FindingRow(commune, quartier, text))]`:
+  the period's territorial diagnostics and their findings per quartier (in the scope's communes).
 - `build_qpv_share -> QpvShare(total, in_qpv, outside_qpv, unknown, *_percent)`.
 - `build_quartiers -> QuartierTable(rows: QuartierRow(commune, quartier, is_qpv, count, percent), total)`.
 - `build_monthly -> tuple[MonthRow(month, new_youths, interventions, collective_actions,
@@ -100,6 +102,7 @@ from reports.builders.activity import (
     actions_in_period,
     build_actions_by_theme,
     build_activity_by_commune,
+    build_diagnostics,
     build_domains,
     build_meetings,
     build_monthly,
@@ -199,6 +202,7 @@ __all__ = [
     "build_activity_by_commune",
     "build_age_sex",
     "build_bilan",
+    "build_diagnostics",
     "build_domains",
     "build_funnel",
     "build_genre",

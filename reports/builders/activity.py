@@ -13,6 +13,7 @@ from actions.models import (
     TALLY_SEXES,
     ActionTheme,
     CollectiveAction,
+    DiagnosticFinding,
     Domain,
     Intervention,
     InterventionPartner,
@@ -31,8 +32,10 @@ from reports.builders.types import (
     ActivityTable,
     BandRow,
     CountRow,
+    Diagnostic,
     DomainRow,
     DomainTable,
+    FindingRow,
     MeetingSummary,
     MonthRow,
     PartnerGroup,
@@ -617,6 +620,24 @@ def build_meetings(*, scope: Scope, start: datetime.date, end: datetime.date) ->
             CountRow(key=kind.value, label=str(kind.label), count=total(kind, "minutes")) for kind in MeetingKind
         ),
     )
+
+
+def build_diagnostics(*, scope: Scope, start: datetime.date, end: datetime.date) -> tuple[Diagnostic, ...]:
+    """The period's territorial diagnostics with their findings per quartier, in date order; with communes,
+    only the findings of their quartiers. One query."""
+    findings = DiagnosticFinding.objects.filter(
+        meeting__in=meetings_in_period(scope, start, end).filter(kind=MeetingKind.DIAGNOSTIC)
+    )
+    if scope.communes is not None:
+        findings = findings.filter(quartier__commune__in=scope.commune_ids)
+    rows = findings.values_list(
+        "meeting_id", "meeting__date", "meeting__title", "quartier__commune__name", "quartier__name", "text"
+    ).order_by("meeting__date", "meeting_id", "quartier__commune__name", "quartier__name")
+    grouped: dict[int, tuple] = {}
+    for meeting_id, date, title, commune, quartier, text in rows:
+        head = grouped.setdefault(meeting_id, (date, title or str(MeetingKind.DIAGNOSTIC.label), []))
+        head[2].append(FindingRow(commune=commune, quartier=quartier, text=text))
+    return tuple(Diagnostic(date=date, label=label, findings=tuple(found)) for date, label, found in grouped.values())
 
 
 def _by_month(queryset, date_field: str, **figures) -> dict:

@@ -3,6 +3,7 @@ import datetime
 from reports.builders.activity import (
     build_actions_by_theme,
     build_activity_by_commune,
+    build_diagnostics,
     build_domains,
     build_meetings,
     build_monthly,
@@ -119,4 +120,5 @@ def _build_bilan(*, scope: Scope, start: datetime.date, end: datetime.date, comp
         perspectives=build_perspectives(scope=scope, start=start, end=end),
         means=build_means(scope=scope, start=start, end=end),
         presence_slots=build_presence_slots(scope=scope, start=start, end=end),
+        diagnostics=build_diagnostics(scope=scope, start=start, end=end),
     )

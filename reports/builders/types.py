@@ -447,6 +447,59 @@ class MeetingSummary:
     def subjects_of(self, kind: str) -> tuple[CountRow, ...]:
         return tuple(row for row in self.subjects if row.key == kind)
 
+    @property
+    def kinds(self) -> tuple["MeetingKindRow", ...]:
+        """The kinds met in the period: how many and their hours (MEETING_TIME), in the kinds' order."""
+        minutes = {row.key: row.count for row in self.minutes_by_kind}
+        return tuple(
+            MeetingKindRow(key=row.key, label=row.label, count=row.count, minutes=minutes.get(row.key, 0))
+            for row in self.by_kind
+            if row.count
+        )
+
+    @property
+    def has_hours(self) -> bool:
+        """Whether a meeting of the period has a duration: the bilan prints the hours column only then."""
+        return any(row.count for row in self.minutes_by_kind)
+
+    @property
+    def total_hours(self) -> Decimal | None:
+        minutes = sum(row.count for row in self.minutes_by_kind)
+        return hours(minutes) if minutes else None
+
+
+@dataclass(frozen=True)
+class MeetingKindRow:
+    """One kind of temps partenariaux: how many, and the minutes of those whose duration is known."""
+
+    key: str
+    label: str
+    count: int
+    minutes: int
+
+    @property
+    def hours(self) -> Decimal | None:
+        """None (« — ») when none of the kind's meetings has a duration."""
+        return hours(self.minutes) if self.minutes else None
+
+
+@dataclass(frozen=True)
+class FindingRow:
+    """What a territorial diagnostic found in one quartier."""
+
+    commune: str
+    quartier: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """A shared territorial diagnostic of the period and its findings per quartier (none: not printed)."""
+
+    date: datetime.date
+    label: str
+    findings: tuple[FindingRow, ...]
+
 
 @dataclass(frozen=True)
 class MonthRow:
@@ -646,6 +699,7 @@ class Bilan:
     perspectives: Perspectives | None = None
     means: Means | None = None
     presence_slots: PresenceSlots | None = None
+    diagnostics: tuple[Diagnostic, ...] = ()
 
     @property
     def has_targets(self) -> bool:
@@ -718,6 +772,8 @@ _EXPORTED_PROPERTIES = {
     "Funnel": ("is_counted",),
     "PresenceRow": ("hours", "person_hours"),
     "PresenceSummary": ("hours", "person_hours"),
+    "MeetingKindRow": ("hours",),
+    "MeetingSummary": ("kinds", "has_hours", "total_hours"),
     "MonthRow": ("presence_hours",),
     "PublicSummary": ("accompanied",),
 }

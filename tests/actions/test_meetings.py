@@ -2,20 +2,26 @@
 
 import datetime
 import html
+import io
+import json
+import re
 
 import pytest
 import time_machine
 from django.urls import reverse
+from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from actions.enums import MeetingKind
 from actions.models import DiagnosticFinding, PartnerMeeting
 from emps.models import Quartier
-from reports.builders import Scope, build_bilan
+from reports.builders import Scope, build_bilan, build_diagnostics
 from reports.dashboards.publishing import published_bilan_create
-from reports.document import general_action_lines
+from reports.document import bilan_document, general_action_lines
+from reports.exports import render_export
 from reports.models import PublishedBilan
 from tests.actions.factories import PartnerMeetingFactory
-from tests.emps.factories import PartnerFactory
+from tests.emps.factories import CommuneFactory, PartnerFactory, QuartierFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -25,6 +31,11 @@ YEAR_2023 = (datetime.date(2023, 1, 1), datetime.date(2023, 12, 31))
 
 def text(response):
     return html.unescape(response.content.decode())
+
+
+def cells(row: str) -> list[str]:
+    """The texts of a table row's cells."""
+    return [html.unescape(re.sub(r"<[^>]+>", "", cell)).strip() for cell in re.findall(r"<t[hd][^>]*>.*?</t[hd]>", row)]
 
 
 @pytest.fixture
@@ -194,6 +205,44 @@ def test_the_bilan_counts_meetings_and_their_hours_by_kind(team):
     assert "Ils ont intégré 1 temps de travail spécifique : CLS." in lines
     assert "Ils ont bénéficié de 2 réunions d'équipe en interne, soit 4 h." in lines
 
+    document = bilan_document(bilan)
+    page = render_export(document, "html").decode()
+    table = page[page.index("Temps partenariaux par type") : page.index("</table>", page.index("par type"))]
+    assert [cells(row) for row in table.split("<tr>")[2:]] == [
+        ["Réunion partenariale", "2", "1,5"],
+        ["Instance (CLS, PEDT…)", "1", "–"],
+        ["Réunion d'équipe (interne)", "2", "4"],
+        ["Total", "5", "5,5"],
+    ]
+    sheet = load_workbook(io.BytesIO(render_export(document, "xlsx")))["Temps partenariaux par type"]
+    assert [list(row) for row in sheet.iter_rows(values_only=True)] == [
+        ["Type", "Nombre", "Heures"],
+        ["Réunion partenariale", 2, 1.5],
+        ["Instance (CLS, PEDT…)", 1, None],
+        ["Réunion d'équipe (interne)", 2, 4],
+        ["Total", 5, 5.5],
+    ]
+    data = json.loads(render_export(document, "json"))["meetings"]
+    assert [(k["key"], k["count"], k["hours"]) for k in data["kinds"]] == [
+        (MeetingKind.MEETING, 2, 1.5),
+        (MeetingKind.BODY, 1, None),
+        (MeetingKind.TEAM, 2, 4),
+    ]
+    assert data["total_hours"] == 5.5
+
+
+def test_without_any_duration_the_bilan_prints_no_hours_column(team):
+    PartnerMeetingFactory(team=team, kind=MeetingKind.MEETING, title="Rencontre PRE", duration_minutes=None)
+    document = bilan_document(build_bilan(scope=Scope.for_team(team), start=YEAR_2023[0], end=YEAR_2023[1]))
+    page = render_export(document, "html").decode()
+    table = page[page.index("Temps partenariaux par type") : page.index("</table>", page.index("par type"))]
+    assert "Heures" not in table and [cells(row) for row in table.split("<tr>")[2:]] == [
+        ["Réunion partenariale", "1"],
+        ["Total", "1"],
+    ]
+    sheet = load_workbook(io.BytesIO(render_export(document, "xlsx")))["Temps partenariaux par type"]
+    assert [c.value for c in sheet[1]] == ["Type", "Nombre"]
+
 
 def test_deleting_a_meeting_leaves_a_published_bilan_unchanged(client, coordinator, team):
     meeting = PartnerMeetingFactory(team=team, kind=MeetingKind.BODY, title="Comité PEDT", duration_minutes=120)
@@ -211,3 +260,88 @@ def test_deleting_a_meeting_leaves_a_published_bilan_unchanged(client, coordinat
     pub = PublishedBilan.objects.get()
     assert pub.figures == figures and bytes(pub.pdf) == pdf and pub.html == page
     assert "Comité PEDT" in text(client.get(pub.get_absolute_url()))
+
+
+@pytest.fixture
+def diagnostic(team):
+    """A 2023 diagnostic with findings in the team's Darcy and in a quartier of a second commune."""
+    montigny = CommuneFactory(name="Montigny-en-Gohelle")
+    team.communes.add(montigny)
+    meeting = PartnerMeetingFactory(
+        team=team, kind=MeetingKind.DIAGNOSTIC, title="DTP Hénin-Montigny", date=datetime.date(2023, 5, 10)
+    )
+    DiagnosticFinding.objects.create(
+        meeting=meeting, quartier=Quartier.objects.get(name="Darcy"), text="Regroupements en soirée au city-stade."
+    )
+    DiagnosticFinding.objects.create(
+        meeting=meeting,
+        quartier=QuartierFactory(commune=montigny, name="Cité 10"),
+        text="Peu d'offre pour les 16-18 ans.",
+    )
+    PartnerMeetingFactory(team=team, kind=MeetingKind.DIAGNOSTIC, date=datetime.date(2022, 5, 10))  # out of the year
+    return meeting
+
+
+def test_the_bilan_prints_the_diagnostics_findings_per_quartier(team, diagnostic, django_assert_max_num_queries):
+    with django_assert_max_num_queries(1):
+        diagnostics = build_diagnostics(scope=Scope.for_team(team), start=YEAR_2023[0], end=YEAR_2023[1])
+    assert [(d.date, d.label) for d in diagnostics] == [(datetime.date(2023, 5, 10), "DTP Hénin-Montigny")]
+    assert [(f.commune, f.quartier) for f in diagnostics[0].findings] == [
+        ("Hénin-Beaumont", "Darcy"),
+        ("Montigny-en-Gohelle", "Cité 10"),
+    ]
+    document = bilan_document(build_bilan(scope=Scope.for_team(team), start=YEAR_2023[0], end=YEAR_2023[1]))
+    page = html.unescape(render_export(document, "html").decode())
+    general = page[page.index("Action générale") : page.index("</section>", page.index("Action générale"))]
+    assert "Diagnostics territoriaux" in general and "DTP Hénin-Montigny" in general and "(10/05/2023)" in general
+    assert "Darcy (Hénin-Beaumont)</em> : Regroupements en soirée au city-stade." in general
+    pdf = " ".join(
+        " ".join(p.extract_text() for p in PdfReader(io.BytesIO(render_export(document, "pdf"))).pages).split()
+    )
+    assert (
+        "Diagnostics territoriaux" in pdf and "Cité 10 (Montigny-en-Gohelle) : Peu d'offre pour les 16-18 ans." in pdf
+    )
+    sheet = load_workbook(io.BytesIO(render_export(document, "xlsx")))["Diagnostics territoriaux"]
+    darcy = ("Hénin-Beaumont", "Darcy", "Regroupements en soirée au city-stade.")
+    cite = ("Montigny-en-Gohelle", "Cité 10", "Peu d'offre pour les 16-18 ans.")
+    assert [list(row) for row in sheet.iter_rows(min_row=2, values_only=True)] == [
+        [datetime.datetime(2023, 5, 10), "DTP Hénin-Montigny", *darcy],
+        [datetime.datetime(2023, 5, 10), "DTP Hénin-Montigny", *cite],
+    ]
+    data = json.loads(render_export(document, "json"))["diagnostics"]
+    assert data[0]["findings"][1] == dict(zip(("commune", "quartier", "text"), cite, strict=True))
+
+    # A commune's bilan prints only the findings of its quartiers.
+    henin = Scope.for_team(team, team.communes.get(name="Hénin-Beaumont"))
+    (only,) = build_diagnostics(scope=henin, start=YEAR_2023[0], end=YEAR_2023[1])
+    assert [f.quartier for f in only.findings] == ["Darcy"]
+
+
+def test_without_a_diagnostic_the_bilan_prints_no_such_subsection(team):
+    document = bilan_document(build_bilan(scope=Scope.for_team(team), start=YEAR_2023[0], end=YEAR_2023[1]))
+    assert "Diagnostics territoriaux" not in render_export(document, "html").decode()
+    assert "Diagnostics territoriaux" not in load_workbook(io.BytesIO(render_export(document, "xlsx"))).sheetnames
+
+
+def test_deleting_a_finding_leaves_a_published_bilan_unchanged(client, coordinator, team, diagnostic):
+    pub = published_bilan_create(
+        team=team, commune=None, start=YEAR_2023[0], end=YEAR_2023[1], small_cells_choice="as_is", by=coordinator
+    )
+    figures, pdf, page = pub.figures, bytes(pub.pdf), pub.html
+    assert "Regroupements en soirée au city-stade." in html.unescape(page)
+
+    client.force_login(coordinator)
+    darcy, cite = Quartier.objects.get(name="Darcy"), Quartier.objects.get(name="Cité 10")
+    edit = form_data(
+        kind=MeetingKind.DIAGNOSTIC, title="DTP Hénin-Montigny", date="10/05/2023", version=diagnostic.version,
+        **{f"finding_{darcy.pk}": "", f"finding_{cite.pk}": "Peu d'offre pour les 16-18 ans."},
+    )  # fmt: skip
+    response = client.post(reverse("actions:meeting_update", args=[diagnostic.pk]), edit)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert not diagnostic.findings.filter(quartier=darcy).exists()
+    live = build_bilan(scope=Scope.for_team(team), start=YEAR_2023[0], end=YEAR_2023[1])
+    assert [f.quartier for f in live.diagnostics[0].findings] == ["Cité 10"]
+
+    pub = PublishedBilan.objects.get()
+    assert pub.figures == figures and bytes(pub.pdf) == pdf and pub.html == page
+    assert "Regroupements en soirée au city-stade." in text(client.get(pub.get_absolute_url()))

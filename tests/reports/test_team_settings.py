@@ -224,3 +224,25 @@ def test_a_published_bilan_keeps_the_logos_it_was_published_with(team, coordinat
         {"name": "ANCT", "sha256": first.sha256, "width": first.width, "height": first.height}
     ]
     assert len(PdfReader(io.BytesIO(bytes(published.pdf))).pages[0].images) == 1
+
+
+def test_the_administration_menu_leads_a_coordinator_to_the_teams_settings(team, other_team, coordinator, client):
+    client.force_login(coordinator)
+    menu = html.unescape(client.get(reverse("home")).content.decode())
+    assert f'href="{reverse("reports:team_settings_home")}"' in menu and "Réglages du bilan et logos" in menu
+    response = client.get(reverse("reports:team_settings_home"))
+    assert response.status_code == 302 and response["Location"] == reverse("reports:team_settings", args=[team.pk])
+
+    # A coordinator of two teams opens the first and finds the other one's link on the page.
+    coordinator.teams.add(other_team)
+    first, second = sorted([team, other_team], key=lambda t: t.name)
+    assert client.get(reverse("reports:team_settings_home"))["Location"] == reverse(
+        "reports:team_settings", args=[first.pk]
+    )
+    page = client.get(reverse("reports:team_settings", args=[first.pk])).content.decode()
+    assert f'href="{reverse("reports:team_settings", args=[second.pk])}"' in page
+
+
+def test_an_educator_has_no_settings_link(educator, client):
+    client.force_login(educator)
+    assert reverse("reports:team_settings_home") not in client.get(reverse("home")).content.decode()

@@ -134,6 +134,7 @@ MATRIX = {
     "reports:narrative_edit":      GET(NONE,   302,      403,     403,       400,        403),
     # Team settings and logos (issue 27): the coordinator sets the bilan's header; a logo is served to the
     # team's staff only (another team's answers 404), never to a funder, who reads it in published bilans.
+    "reports:team_settings_home":  GET(NONE,   302,      403,     403,       302,        403),
     "reports:team_settings":       GET(TEAM,   302,      403,     403,       200,        403),
     "reports:logo":                GET(LOGO,   302,      200,     404,       200,        403),
     "reports:targets_edit":        GET(NONE,   302,      403,     403,       200,        403),

@@ -179,6 +179,30 @@ def test_the_coordinators_home_lists_the_teams_quiet_youths_what_comes_and_the_a
     assert desk.due_count == 1
 
 
+@time_machine.travel(TODAY)
+def test_the_quiet_youths_card_opens_the_youths_list_filtered_the_same_way(
+    client, coordinator, teammate, team, other_team, django_assert_max_num_queries
+):
+    YouthFactory(team=team, first_name="Silencieux", with_episode=True, first_met_on=datetime.date(2023, 9, 1))
+    YouthFactory(team=team, first_name="Récent", with_episode=True, first_met_on=datetime.date(2024, 3, 1))
+    quiet_met = YouthFactory(team=team, first_name="Revu", with_episode=True, first_met_on=datetime.date(2023, 9, 1))
+    InterventionFactory(youth=quiet_met, author=teammate, date=datetime.date(2024, 2, 20))  # 23 days ago
+    YouthFactory(team=team, first_name="Parti", first_met_on=datetime.date(2023, 9, 1))  # no open episode
+    YouthFactory(team=other_team, first_name="Ailleurs", with_episode=True, first_met_on=datetime.date(2023, 9, 1))
+    client.force_login(coordinator)
+    home = client.get(reverse("home")).content.decode()
+    link = f"{reverse('youths:list')}?contact=ancien&amp;o=last_contact"
+    assert f'href="{link}"' in home
+
+    with django_assert_max_num_queries(12):
+        response = client.get(link.replace("&amp;", "&"))
+    assert [y.first_name for y in response.context["youths"]] == ["Silencieux"]
+    assert response.context["is_filtered"]
+    assert "Sans contact depuis 60 jours" in response.content.decode()
+    everyone = client.get(reverse("youths:list")).context["youths"]
+    assert {y.first_name for y in everyone} == {"Silencieux", "Récent", "Revu"}
+
+
 @pytest.mark.parametrize("members", [2, 12])
 @time_machine.travel(TODAY)
 def test_the_coordinators_home_runs_a_constant_number_of_queries(
