@@ -17,6 +17,7 @@ SIZES = [
 ]
 ADMIN_ITEMS = [
     "Listes de référence",
+    "Réglages du bilan et logos",
     "Import / export",
     "Journal des accès",
     "Anonymisations à venir",

@@ -295,5 +295,11 @@ def test_after_an_expired_session_logging_in_sends_what_waits(
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
     expect(page.get_by_text("Aucune saisie en attente : tout est envoyé.")).to_be_visible()
+    expect(page.locator("#outbox-list")).not_to_contain_text("Session expirée")
+    # The list may read empty a moment before the entry is sent: wait for the server's record.
+    for _attempt in range(100):
+        if Intervention.objects.exists():
+            break
+        page.wait_for_timeout(100)
     assert Intervention.objects.get().youth.first_name == "Lina"
     context.close()

@@ -11,6 +11,7 @@ pytestmark = pytest.mark.django_db
 
 ADMIN_URLS = [
     "references:index",
+    "reports:team_settings_home",
     "transfer:index",
     "privacy:journal",
     "privacy:due",

@@ -112,7 +112,7 @@ def test_anonymised_youths_are_left_out_and_count_as_anonymous_participants(team
     assert len(csv_lines(export_file(kind="interventions", team=team, fmt="csv"))) == 2
     line = csv_lines(export_file(kind="actions", team=team, fmt="csv"))[1]
     # 2 participants with a record (one anonymised since) and 3 without: 5 in all, one still named.
-    assert line.endswith(";HB-0001;5" + ";" * 11)  # then the tally, empty: not broken down
+    assert line.endswith(";HB-0001;5;;réalisée;;" + ";" * 11)  # then the tally, empty: not broken down
     assert action.participants.count() == 2
 
 

@@ -92,9 +92,9 @@ def test_export_then_import_gives_the_same_file(team, youths):
     exported = export_file(kind="actions", team=team, fmt="csv").content
     lines = exported.decode("utf-8-sig").splitlines()
     assert ";".join(TALLY_HEADER) in lines[0]
-    assert lines[1].endswith(';"HB-0001; HB-0002";8;0;4;0;0;2;0;0;0;0;3;0')
-    assert lines[2].endswith(";0;0;0;0;0;0;0;0;0;0;0;0")
-    assert lines[3].endswith(";5" + ";" * 11)
+    assert lines[1].endswith(';"HB-0001; HB-0002";8;;réalisée;;;0;4;0;0;2;0;0;0;0;3;0')
+    assert lines[2].endswith(";0;;réalisée;;;0;0;0;0;0;0;0;0;0;0;0")
+    assert lines[3].endswith(";5;;réalisée;;" + ";" * 11)
 
     report = run_import("actions", exported, team)
     assert (report.created, report.error_count) == (0, 0), error_texts(report)
