@@ -104,6 +104,13 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded database serves the web server and the tasks' worker at once: a transaction takes the
+    # write lock when it begins (IMMEDIATE), so that two writers queue for it (30 s) instead of one failing
+    # with « database is locked », and WAL lets pages read while an import writes.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 30, "init_command": "PRAGMA journal_mode=WAL;"}
+    )
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
 # Behind PgBouncer in transaction pooling, a server-side cursor may not outlive its transaction's server
 # connection: Django then reads `.iterator()` through client-side cursors (docs/scaling.md).
